@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "labrun",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "labrun", targets: ["labrun"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    // MARK: - C libraries from Debian's -dev packages
+    .systemLibrary(
+      name: "Ccmark", pkgConfig: "libcmark",
+      providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CCrypto", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
+
+    // MARK: - The notebook: Markdown, front matter, directives
+    .target(name: "Notebook", dependencies: ["Ccmark", "Yams"]),
+
+    // MARK: - The engine: data sets, then the network that trains on them
+    .target(name: "Datasets", dependencies: ["CZlib", "CCrypto"]),
+    .target(name: "NeuralNet", dependencies: ["Datasets", "COpenBLAS"]),
+
+    // MARK: - The report: HTML, SVG and JSON from plain values
+    .target(name: "Report"),
+
+    // MARK: - The runner and the command line
+    .target(
+      name: "LabrunCore",
+      dependencies: ["Notebook", "Datasets", "NeuralNet", "Report"]),
+    .executableTarget(
+      name: "labrun",
+      dependencies: [
+        "LabrunCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Tests
+    .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["labrun"]),
+  ]
+)

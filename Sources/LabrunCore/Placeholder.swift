@@ -1,0 +1,1 @@
+// LabrunCore: placeholder until the first real file lands.

@@ -1,0 +1,1 @@
+// NeuralNet: placeholder until the first real file lands.

@@ -1,0 +1,363 @@
+// The values a report is made of. The runner fills them in; `HTMLReport`
+// and `JSONReport` turn the same values into the page and the machine file.
+// Nothing here knows about networks or Markdown: only numbers and strings.
+
+/// One executed notebook, ready to be rendered.
+public struct ReportDocument: Sendable, Equatable {
+  /// Page title: the front matter's `title`, else the first heading.
+  public var title: String
+  /// The notebook's path as the user gave it, e.g. `notebooks/lecture20.md`.
+  public var notebookPath: String
+  /// Prose and cells, in notebook order.
+  public var items: [ReportItem]
+  public var footer: ReportFooter
+
+  public init(
+    title: String, notebookPath: String, items: [ReportItem],
+    footer: ReportFooter
+  ) {
+    self.title = title
+    self.notebookPath = notebookPath
+    self.items = items
+    self.footer = footer
+  }
+
+  /// The cells alone, in order.
+  public var cells: [CellReport] {
+    items.compactMap { if case .cell(let cell) = $0 { cell } else { nil } }
+  }
+}
+
+/// A piece of the page.
+public enum ReportItem: Sendable, Equatable {
+  /// Prose already rendered to safe HTML by libcmark.
+  case prose(html: String)
+  /// An executed (or failed, or skipped) `lab` block.
+  case cell(CellReport)
+}
+
+/// Reproducibility facts shown at the bottom of the page.
+public struct ReportFooter: Sendable, Equatable, Codable {
+  /// Seed in force at the start of the notebook.
+  public var seed: UInt64
+  public var labrunVersion: String
+  /// Data files used, by file name, with their SHA-256 in hex.
+  public var dataFiles: [DataFileRecord]
+  /// Wall-clock time of the whole run, in seconds.
+  public var totalSeconds: Double
+  /// When the run finished, ISO 8601 in UTC, e.g. `2026-11-25T10:00:00Z`.
+  public var date: String
+  /// Command-line overrides in force, e.g. `sgd.epochs=1`.
+  public var overrides: [String]
+
+  public init(
+    seed: UInt64, labrunVersion: String, dataFiles: [DataFileRecord],
+    totalSeconds: Double, date: String, overrides: [String] = []
+  ) {
+    self.seed = seed
+    self.labrunVersion = labrunVersion
+    self.dataFiles = dataFiles
+    self.totalSeconds = totalSeconds
+    self.date = date
+    self.overrides = overrides
+  }
+}
+
+public struct DataFileRecord: Sendable, Equatable, Codable {
+  public var name: String
+  public var sha256: String
+  public init(name: String, sha256: String) {
+    self.name = name
+    self.sha256 = sha256
+  }
+}
+
+// MARK: - Cells
+
+/// What happened to one `lab` block.
+public struct CellReport: Sendable, Equatable {
+  public enum Status: String, Sendable, Codable { case ok, error, skipped }
+
+  /// 1-based cell number, as shown in the report.
+  public var number: Int
+  /// Line of the opening fence in the notebook.
+  public var line: Int
+  /// The block's text, one entry per line, without the fences.
+  public var sourceLines: [String]
+  /// Line number of `sourceLines[0]` in the notebook.
+  public var firstSourceLine: Int
+  /// The directives the block holds, as written (after parsing).
+  public var directives: [DirectiveRecord]
+  public var status: Status
+  /// Wall-clock seconds this run spent on the cell.
+  public var seconds: Double
+  /// True when the results came from the cache.
+  public var cached: Bool
+  /// For a cached cell, how long the original computation took.
+  public var originalSeconds: Double?
+  /// Errors and warnings located in the notebook.
+  public var diagnostics: [DiagnosticRecord]
+  /// Why the cell was skipped (status `.skipped`), in words.
+  public var skipReason: String?
+  /// What the cell produced, in directive order.
+  public var results: [CellResult]
+
+  public init(
+    number: Int, line: Int, sourceLines: [String], firstSourceLine: Int,
+    directives: [DirectiveRecord], status: Status, seconds: Double,
+    cached: Bool = false, originalSeconds: Double? = nil,
+    diagnostics: [DiagnosticRecord] = [], skipReason: String? = nil,
+    results: [CellResult] = []
+  ) {
+    self.number = number
+    self.line = line
+    self.sourceLines = sourceLines
+    self.firstSourceLine = firstSourceLine
+    self.directives = directives
+    self.status = status
+    self.seconds = seconds
+    self.cached = cached
+    self.originalSeconds = originalSeconds
+    self.diagnostics = diagnostics
+    self.skipReason = skipReason
+    self.results = results
+  }
+}
+
+/// A directive as written: `sgd lr=3 batch=10` → verb `sgd`,
+/// arguments `[("lr","3"), ("batch","10")]`. Positional arguments have the
+/// key `""`.
+public struct DirectiveRecord: Sendable, Equatable, Codable {
+  public struct Argument: Sendable, Equatable, Codable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) {
+      self.key = key
+      self.value = value
+    }
+  }
+  public var verb: String
+  public var line: Int
+  public var column: Int
+  public var arguments: [Argument]
+  public init(verb: String, line: Int, column: Int, arguments: [Argument]) {
+    self.verb = verb
+    self.line = line
+    self.column = column
+    self.arguments = arguments
+  }
+}
+
+/// A located message: `notebook.md:12:5: error: unknown key 'lrate'`.
+public struct DiagnosticRecord: Sendable, Equatable, Codable {
+  public enum Severity: String, Sendable, Codable { case error, warning, note }
+  public var severity: Severity
+  public var file: String
+  public var line: Int?
+  public var column: Int?
+  public var message: String
+  /// A hint such as "did you mean 'lr'?" (without the question of where).
+  public var suggestion: String?
+  public init(
+    severity: Severity, file: String, line: Int?, column: Int?,
+    message: String, suggestion: String? = nil
+  ) {
+    self.severity = severity
+    self.file = file
+    self.line = line
+    self.column = column
+    self.message = message
+    self.suggestion = suggestion
+  }
+}
+
+// MARK: - Results
+
+/// One thing a directive produced.
+public enum CellResult: Sendable, Equatable {
+  case dataset(DatasetResult)
+  case network(NetworkResult)
+  case training(TrainingResult)
+  case comparison(ComparisonResult)
+  case evaluation(EvaluationResult)
+}
+
+/// A greyscale image with its label, for grids of digits.
+public struct DigitImage: Sendable, Equatable {
+  public var rows: Int
+  public var columns: Int
+  /// (rows, columns), row-major, 0 = background, 255 = full ink.
+  public var pixels: [UInt8]
+  /// Index of the image in its split.
+  public var index: Int
+  /// True label, as shown under the image (e.g. "7" or "Sneaker").
+  public var label: String
+  /// What the network predicted, for misclassified digits.
+  public var predicted: String?
+  public init(
+    rows: Int, columns: Int, pixels: [UInt8], index: Int, label: String,
+    predicted: String? = nil
+  ) {
+    self.rows = rows
+    self.columns = columns
+    self.pixels = pixels
+    self.index = index
+    self.label = label
+    self.predicted = predicted
+  }
+}
+
+/// `load mnist`: what was loaded.
+public struct DatasetResult: Sendable, Equatable {
+  /// `mnist` or `fashion-mnist`.
+  public var name: String
+  public var training: Int
+  public var validation: Int
+  public var test: Int
+  /// Image size, e.g. 28 × 28.
+  public var rows: Int
+  public var columns: Int
+  /// Class names in label order ("0"..."9", or "T-shirt/top"...).
+  public var classNames: [String]
+  /// A few training images to show.
+  public var samples: [DigitImage]
+  public init(
+    name: String, training: Int, validation: Int, test: Int, rows: Int,
+    columns: Int, classNames: [String], samples: [DigitImage]
+  ) {
+    self.name = name
+    self.training = training
+    self.validation = validation
+    self.test = test
+    self.rows = rows
+    self.columns = columns
+    self.classNames = classNames
+    self.samples = samples
+  }
+}
+
+/// `net 784-30-10`: the network's shape.
+public struct NetworkResult: Sendable, Equatable {
+  public struct Layer: Sendable, Equatable, Codable {
+    public var inputs: Int
+    public var outputs: Int
+    public var activation: String
+    /// inputs × outputs + outputs.
+    public var parameters: Int
+    public init(inputs: Int, outputs: Int, activation: String) {
+      self.inputs = inputs
+      self.outputs = outputs
+      self.activation = activation
+      self.parameters = inputs * outputs + outputs
+    }
+  }
+  public var sizes: [Int]
+  public var layers: [Layer]
+  public var cost: String
+  public var initialization: String
+  public var parameters: Int { layers.reduce(0) { $0 + $1.parameters } }
+  public init(sizes: [Int], layers: [Layer], cost: String, initialization: String) {
+    self.sizes = sizes
+    self.layers = layers
+    self.cost = cost
+    self.initialization = initialization
+  }
+}
+
+/// One epoch of training.
+public struct EpochResult: Sendable, Equatable, Codable {
+  /// 1-based.
+  public var epoch: Int
+  /// Mean cost over the epoch's mini-batches (may be NaN or infinite when
+  /// training diverged; JSON writes those as null).
+  public var trainingCost: Double
+  /// Fraction in [0, 1], nil when there is no validation set.
+  public var validationAccuracy: Double?
+  /// Fraction in [0, 1], nil when there is no test set.
+  public var testAccuracy: Double?
+  /// Seconds of training in this epoch (evaluation excluded).
+  public var seconds: Double
+  public init(
+    epoch: Int, trainingCost: Double, validationAccuracy: Double?,
+    testAccuracy: Double?, seconds: Double
+  ) {
+    self.epoch = epoch
+    self.trainingCost = trainingCost
+    self.validationAccuracy = validationAccuracy
+    self.testAccuracy = testAccuracy
+    self.seconds = seconds
+  }
+}
+
+/// `sgd lr=3 batch=10 epochs=5`: one training run.
+public struct TrainingResult: Sendable, Equatable {
+  public var learningRate: Double
+  public var batchSize: Int
+  public var epochs: Int
+  public var l2: Double
+  public var momentum: Double
+  /// Training images seen per epoch.
+  public var trainingImages: Int
+  public var history: [EpochResult]
+  /// Set when the cost became NaN or infinite: the 1-based epoch.
+  public var divergedAtEpoch: Int?
+  public init(
+    learningRate: Double, batchSize: Int, epochs: Int, l2: Double,
+    momentum: Double, trainingImages: Int, history: [EpochResult],
+    divergedAtEpoch: Int? = nil
+  ) {
+    self.learningRate = learningRate
+    self.batchSize = batchSize
+    self.epochs = epochs
+    self.l2 = l2
+    self.momentum = momentum
+    self.trainingImages = trainingImages
+    self.history = history
+    self.divergedAtEpoch = divergedAtEpoch
+  }
+}
+
+/// `sgd lr=0.5,3,10`: several runs from the same starting weights.
+public struct ComparisonResult: Sendable, Equatable {
+  /// The parameter that varies: `lr`, `batch`, `epochs`, `l2`, `momentum`.
+  public var parameter: String
+  /// The values, as written, in run order.
+  public var values: [String]
+  public var runs: [TrainingResult]
+  /// Index into `runs` of the run that became the current network (best
+  /// final validation accuracy; ties go to the earlier run).
+  public var chosen: Int
+  public init(
+    parameter: String, values: [String], runs: [TrainingResult], chosen: Int
+  ) {
+    self.parameter = parameter
+    self.values = values
+    self.runs = runs
+    self.chosen = chosen
+  }
+}
+
+/// `evaluate on=test`.
+public struct EvaluationResult: Sendable, Equatable {
+  /// `test` or `validation`.
+  public var split: String
+  public var correct: Int
+  public var total: Int
+  public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
+  public var classNames: [String]
+  /// confusion[true][predicted] = count.
+  public var confusion: [[Int]]
+  /// Some misclassified images, with `predicted` set.
+  public var misclassified: [DigitImage]
+  public init(
+    split: String, correct: Int, total: Int, classNames: [String],
+    confusion: [[Int]], misclassified: [DigitImage]
+  ) {
+    self.split = split
+    self.correct = correct
+    self.total = total
+    self.classNames = classNames
+    self.confusion = confusion
+    self.misclassified = misclassified
+  }
+}

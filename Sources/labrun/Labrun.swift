@@ -1,0 +1,7 @@
+import ArgumentParser
+import LabrunCore
+
+@main
+struct Labrun: ParsableCommand {
+  func run() throws {}
+}
