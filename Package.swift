@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "labrun", targets: ["labrun"]),
+    .executable(name: "labrun-bench", targets: ["labrun-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,9 @@ let package = Package(
         "LabrunCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+
+    .executableTarget(
+      name: "labrun-bench", dependencies: ["NeuralNet", "Datasets"]),
 
     // MARK: - Tests
     .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),

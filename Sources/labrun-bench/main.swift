@@ -1,0 +1,1 @@
+print("labrun-bench: not written yet")
