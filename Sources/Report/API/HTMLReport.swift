@@ -1,0 +1,169 @@
+// The page students open from file:// — one self-contained HTML5 file:
+// inline CSS, inline SVG, no script, no URL of any kind.
+
+/// Renders a `ReportDocument` as a self-contained HTML page.
+public enum HTMLReport {
+  /// The whole page. Equal documents give byte-identical pages.
+  public static func render(_ document: ReportDocument) -> String {
+    var html = HTMLWriter()
+    // Upper-case DOCTYPE is valid HTML5 and keeps the page XML-parsable.
+    html.raw("<!DOCTYPE html>\n")
+    html.open("html", ["lang": "en"])
+    html.newline()
+    writeHead(document, to: &html)
+    html.open("body")
+    html.newline()
+    html.open("main", ["class": "page"])
+    writeHeader(document, to: &html)
+    for item in document.items {
+      switch item {
+      case .prose(let markup):
+        html.element("div", ["class": "prose"]) { $0.raw(markup) }
+      case .cell(let cell):
+        CellSection(cell: cell).write(to: &html)
+      }
+      html.newline()
+    }
+    writeFooter(document, to: &html)
+    html.close()  // main
+    html.newline()
+    html.close()  // body
+    html.newline()
+    html.close()  // html
+    html.newline()
+    return html.output
+  }
+
+  // MARK: - Head and page header
+
+  private static func writeHead(
+    _ document: ReportDocument, to html: inout HTMLWriter
+  ) {
+    html.open("head")
+    html.newline()
+    html.empty("meta", ["charset": "utf-8"])
+    html.newline()
+    html.empty(
+      "meta",
+      ["name": "viewport", "content": "width=device-width, initial-scale=1"])
+    html.newline()
+    html.empty("meta", ["name": "color-scheme", "content": "light dark"])
+    html.newline()
+    html.empty(
+      "meta",
+      ["name": "generator",
+       "content": "labrun \(document.footer.labrunVersion)"])
+    html.newline()
+    html.element("title", text: document.title)
+    html.newline()
+    html.element("style") { $0.raw(Stylesheet.css) }
+    html.newline()
+    html.close()
+    html.newline()
+  }
+
+  private static func writeHeader(
+    _ document: ReportDocument, to html: inout HTMLWriter
+  ) {
+    let cells = document.cells
+    html.open("header", ["class": "page-head"])
+    html.element("h1", text: document.title)
+    html.element("p", ["class": "meta"]) { html in
+      html.element("code", text: document.notebookPath)
+      html.text(" · " + PageText.cellSummary(cells))
+      html.text(" · " + PageText.date(document.footer.date))
+      html.text(" · " + Format.duration(document.footer.totalSeconds))
+    }
+    let failed = cells.filter { $0.status == .error }
+    if !failed.isEmpty {
+      let list = failed.map { "Cell \($0.number) (line \($0.line))" }
+      html.element(
+        "p", ["class": "banner error", "role": "alert"],
+        text: (failed.count == 1 ? "1 cell failed: " : "\(failed.count) "
+          + "cells failed: ") + list.joined(separator: ", ")
+          + ". The messages are shown in place below.")
+    }
+    html.close()
+    html.newline()
+  }
+
+  // MARK: - Footer
+
+  private static func writeFooter(
+    _ document: ReportDocument, to html: inout HTMLWriter
+  ) {
+    let footer = document.footer
+    html.open("footer", ["class": "page-foot"])
+    html.element("h2", text: "Reproducibility")
+    html.open("dl")
+    func row(_ term: String, _ body: (inout HTMLWriter) -> Void) {
+      html.element("dt", text: term)
+      html.element("dd", [:], body)
+    }
+    row("Notebook") { $0.element("code", text: document.notebookPath) }
+    row("Seed") { $0.element("code", text: String(footer.seed)) }
+    row("labrun") { $0.text(footer.labrunVersion) }
+    row("Data files") { html in
+      if footer.dataFiles.isEmpty {
+        html.text("none")
+      } else {
+        html.element("ul", ["class": "files"]) { html in
+          for file in footer.dataFiles {
+            html.element("li") { html in
+              html.element("code", text: file.name)
+              html.raw(" ")
+              html.element(
+                "code", ["class": "hash", "title": "SHA-256"],
+                text: "sha256:" + file.sha256)
+            }
+          }
+        }
+      }
+    }
+    row("Total time") { $0.text(Format.duration(footer.totalSeconds)) }
+    row("Date") { $0.text(PageText.date(footer.date)) }
+    row("Overrides") { html in
+      if footer.overrides.isEmpty {
+        html.text("none")
+      } else {
+        for (i, override) in footer.overrides.enumerated() {
+          if i > 0 { html.raw(" ") }
+          html.element("code", text: override)
+        }
+      }
+    }
+    html.close()  // dl
+    html.close()  // footer
+    html.newline()
+  }
+}
+
+// MARK: - Words
+
+/// Sentences shared by several parts of the page.
+enum PageText {
+  /// `5 cells: 4 ok, 1 error`.
+  static func cellSummary(_ cells: [CellReport]) -> String {
+    if cells.isEmpty { return "no cells" }
+    var parts: [String] = []
+    for status in [CellReport.Status.ok, .error, .skipped] {
+      let count = cells.filter { $0.status == status }.count
+      if count > 0 { parts.append("\(count) \(status.rawValue)") }
+    }
+    let noun = cells.count == 1 ? "cell" : "cells"
+    return "\(cells.count) \(noun): " + parts.joined(separator: ", ")
+  }
+
+  /// `2026-11-25T10:00:00Z` → `2026-11-25 10:00:00 UTC`; anything else as
+  /// given.
+  static func date(_ iso: String) -> String {
+    let parts = iso.split(separator: "T", maxSplits: 1)
+    guard parts.count == 2, iso.hasSuffix("Z") else { return iso }
+    return parts[0] + " " + parts[1].dropLast() + " UTC"
+  }
+
+  /// `lr = 0.5`.
+  static func setting(_ parameter: String, _ value: String) -> String {
+    "\(parameter) = \(value)"
+  }
+}

@@ -1,0 +1,90 @@
+// Overlaid curves, the summary table and the choice sentence for
+// `sgd lr=0.5,3,10`.
+
+enum ComparisonText {
+  /// `lr = 0.5` for run i, or `run 3` when the value is missing.
+  static func name(_ comparison: ComparisonResult, _ i: Int) -> String {
+    i < comparison.values.count
+      ? PageText.setting(comparison.parameter, comparison.values[i])
+      : "run \(i + 1)"
+  }
+
+  /// Which run became the current network, and why.
+  static func choice(_ comparison: ComparisonResult) -> String? {
+    let runs = comparison.runs
+    guard runs.indices.contains(comparison.chosen) else { return nil }
+    let chosen = comparison.chosen
+    let finals = runs.map { $0.history.last?.validationAccuracy }
+    let lead = "The run with \(name(comparison, chosen)) became the current "
+      + "network"
+    guard let best = finals[chosen], best.isFinite else {
+      return lead + "; later cells continue from it."
+    }
+    let tied = finals.enumerated().filter { $0.element == best }.map(\.offset)
+    var text = lead + ": it reached the best final validation accuracy ("
+      + Format.percent(best) + ")"
+    if tied.count > 1 {
+      text += ", tied with "
+        + tied.filter { $0 != chosen }.map { name(comparison, $0) }
+          .joined(separator: ", ")
+        + " (ties go to the earlier run)"
+    }
+    return text + ". Later cells continue from it."
+  }
+}
+
+enum ComparisonCharts {
+  static func cost(_ comparison: ComparisonResult) -> LineChart {
+    LineChart(
+      label: "Training cost per epoch", xTitle: "epoch",
+      yTitle: "training cost",
+      series: comparison.runs.enumerated().map { i, run in
+        ChartSeries(
+          name: ComparisonText.name(comparison, i),
+          points: run.history.map { (Double($0.epoch), $0.trainingCost) },
+          colour: i)
+      })
+  }
+
+  static func validation(_ comparison: ComparisonResult) -> LineChart? {
+    let any = comparison.runs.contains {
+      $0.history.contains { $0.validationAccuracy != nil }
+    }
+    guard any else { return nil }
+    return LineChart(
+      label: "Validation accuracy per epoch", xTitle: "epoch",
+      yTitle: "validation accuracy (%)",
+      series: comparison.runs.enumerated().map { i, run in
+        ChartSeries(
+          name: ComparisonText.name(comparison, i),
+          points: run.history.map {
+            (Double($0.epoch), $0.validationAccuracy ?? .nan)
+          }, colour: i)
+      }, yFactor: 100)
+  }
+}
+
+enum ComparisonTable {
+  static func write(_ comparison: ComparisonResult, to html: inout HTMLWriter)
+  {
+    let rows = comparison.runs.enumerated().map { i, run in
+      let last = run.history.last
+      var value = i < comparison.values.count
+        ? comparison.values[i] : "run \(i + 1)"
+      if i == comparison.chosen { value += " ✓" }
+      if let epoch = run.divergedAtEpoch { value += " (diverged at \(epoch))" }
+      return [
+        value, last.map { Format.cost($0.trainingCost) } ?? "–",
+        last?.validationAccuracy.map { Format.percent($0) } ?? "–",
+        last?.testAccuracy.map { Format.percent($0) } ?? "–",
+        Format.duration(run.history.map(\.seconds).reduce(0, +)),
+      ]
+    }
+    Table.write(
+      headers: [
+        comparison.parameter, "final training cost",
+        "final validation accuracy", "final test accuracy", "time",
+      ], numeric: [false, true, true, true, true], rows: rows,
+      highlight: [comparison.chosen], to: &html)
+  }
+}

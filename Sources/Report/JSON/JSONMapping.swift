@@ -1,0 +1,169 @@
+// ReportDocument → JSONValue, following docs/report-json.md. Sample and
+// misclassified pixels are left out: index and labels identify the images.
+
+enum JSONMapping {
+  static func document(_ document: ReportDocument) -> [String: JSONValue] {
+    let footer = document.footer
+    let failed = document.cells.contains { $0.status == .error }
+    return [
+      "labrun": .string(footer.labrunVersion),
+      "notebook": .string(document.notebookPath),
+      "title": .string(document.title),
+      "status": .string(failed ? "error" : "ok"),
+      // A UInt64 seed may exceed Int.max; keep it exact as a string then.
+      "seed": footer.seed <= UInt64(Int.max)
+        ? .int(Int(footer.seed)) : .string(String(footer.seed)),
+      "totalSeconds": .number(footer.totalSeconds),
+      "date": .string(footer.date),
+      "overrides": .array(footer.overrides.map(JSONValue.string)),
+      "dataFiles": .array(
+        footer.dataFiles.map {
+          .object(["name": .string($0.name), "sha256": .string($0.sha256)])
+        }),
+      "cells": .array(document.cells.map(cell)),
+    ]
+  }
+
+  // MARK: - Cells
+
+  static func cell(_ cell: CellReport) -> JSONValue {
+    .object([
+      "number": .int(cell.number),
+      "line": .int(cell.line),
+      "status": .string(cell.status.rawValue),
+      "seconds": .number(cell.seconds),
+      "cached": .bool(cell.cached),
+      "originalSeconds": .number(cell.originalSeconds),
+      "directives": .array(cell.directives.map(directive)),
+      "diagnostics": .array(cell.diagnostics.map(diagnostic)),
+      "skipReason": .string(cell.skipReason),
+      "results": .array(cell.results.map(result)),
+    ])
+  }
+
+  /// Arguments are an object `{key: value}` when every argument has a
+  /// distinct, non-empty key; otherwise a list of `{key, value}` objects in
+  /// the order written (positional arguments have the key "").
+  static func directive(_ directive: DirectiveRecord) -> JSONValue {
+    let keys = directive.arguments.map(\.key)
+    let keyed = !keys.contains("") && Set(keys).count == keys.count
+    let arguments: JSONValue =
+      keyed
+      ? .object(
+        Dictionary(
+          uniqueKeysWithValues: directive.arguments.map {
+            ($0.key, JSONValue.string($0.value))
+          }))
+      : .array(
+        directive.arguments.map {
+          .object(["key": .string($0.key), "value": .string($0.value)])
+        })
+    return .object([
+      "verb": .string(directive.verb),
+      "line": .int(directive.line),
+      "column": .int(directive.column),
+      "arguments": arguments,
+    ])
+  }
+
+  static func diagnostic(_ diagnostic: DiagnosticRecord) -> JSONValue {
+    .object([
+      "severity": .string(diagnostic.severity.rawValue),
+      "file": .string(diagnostic.file),
+      "line": .number(diagnostic.line),
+      "column": .number(diagnostic.column),
+      "message": .string(diagnostic.message),
+      "suggestion": .string(diagnostic.suggestion),
+    ])
+  }
+
+  // MARK: - Results
+
+  static func result(_ result: CellResult) -> JSONValue {
+    switch result {
+    case .dataset(let d):
+      return .object([
+        "kind": .string("dataset"),
+        "name": .string(d.name),
+        "training": .int(d.training),
+        "validation": .int(d.validation),
+        "test": .int(d.test),
+        "rows": .int(d.rows),
+        "columns": .int(d.columns),
+        "classNames": .array(d.classNames.map(JSONValue.string)),
+        "samples": .array(
+          d.samples.map {
+            .object(["index": .int($0.index), "label": .string($0.label)])
+          }),
+      ])
+    case .network(let n):
+      return .object([
+        "kind": .string("network"),
+        "sizes": .array(n.sizes.map(JSONValue.int)),
+        "layers": .array(
+          n.layers.map {
+            .object([
+              "inputs": .int($0.inputs), "outputs": .int($0.outputs),
+              "activation": .string($0.activation),
+              "parameters": .int($0.parameters),
+            ])
+          }),
+        "parameters": .int(n.parameters),
+        "cost": .string(n.cost),
+        "initialization": .string(n.initialization),
+      ])
+    case .training(let t):
+      return training(t, kind: true)
+    case .comparison(let c):
+      return .object([
+        "kind": .string("comparison"),
+        "parameter": .string(c.parameter),
+        "values": .array(c.values.map(JSONValue.string)),
+        "runs": .array(c.runs.map { training($0, kind: false) }),
+        "chosen": .int(c.chosen),
+      ])
+    case .evaluation(let e):
+      return .object([
+        "kind": .string("evaluation"),
+        "split": .string(e.split),
+        "correct": .int(e.correct),
+        "total": .int(e.total),
+        "accuracy": .number(e.accuracy),
+        "classNames": .array(e.classNames.map(JSONValue.string)),
+        "confusion": .array(e.confusion.map { .array($0.map(JSONValue.int)) }),
+        "misclassified": .array(
+          e.misclassified.map {
+            .object([
+              "index": .int($0.index), "label": .string($0.label),
+              "predicted": .string($0.predicted),
+            ])
+          }),
+      ])
+    }
+  }
+
+  /// A training run; comparison runs leave out `kind`.
+  static func training(_ t: TrainingResult, kind: Bool) -> JSONValue {
+    var members: [String: JSONValue] = [
+      "learningRate": .number(t.learningRate),
+      "batchSize": .int(t.batchSize),
+      "epochs": .int(t.epochs),
+      "l2": .number(t.l2),
+      "momentum": .number(t.momentum),
+      "trainingImages": .int(t.trainingImages),
+      "divergedAtEpoch": .number(t.divergedAtEpoch),
+      "history": .array(
+        t.history.map {
+          .object([
+            "epoch": .int($0.epoch),
+            "trainingCost": .number($0.trainingCost),
+            "validationAccuracy": .number($0.validationAccuracy),
+            "testAccuracy": .number($0.testAccuracy),
+            "seconds": .number($0.seconds),
+          ])
+        }),
+    ]
+    if kind { members["kind"] = .string("training") }
+    return .object(members)
+  }
+}

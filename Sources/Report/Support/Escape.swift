@@ -1,0 +1,34 @@
+// Everything the notebook wrote goes through `escape` before it lands in
+// the page: text nodes and attribute values alike.
+
+extension String {
+  /// The string made safe for HTML/SVG text and for quoted attribute
+  /// values: `& < > " '` become character references, and control
+  /// characters that XML forbids become U+FFFD.
+  var htmlEscaped: String {
+    var out = ""
+    out.reserveCapacity(utf8.count)
+    for scalar in unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&#39;"
+      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+      default:
+        // C0 controls, DEL..C1 controls, and the two non-characters XML
+        // rejects would make the page unparsable as XHTML.
+        let v = scalar.value
+        if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0xFFFE
+          || v == 0xFFFF
+        {
+          out += "\u{FFFD}"
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out
+  }
+}

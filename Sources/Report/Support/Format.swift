@@ -1,0 +1,82 @@
+// Fixed, locale-free number formatting. The report must be byte-identical
+// for equal documents, so nothing here consults the locale or the clock.
+
+/// Number formatting shared by the HTML and SVG writers.
+enum Format {
+  /// `x` with exactly `decimals` digits after the point: `fixed(0.5, 2)` is
+  /// `0.50`. Non-finite values become `NaN`, `∞` or `−∞`.
+  static func fixed(_ x: Double, _ decimals: Int) -> String {
+    guard x.isFinite else { return nonFinite(x) }
+    let places = max(0, min(decimals, 12))
+    var scale: Double = 1
+    for _ in 0..<places { scale *= 10 }
+    let scaled = (abs(x) * scale).rounded()
+    // Beyond 2^53 the digits are not exact any more; the shortest
+    // round-trip spelling is still deterministic.
+    guard scaled < 9.0e15 else { return x.description }
+    let n = UInt64(scaled)
+    let unit = UInt64(scale)
+    var text = String(n / unit)
+    if places > 0 {
+      let fraction = String(n % unit)
+      text += "." + String(repeating: "0", count: places - fraction.count)
+        + fraction
+    }
+    return (x < 0 && n != 0 ? "-" : "") + text
+  }
+
+  /// The shortest spelling that reads back as `x`, without a trailing
+  /// `.0`: `3.0` → `3`, `0.5` → `0.5`, `1e-05` → `1e-05`.
+  static func plain(_ x: Double) -> String {
+    guard x.isFinite else { return nonFinite(x) }
+    let text = x.description
+    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+  }
+
+  /// An integer with thousands separators: `50000` → `50,000`.
+  static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+      out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+  }
+
+  /// A fraction in [0, 1] as a percentage: `0.9512` → `95.12 %`.
+  static func percent(_ fraction: Double, _ decimals: Int = 2) -> String {
+    guard fraction.isFinite else { return nonFinite(fraction) }
+    return fixed(fraction * 100, decimals) + "\u{A0}%"
+  }
+
+  /// A duration for people: `420 ms`, `3.25 s`, `12.3 s`, `2 min 05 s`.
+  static func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "–" }
+    if seconds < 1 { return fixed(seconds * 1000, 0) + "\u{A0}ms" }
+    if seconds < 10 { return fixed(seconds, 2) + "\u{A0}s" }
+    if seconds < 60 { return fixed(seconds, 1) + "\u{A0}s" }
+    let whole = Int(seconds.rounded())
+    let (minutes, rest) = whole.quotientAndRemainder(dividingBy: 60)
+    if minutes < 60 {
+      return "\(minutes)\u{A0}min \(rest < 10 ? "0" : "")\(rest)\u{A0}s"
+    }
+    let (hours, mins) = minutes.quotientAndRemainder(dividingBy: 60)
+    return "\(hours)\u{A0}h \(mins < 10 ? "0" : "")\(mins)\u{A0}min"
+  }
+
+  /// A cost such as `0.0123`: four significant-looking decimals, more when
+  /// the value is tiny, scientific when it is huge.
+  static func cost(_ x: Double) -> String {
+    guard x.isFinite else { return nonFinite(x) }
+    let magnitude = abs(x)
+    if magnitude >= 1e6 { return x.description }
+    if magnitude >= 100 { return fixed(x, 1) }
+    if magnitude >= 0.001 || magnitude == 0 { return fixed(x, 4) }
+    return fixed(x, 6)
+  }
+
+  private static func nonFinite(_ x: Double) -> String {
+    x.isNaN ? "NaN" : (x < 0 ? "−∞" : "∞")
+  }
+}
