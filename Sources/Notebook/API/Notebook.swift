@@ -1,0 +1,268 @@
+import Foundation
+
+// MARK: - The notebook
+
+/// The YAML front matter's settings.
+public struct FrontMatter: Sendable, Equatable {
+  /// `title:`, the report's title.
+  public var title: String?
+  /// `seed:`, the seed of the random numbers before the first cell.
+  public var seed: UInt64?
+
+  /// Creates front matter.
+  public init(title: String? = nil, seed: UInt64? = nil) {
+    self.title = title
+    self.seed = seed
+  }
+}
+
+/// A piece of the notebook, in document order.
+public enum NotebookItem: Sendable {
+  /// Markdown between lab blocks, as safe-mode HTML (no raw HTML, no
+  /// `javascript:` links).
+  case prose(html: String)
+  /// A lab block.
+  case lab(LabCell)
+}
+
+/// A ```` ```lab ```` block: its source, its valid directives and every
+/// problem found in it.
+public struct LabCell: Sendable {
+  /// 1-based, in document order.
+  public var number: Int
+  /// The opening fence.
+  public var fence: SourceLocation
+  /// The block's text, one string per line, without the fences.
+  public var sourceLines: [String]
+  /// The line number of `sourceLines[0]`.
+  public var firstSourceLine: Int
+  /// The valid directives only, in order.
+  public var directives: [Directive]
+  /// Every problem of the block, in order.
+  public var diagnostics: [Diagnostic]
+
+  /// Creates a cell.
+  public init(
+    number: Int, fence: SourceLocation, sourceLines: [String],
+    firstSourceLine: Int, directives: [Directive], diagnostics: [Diagnostic]
+  ) {
+    self.number = number
+    self.fence = fence
+    self.sourceLines = sourceLines
+    self.firstSourceLine = firstSourceLine
+    self.directives = directives
+    self.diagnostics = diagnostics
+  }
+
+  /// True when any diagnostic of the block is an error.
+  public var hasErrors: Bool { diagnostics.contains(where: \.isError) }
+
+  /// The block's text, lines joined by `\n`.
+  public var source: String { sourceLines.joined(separator: "\n") }
+}
+
+/// A parsed Markdown notebook.
+public struct Notebook: Sendable {
+  /// The path given to the parser, used in every location.
+  public var path: String
+  /// The front matter (after overrides).
+  public var frontMatter: FrontMatter
+  /// The front matter's title, else the first heading's text, else nil.
+  public var title: String?
+  /// Prose and lab cells, in document order.
+  public var items: [NotebookItem]
+  /// Problems of the notebook as a whole: encoding, front matter, fences.
+  public var diagnostics: [Diagnostic]
+
+  /// Creates a notebook.
+  public init(
+    path: String, frontMatter: FrontMatter, title: String?,
+    items: [NotebookItem], diagnostics: [Diagnostic]
+  ) {
+    self.path = path
+    self.frontMatter = frontMatter
+    self.title = title
+    self.items = items
+    self.diagnostics = diagnostics
+  }
+
+  /// The lab cells, in order.
+  public var cells: [LabCell] {
+    items.compactMap {
+      if case .lab(let cell) = $0 { return cell }
+      return nil
+    }
+  }
+
+  /// Every diagnostic, the notebook's and the cells', sorted by location
+  /// (those without a location first).
+  public var allDiagnostics: [Diagnostic] {
+    let all = diagnostics + cells.flatMap(\.diagnostics)
+    return all.enumerated().sorted { a, b in
+      switch (a.element.location, b.element.location) {
+      case (nil, nil): return a.offset < b.offset
+      case (nil, _): return true
+      case (_, nil): return false
+      case (let x?, let y?): return x == y ? a.offset < b.offset : x < y
+      }
+    }.map(\.element)
+  }
+
+  /// True when the notebook or any cell has an error.
+  public var hasErrors: Bool { allDiagnostics.contains(where: \.isError) }
+
+  // MARK: Parsing
+
+  /// Parses a notebook. Never fails: every problem becomes a diagnostic of
+  /// the notebook or of a cell.
+  ///
+  /// - Parameters:
+  ///   - source: The Markdown text.
+  ///   - path: The file name used in locations.
+  ///   - overrides: Command-line settings applied to every directive with
+  ///     their verb (and to the front matter) before validation.
+  public static func parse(
+    source: String, path: String, overrides: [Override] = []
+  ) -> Notebook {
+    var text = SourceText(source)
+    let front = parseFrontMatter(text, file: path)
+    var frontMatter = front.frontMatter
+    for override in overrides where override.verb == nil {
+      switch override.key {
+      case "title": frontMatter.title = override.value
+      case "seed": frontMatter.seed = UInt64(override.value) ?? frontMatter.seed
+      default: break
+      }
+    }
+    // Blank lines (not removed ones) keep cmark's line numbers right.
+    text.blankLines(through: front.lineCount)
+    let markdown = CommonMarkConverter.convert(text.bytes)
+
+    var diagnostics = front.diagnostics
+    var items: [NotebookItem] = []
+    let parser = DirectiveParser(file: path, overrides: overrides)
+    for block in markdown.blocks {
+      switch block {
+      case .prose(let html):
+        items.append(.prose(html: html))
+      case .lab(let code):
+        let number = items.count(where: {
+          if case .lab = $0 { return true }
+          return false
+        }) + 1
+        let (cell, unclosed) = makeCell(
+          code, number: number, text: text, path: path, parser: parser)
+        if let unclosed { diagnostics.append(unclosed) }
+        items.append(.lab(cell))
+      }
+    }
+    for code in markdown.otherCodeBlocks {
+      if let unclosed = unclosedFence(code, text: text, path: path) {
+        diagnostics.append(unclosed)
+      }
+    }
+    diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+    return Notebook(
+      path: path, frontMatter: frontMatter,
+      title: frontMatter.title ?? markdown.firstHeading,
+      items: items, diagnostics: diagnostics)
+  }
+
+  /// Reads and parses a notebook file.
+  ///
+  /// - Throws: A `Diagnostic` when the file cannot be read or is not valid
+  ///   UTF-8 (naming the line and column of the first bad byte).
+  public static func load(path: String, overrides: [Override] = [])
+    throws(Diagnostic) -> Notebook
+  {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    else {
+      throw .error(at: nil, "cannot read '\(path)': no such file")
+    }
+    if isDirectory.boolValue {
+      throw .error(at: nil, "cannot read '\(path)': it is a directory")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .error(at: nil, "cannot read '\(path)': permission denied or I/O error")
+    }
+    let bytes = [UInt8](data)
+    if let bad = firstInvalidUTF8(in: bytes) {
+      throw .error(
+        at: SourceLocation(file: path, line: bad.line, column: bad.column),
+        "invalid UTF-8 on line \(bad.line): byte 0x"
+          + String(bad.byte, radix: 16, uppercase: true)
+          + " is not part of a valid character",
+        suggestion: "save the file as UTF-8")
+    }
+    return parse(
+      source: String(decoding: bytes, as: UTF8.self), path: path,
+      overrides: overrides)
+  }
+
+  // MARK: Cells
+
+  private static func makeCell(
+    _ code: CodeBlock, number: Int, text: SourceText, path: String,
+    parser: DirectiveParser
+  ) -> (LabCell, Diagnostic?) {
+    let fence = SourceLocation(
+      file: path, line: code.startLine,
+      column: text.column(
+        line: code.startLine, byteColumn: code.startByteColumn))
+    let lines = code.lines
+    let firstLine = code.startLine + 1
+    // The literal lacks the container's prefix (`> `, list indentation), so
+    // each line is the end of its source line: columns count from there.
+    let blockLines = lines.enumerated().map { offset, line in
+      let scalars = Array(line.unicodeScalars)
+      let lineNumber = firstLine + offset
+      let base = max(0, text.scalarCount(line: lineNumber) - scalars.count)
+      return BlockLine(scalars: scalars, line: lineNumber, baseColumn: base)
+    }
+    let (directives, diagnostics) = parser.parse(blockLines)
+    let cell = LabCell(
+      number: number, fence: fence, sourceLines: lines,
+      firstSourceLine: firstLine, directives: directives,
+      diagnostics: diagnostics)
+    return (cell, unclosedFence(code, text: text, path: path))
+  }
+
+  /// An error (lab block) or warning (other fences) when a fence is never
+  /// closed, so that cmark ran it to the end of the document or container.
+  private static func unclosedFence(
+    _ code: CodeBlock, text: SourceText, path: String
+  ) -> Diagnostic? {
+    let line = text.line(code.startLine)
+    let start = line.startIndex + max(0, code.startByteColumn - 1)
+    guard start < line.endIndex else { return nil }
+    let fenceByte = line[start]
+    guard fenceByte == 0x60 || fenceByte == 0x7E else { return nil }
+    let fenceLength = line[start...].prefix { $0 == fenceByte }.count
+    guard fenceLength >= 3 else { return nil }
+    let span = code.endLine - code.startLine
+    let lineCount = code.lines.count
+    // An indented code block whose text happens to start with ``` has
+    // every line as content.
+    if !code.isLab, code.info.isEmpty, lineCount == span + 1 { return nil }
+    let closed = span > 0 && code.endByteColumn > 0 && lineCount == span - 1
+    guard !closed else { return nil }
+    let fence = String(repeating: fenceByte == 0x60 ? "`" : "~", count: fenceLength)
+    let location = SourceLocation(
+      file: path, line: code.startLine,
+      column: text.column(
+        line: code.startLine, byteColumn: code.startByteColumn))
+    if code.isLab {
+      return .error(
+        at: location,
+        "unclosed lab block: the fence \(fence)\(code.info) is never closed,"
+          + " so the rest of its container is read as directives",
+        suggestion: "add a line \(fence) after the block")
+    }
+    return .warning(
+      at: location,
+      "unclosed code block: the fence \(fence) is never closed, so the rest"
+        + " of its container is shown as code",
+      suggestion: "add a line \(fence) after the block")
+  }
+}

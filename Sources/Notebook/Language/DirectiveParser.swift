@@ -1,0 +1,499 @@
+// MARK: - Input: the lines of a lab block
+
+/// One line of a `lab` block, as Unicode scalars, with where it sits in the
+/// file: the scalar at index `i` is at column `baseColumn + i + 1`.
+struct BlockLine: Sendable {
+  var scalars: [Unicode.Scalar]
+  var line: Int
+  var baseColumn: Int
+}
+
+// MARK: - Tokens
+
+/// A run of characters between spaces or tabs.
+private struct Token {
+  var text: String
+  /// Column of the first scalar.
+  var column: Int
+
+  var hasEquals: Bool { text.utf8.contains(0x3D) }
+}
+
+/// An argument before validation: where its key and value were written, and
+/// the override that set it, if any.
+private struct RawArgument {
+  var key: String
+  var value: String
+  var keyLocation: SourceLocation
+  var valueLocation: SourceLocation
+  /// `--set …` text when an override supplied the value.
+  var override: String?
+}
+
+/// Splits a line into tokens, dropping the comment that `#` starts.
+private func tokenize(_ line: BlockLine) -> [Token] {
+  var tokens: [Token] = []
+  var start: Int?
+  var view = String.UnicodeScalarView()
+  func flush(_ index: Int) {
+    if let begin = start {
+      tokens.append(Token(text: String(view), column: line.baseColumn + begin + 1))
+      view = String.UnicodeScalarView()
+      start = nil
+    }
+  }
+  for (index, scalar) in line.scalars.enumerated() {
+    if scalar == "#" { break }
+    if scalar == " " || scalar == "\t" {
+      flush(index)
+    } else {
+      if start == nil { start = index }
+      view.append(scalar)
+    }
+  }
+  flush(line.scalars.count)
+  return tokens
+}
+
+/// True for words that look like a key: a letter, then letters, digits,
+/// `_` or `-`.
+private func isKeyLike(_ text: some StringProtocol) -> Bool {
+  guard let first = text.unicodeScalars.first,
+    first.properties.isAlphabetic
+  else { return false }
+  return text.unicodeScalars.allSatisfy {
+    $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_"
+      || $0 == "-"
+  }
+}
+
+// MARK: - The parser
+
+/// Parses and validates the directives of one `lab` block against
+/// `DirectiveLanguage.specs`, collecting every problem.
+struct DirectiveParser {
+  var file: String
+  var overrides: [Override]
+
+  /// The valid directives and every problem of the block.
+  func parse(_ lines: [BlockLine]) -> (
+    directives: [Directive], diagnostics: [Diagnostic]
+  ) {
+    var directives: [Directive] = []
+    var diagnostics: [Diagnostic] = []
+    for line in lines {
+      let tokens = tokenize(line)
+      guard let verb = tokens.first else { continue }
+      var problems: [Diagnostic] = []
+      if let directive = parseDirective(
+        verb: verb, arguments: tokens.dropFirst(), line: line.line,
+        problems: &problems)
+      {
+        directives.append(directive)
+      }
+      diagnostics += problems
+    }
+    return (directives, diagnostics)
+  }
+
+  private func location(_ line: Int, _ column: Int) -> SourceLocation {
+    SourceLocation(file: file, line: line, column: column)
+  }
+
+  // MARK: Arguments
+
+  /// Reads `key=value` and positional tokens, reporting malformed ones
+  /// (`=3`, `lr=`, `lr =3`, `lr = 3`) and still keeping what can be read.
+  private func readArguments(
+    _ tokens: ArraySlice<Token>, line: Int, problems: inout [Diagnostic]
+  ) -> [RawArgument] {
+    let tokens = Array(tokens)
+    var arguments: [RawArgument] = []
+    var index = 0
+    while index < tokens.count {
+      let token = tokens[index]
+      let here = location(line, token.column)
+      let next = index + 1 < tokens.count ? tokens[index + 1] : nil
+
+      if !token.hasEquals {
+        // `lr =3` or `lr = 3`: a key, then a token starting with '='.
+        if let next, next.text.hasPrefix("="), isKeyLike(token.text) {
+          var value = String(next.text.dropFirst())
+          var valueColumn = next.column + 1
+          var used = 2
+          if value.isEmpty, index + 2 < tokens.count,
+            !tokens[index + 2].hasEquals
+          {
+            value = tokens[index + 2].text
+            valueColumn = tokens[index + 2].column
+            used = 3
+          }
+          problems.append(
+            spacedEquals(key: token.text, value: value, at: here))
+          if !value.isEmpty {
+            arguments.append(
+              RawArgument(
+                key: token.text, value: value, keyLocation: here,
+                valueLocation: location(line, valueColumn)))
+          }
+          index += used
+          continue
+        }
+        arguments.append(
+          RawArgument(
+            key: "", value: token.text, keyLocation: here,
+            valueLocation: here))
+        index += 1
+        continue
+      }
+
+      let parts = token.text.split(
+        separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      let key = String(parts[0])
+      let value = parts.count > 1 ? String(parts[1]) : ""
+      if key.isEmpty {
+        problems.append(
+          .error(
+            at: here,
+            "malformed argument \(quoted(token.text)): expected key=value,"
+              + " found no key before '='"))
+        index += 1
+        continue
+      }
+      if value.isEmpty {
+        // `lr= 3`: the value was separated from its '='.
+        if let next, !next.hasEquals, isKeyLike(key) {
+          problems.append(spacedEquals(key: key, value: next.text, at: here))
+          arguments.append(
+            RawArgument(
+              key: key, value: next.text, keyLocation: here,
+              valueLocation: location(line, next.column)))
+          index += 2
+          continue
+        }
+        problems.append(
+          .error(
+            at: here,
+            "malformed argument \(quoted(token.text)): expected key=value,"
+              + " found no value after '='"))
+        index += 1
+        continue
+      }
+      let keyLength = key.unicodeScalars.count
+      arguments.append(
+        RawArgument(
+          key: key, value: value, keyLocation: here,
+          valueLocation: location(line, token.column + keyLength + 1)))
+      index += 1
+    }
+    return arguments
+  }
+
+  private func spacedEquals(key: String, value: String, at here: SourceLocation)
+    -> Diagnostic
+  {
+    .error(
+      at: here,
+      "malformed argument: expected key=value without spaces around '='",
+      suggestion: value.isEmpty
+        ? nil : "write \(quoted(key + "=" + value, limit: 60))")
+  }
+
+  /// Replaces or adds the arguments the command line's overrides set.
+  private func applyOverrides(
+    to arguments: inout [RawArgument], spec: DirectiveSpec,
+    verb: SourceLocation
+  ) {
+    for override in overrides {
+      let key: String
+      if override.verb == spec.verb {
+        key = override.key == spec.positional?.name ? "" : override.key
+      } else if override.verb == nil, spec.verb == "seed",
+        override.key == "seed"
+      {
+        key = ""
+      } else {
+        continue
+      }
+      if let index = arguments.firstIndex(where: { $0.key == key }) {
+        arguments[index].value = override.value
+        arguments[index].override = override.text
+      } else {
+        arguments.append(
+          RawArgument(
+            key: key, value: override.value, keyLocation: verb,
+            valueLocation: verb, override: override.text))
+      }
+    }
+  }
+
+  // MARK: Validation
+
+  private func parseDirective(
+    verb token: Token, arguments tokens: ArraySlice<Token>, line: Int,
+    problems: inout [Diagnostic]
+  ) -> Directive? {
+    let verbLocation = location(line, token.column)
+    guard let spec = DirectiveLanguage.spec(token.text) else {
+      let verbs = DirectiveLanguage.verbs
+      let close = closestMatch(to: token.text, among: verbs)
+      problems.append(
+        .error(
+          at: verbLocation,
+          "unknown directive \(quoted(token.text)); expected one of "
+            + verbs.joined(separator: ", "),
+          suggestion: close.map { "did you mean '\($0)'?" }))
+      return nil
+    }
+    var arguments = readArguments(tokens, line: line, problems: &problems)
+    applyOverrides(to: &arguments, spec: spec, verb: verbLocation)
+
+    var values: [String: [Value]] = [:]
+    var firstKey: [String: SourceLocation] = [:]
+    var firstList: (key: String, location: SourceLocation)?
+    var sawPositional = false
+
+    for argument in arguments {
+      let fromOverride = argument.override.map { " (set by --set \($0))" } ?? ""
+      if argument.key.isEmpty {
+        guard let positional = spec.positional else {
+          problems.append(unexpectedPositional(argument, spec: spec))
+          continue
+        }
+        if sawPositional {
+          problems.append(
+            .error(
+              at: argument.valueLocation,
+              "unexpected argument \(quoted(argument.value)); '\(spec.verb)'"
+                + " takes one \(positional.label) and key=value parameters"
+                + " (\(spec.parameters.map(\.name).joined(separator: ", ")))"))
+          continue
+        }
+        sawPositional = true
+        if let parsed = check(
+          argument, type: positional.type, subject: "the \(positional.label)",
+          allowsList: false, maxList: 1, note: fromOverride,
+          problems: &problems)
+        {
+          values[""] = parsed
+        }
+        continue
+      }
+
+      guard let parameter = spec.parameter(argument.key) else {
+        problems.append(unknownKey(argument, spec: spec))
+        continue
+      }
+      if let first = firstKey[argument.key] {
+        problems.append(
+          .error(
+            at: argument.keyLocation,
+            "duplicate key '\(argument.key)'; it was first given at line"
+              + " \(first.line), column \(first.column)"))
+        continue
+      }
+      firstKey[argument.key] = argument.keyLocation
+      guard
+        let parsed = check(
+          argument, type: parameter.type, subject: "'\(parameter.name)'",
+          allowsList: parameter.allowsList, maxList: spec.maxListLength,
+          note: fromOverride, problems: &problems)
+      else { continue }
+      if parsed.count > 1, spec.atMostOneList {
+        if let first = firstList {
+          problems.append(
+            .error(
+              at: argument.valueLocation,
+              "only one parameter of '\(spec.verb)' may hold a list, and"
+                + " '\(first.key)' already does (line \(first.location.line),"
+                + " column \(first.location.column))\(fromOverride)",
+              suggestion: "compare one parameter at a time, in separate"
+                + " '\(spec.verb)' lines"))
+          continue
+        }
+        firstList = (argument.key, argument.valueLocation)
+      }
+      values[argument.key] = parsed
+    }
+
+    if !sawPositional, let positional = spec.positional {
+      problems.append(
+        .error(
+          at: verbLocation,
+          "missing \(positional.label) for '\(spec.verb)': expected"
+            + " \(positional.type.expectation)"))
+    }
+    guard !problems.contains(where: \.isError) else { return nil }
+    guard let kind = build(spec: spec, values: values) else {
+      problems.append(
+        .error(at: verbLocation, "internal error: bad defaults for '\(spec.verb)'"))
+      return nil
+    }
+    return Directive(
+      kind: kind, location: verbLocation, verb: spec.verb,
+      arguments: arguments.map {
+        Directive.Argument(key: $0.key, value: $0.value, location: $0.valueLocation)
+      })
+  }
+
+  /// Checks a value or a list of values, reporting each bad item at its own
+  /// column.
+  private func check(
+    _ argument: RawArgument, type: ValueType, subject: String,
+    allowsList: Bool, maxList: Int, note: String,
+    problems: inout [Diagnostic]
+  ) -> [Value]? {
+    let start = argument.valueLocation
+    // Columns inside an override's text mean nothing in the file.
+    func at(_ offset: Int) -> SourceLocation {
+      guard argument.override == nil else { return start }
+      var location = start
+      location.column += offset
+      return location
+    }
+    let items = argument.value.split(
+      separator: ",", omittingEmptySubsequences: false)
+    if items.count > 1, !allowsList {
+      problems.append(
+        .error(
+          at: start,
+          "expected a single value for \(subject), found a list"
+            + " \(quoted(argument.value))\(note)"))
+      return nil
+    }
+    if items.count > maxList {
+      problems.append(
+        .error(
+          at: start,
+          "expected at most \(maxList) values for \(subject), found"
+            + " \(items.count)\(note)"))
+      return nil
+    }
+    var parsed: [Value] = []
+    var offset = 0
+    var failed = false
+    for item in items {
+      defer { offset += item.unicodeScalars.count + 1 }
+      if item.isEmpty {
+        problems.append(
+          .error(
+            at: at(offset),
+            "expected \(type.expectation) for \(subject), found an empty"
+              + " item in the list \(quoted(argument.value))\(note)"))
+        failed = true
+        continue
+      }
+      switch type.parse(String(item), subject: subject) {
+      case .success(let value):
+        parsed.append(value)
+      case .failure(let problem):
+        problems.append(
+          .error(
+            at: at(offset + problem.offset), problem.message + note,
+            suggestion: problem.suggestion))
+        failed = true
+      }
+    }
+    return failed ? nil : parsed
+  }
+
+  private func unknownKey(_ argument: RawArgument, spec: DirectiveSpec)
+    -> Diagnostic
+  {
+    let names = spec.parameters.map(\.name)
+    var aliases: [String: String] = [:]
+    for parameter in spec.parameters {
+      for alias in parameter.aliases { aliases[alias] = parameter.name }
+    }
+    let close = closestMatch(to: argument.key, among: names, aliases: aliases)
+    let valid = names.isEmpty
+      ? "'\(spec.verb)' takes no parameters"
+      : "expected one of " + names.joined(separator: ", ")
+    return .error(
+      at: argument.keyLocation,
+      "unknown key \(quoted(argument.key)) for '\(spec.verb)'; \(valid)",
+      suggestion: close.map { "did you mean '\($0)'?" })
+  }
+
+  private func unexpectedPositional(
+    _ argument: RawArgument, spec: DirectiveSpec
+  ) -> Diagnostic {
+    let names = spec.parameters.map(\.name)
+    var suggestion: String?
+    if let parameter = spec.parameter(argument.value) {
+      suggestion = "write '\(parameter.name)=\(parameter.defaultValue)'"
+    }
+    return .error(
+      at: argument.valueLocation,
+      "unexpected argument \(quoted(argument.value)); '\(spec.verb)' takes"
+        + " only key=value parameters (" + names.joined(separator: ", ")
+        + ")",
+      suggestion: suggestion)
+  }
+
+  // MARK: Typed values
+
+  /// Builds the typed directive from checked values, filling in defaults.
+  /// Returns nil only if a spec default fails its own type (a bug).
+  private func build(spec: DirectiveSpec, values: [String: [Value]])
+    -> DirectiveKind?
+  {
+    func list(_ key: String) -> [Value]? {
+      if let given = values[key] { return given }
+      guard let parameter = spec.parameter(key),
+        case .success(let value) = parameter.type.parse(
+          parameter.defaultValue, subject: key)
+      else { return nil }
+      return [value]
+    }
+    func integers(_ key: String) -> [Int]? {
+      let items = list(key)?.compactMap(\.integer)
+      return items?.isEmpty == false ? items : nil
+    }
+    func numbers(_ key: String) -> [Double]? {
+      let items = list(key)?.compactMap(\.number)
+      return items?.isEmpty == false ? items : nil
+    }
+    func word(_ key: String) -> String? { list(key)?.first?.word }
+
+    switch spec.verb {
+    case "seed":
+      guard case .unsigned(let seed)? = values[""]?.first else { return nil }
+      return .seed(seed)
+    case "load":
+      guard let name = values[""]?.first?.word,
+        let dataset = DatasetName(rawValue: name),
+        let train = integers("train")?.first,
+        let validation = integers("validation")?.first,
+        let test = integers("test")?.first
+      else { return nil }
+      return .load(
+        Load(dataset: dataset, train: train, validation: validation, test: test))
+    case "net":
+      guard case .sizes(let sizes)? = values[""]?.first,
+        let hidden = word("hidden").flatMap(HiddenActivation.init),
+        let output = word("output").flatMap(OutputActivation.init),
+        let cost = word("cost").flatMap(CostName.init),
+        let initialization = word("init").flatMap(InitName.init)
+      else { return nil }
+      return .net(
+        Net(
+          sizes: sizes, hidden: hidden, output: output, cost: cost,
+          initialization: initialization))
+    case "sgd":
+      guard let lr = numbers("lr"), let batch = integers("batch"),
+        let epochs = integers("epochs"), let l2 = numbers("l2"),
+        let momentum = numbers("momentum")
+      else { return nil }
+      return .sgd(
+        SGD(
+          learningRate: lr, batchSize: batch, epochs: epochs, l2: l2,
+          momentum: momentum))
+    case "evaluate":
+      guard let split = word("on").flatMap(Split.init) else { return nil }
+      return .evaluate(Evaluate(split: split))
+    default:
+      return nil
+    }
+  }
+}

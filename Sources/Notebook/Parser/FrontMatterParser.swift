@@ -1,0 +1,148 @@
+import Yams
+
+// MARK: - Front matter
+
+/// What the front matter says, and how many lines it takes.
+struct FrontMatterResult {
+  var frontMatter = FrontMatter()
+  var diagnostics: [Diagnostic] = []
+  /// Lines `1...lineCount` are front matter (0 when there is none).
+  var lineCount = 0
+}
+
+/// Reads YAML front matter: a first line `---`, closed by `---` or `...`.
+func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
+  var result = FrontMatterResult()
+  func trimmed(_ line: Int) -> String {
+    var bytes = source.line(line)
+    while let last = bytes.last, last == 0x20 || last == 0x09 {
+      bytes.removeLast()
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+  guard source.lineCount > 0, trimmed(1) == "---" else { return result }
+  let start = SourceLocation(file: file, line: 1, column: 1)
+  var closing: Int?
+  for line in 2..<max(2, source.lineCount + 1) {
+    let text = trimmed(line)
+    if text == "---" || text == "..." {
+      closing = line
+      break
+    }
+  }
+  guard let closing else {
+    result.diagnostics.append(
+      .error(
+        at: start,
+        "unterminated front matter: the '---' on line 1 has no closing"
+          + " '---' or '...' line",
+        suggestion: "add a line '---' after the front matter, or remove"
+          + " line 1"))
+    return result
+  }
+  result.lineCount = closing
+  let yaml = (2..<closing).map(source.lineText).joined(separator: "\n")
+
+  // Marks from Yams are 1-based within the YAML text, which starts on the
+  // file's line 2; columns are in Unicode scalars, as ours are.
+  func location(_ mark: Mark?) -> SourceLocation {
+    guard let mark else { return start }
+    return SourceLocation(
+      file: file, line: mark.line + 1, column: max(1, mark.column))
+  }
+
+  let root: Node?
+  do {
+    root = try Yams.compose(yaml: yaml)
+  } catch let error as YamlError {
+    result.diagnostics.append(yamlDiagnostic(error, location: location))
+    return result
+  } catch {
+    result.diagnostics.append(
+      .error(at: start, "invalid YAML in the front matter: \(error)"))
+    return result
+  }
+  guard let root else { return result }
+  guard case .mapping(let mapping) = root else {
+    if root.null != nil { return result }
+    result.diagnostics.append(
+      .error(
+        at: location(root.mark),
+        "expected the front matter to be 'key: value' lines (title, seed)"))
+    return result
+  }
+
+  let keys = ["title", "seed"]
+  for (keyNode, valueNode) in mapping {
+    let key = keyNode.string ?? ""
+    switch key {
+    case "title":
+      guard case .scalar(let scalar) = valueNode else {
+        result.diagnostics.append(
+          .error(
+            at: location(valueNode.mark),
+            "expected text for 'title', found a list or mapping"))
+        continue
+      }
+      if valueNode.null == nil || scalar.style != .plain {
+        result.frontMatter.title = scalar.string
+      }
+    case "seed":
+      guard case .scalar(let scalar) = valueNode else {
+        result.diagnostics.append(
+          .error(
+            at: location(valueNode.mark),
+            "expected a non-negative integer below 2^64 for 'seed', found a"
+              + " list or mapping"))
+        continue
+      }
+      switch ValueType.unsigned64.parse(scalar.string, subject: "'seed'") {
+      case .success(.unsigned(let seed)):
+        result.frontMatter.seed = seed
+      case .success:
+        break
+      case .failure(let problem):
+        result.diagnostics.append(
+          .error(at: location(valueNode.mark), problem.message))
+      }
+    default:
+      result.diagnostics.append(
+        .warning(
+          at: location(keyNode.mark),
+          "unknown front-matter key \(quoted(key)) is ignored; expected one"
+            + " of " + keys.joined(separator: ", "),
+          suggestion: closestMatch(to: key, among: keys).map {
+            "did you mean '\($0)'?"
+          }))
+    }
+  }
+  return result
+}
+
+/// Turns a Yams error into a diagnostic at the file's line and column.
+private func yamlDiagnostic(
+  _ error: YamlError, location: (Mark?) -> SourceLocation
+) -> Diagnostic {
+  func describe(_ problem: String, _ context: YamlError.Context?) -> String {
+    var message = "invalid YAML in the front matter: \(problem)"
+    if let context, !context.text.isEmpty {
+      message += " (\(context.text))"
+    }
+    return message
+  }
+  switch error {
+  case .scanner(let context, let problem, let mark, _),
+    .parser(let context, let problem, let mark, _),
+    .composer(let context, let problem, let mark, _):
+    return .error(at: location(mark), describe(problem, context))
+  case .duplicatedKeysInMapping(let duplicates, let context):
+    let names = duplicates.map { quoted($0) }.joined(separator: ", ")
+    return .error(
+      at: location(context.mark),
+      "duplicate key \(names) in the front matter")
+  case .reader(let problem, _, _, _):
+    return .error(at: location(nil), "invalid YAML in the front matter: \(problem)")
+  default:
+    return .error(at: location(nil), "invalid YAML in the front matter: \(error)")
+  }
+}

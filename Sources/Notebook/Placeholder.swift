@@ -1,1 +1,0 @@
-// Notebook: placeholder until the first real file lands.
