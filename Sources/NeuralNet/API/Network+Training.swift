@@ -1,0 +1,145 @@
+import Datasets
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension Network {
+  // MARK: - Training
+
+  /// Trains in place by mini-batch SGD and returns the finished epochs.
+  ///
+  /// Every epoch shuffles the image order (Fisher–Yates driven by a
+  /// generator seeded with `shuffleSeed`), then steps through mini-batches of
+  /// `options.batchSize` images; the last, smaller batch is used too and
+  /// averaged over its own size. A batch larger than the data set gives one
+  /// batch per epoch. Training stops early when `observer` answers
+  /// `.stop` (after the current batch; an unfinished epoch is not reported)
+  /// or when an epoch's mean cost is not finite (that epoch is reported).
+  ///
+  /// - Parameters:
+  ///   - data: images with ``inputSize`` pixels (see
+  ///     ``incompatibility(with:)``).
+  ///   - observer: called synchronously on the calling thread.
+  /// - Precondition: `incompatibility(with: data) == nil`.
+  @discardableResult
+  public func train(
+    on data: Dataset, options: TrainingOptions, shuffleSeed: UInt64,
+    observer: (TrainingEvent) -> TrainingDecision = { _ in .continue }
+  ) -> [EpochStats] {
+    precondition(incompatibility(with: data) == nil, "images do not fit")
+    let count = data.count
+    guard count > 0, options.epochs > 0 else { return [] }
+    BLAS.useOneThread()
+    let batchSize = min(max(options.batchSize, 1), count)
+    let batches = (count + batchSize - 1) / batchSize
+    let progressEvery = max(1, batches / 100)
+    let eta = options.learningRate
+    let decay = options.l2 / Float(count)
+    if options.momentum != 0 {
+      for layer in layers { layer.resetVelocity() }
+    }
+    let step: ParameterStep =
+      options.momentum != 0
+      ? .momentum(learningRate: eta, momentum: options.momentum, decay: decay)
+      : .sgd(learningRate: eta, decay: decay)
+    reserve(rows: batchSize)
+
+    var generator = SeededGenerator(seed: shuffleSeed)
+    let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
+    defer { order.deallocate() }
+    for i in 0..<count { order[i] = Int32(i) }
+
+    var finished: [EpochStats] = []
+    data.pixels.withUnsafeBufferPointer { pixels in
+      data.labels.withUnsafeBufferPointer { labels in
+        guard let pixels = pixels.baseAddress,
+          let labels = labels.baseAddress, let orderBase = order.baseAddress
+        else { return }
+        for epoch in 1...options.epochs {
+          let start = monotonicSeconds()
+          generator.shuffle(order)
+          var costSum: Double = 0
+          for batch in 0..<batches {
+            let first = batch * batchSize
+            let rows = min(batchSize, count - first)
+            loadBatch(
+              pixels: pixels, labels: labels, indices: orderBase + first,
+              rows: rows)
+            forwardBatch(rows: rows)
+            // The L2 term belongs to the weights this batch's cost sees.
+            let penalty =
+              decay == 0 ? 0 : Double(decay) / 2 * sumOfSquaredWeights()
+            let cost = backwardBatch(rows: rows, step: step)
+            costSum += cost / Double(rows) + penalty
+            if (batch + 1) % progressEvery == 0 && batch + 1 < batches {
+              let fraction = Double(batch + 1) / Double(batches)
+              if observer(.progress(epoch: epoch, fraction: fraction)) == .stop
+              {
+                return
+              }
+            }
+          }
+          let stats = EpochStats(
+            epoch: epoch, meanCost: costSum / Double(batches),
+            seconds: monotonicSeconds() - start)
+          finished.append(stats)
+          if observer(.epochFinished(stats)) == .stop
+            || !stats.meanCost.isFinite
+          {
+            return
+          }
+        }
+      }
+    }
+    return finished
+  }
+
+  // MARK: - Gradients, for tests
+
+  /// The mean cost (with the L2 term) and its gradient for the images
+  /// `indices` of `data`, leaving the parameters unchanged.
+  ///
+  /// `trainingSetSize` is the n in `λ/n`. Gradients are per layer, weights
+  /// (out, in) row-major and biases (out).
+  func costAndGradients(
+    on data: Dataset, indices: [Int], l2: Float = 0,
+    trainingSetSize: Int? = nil
+  ) -> (cost: Double, weights: [[Float]], biases: [[Float]]) {
+    let rows = indices.count
+    precondition(rows > 0 && incompatibility(with: data) == nil)
+    let decay = l2 / Float(trainingSetSize ?? data.count)
+    reserve(rows: rows)
+    let order = indices.map { Int32($0) }
+    var cost: Double = 0
+    data.pixels.withUnsafeBufferPointer { pixels in
+      data.labels.withUnsafeBufferPointer { labels in
+        order.withUnsafeBufferPointer { order in
+          guard let pixels = pixels.baseAddress,
+            let labels = labels.baseAddress, let order = order.baseAddress
+          else { return }
+          loadBatch(
+            pixels: pixels, labels: labels, indices: order, rows: rows)
+          forwardBatch(rows: rows)
+          let penalty = Double(decay) / 2 * sumOfSquaredWeights()
+          cost =
+            backwardBatch(rows: rows, step: .gradient(decay: decay))
+            / Double(rows) + penalty
+        }
+      }
+    }
+    return (
+      cost, layers.map { $0.weightGradient?.array ?? [] },
+      layers.map { $0.biasGradient?.array ?? [] }
+    )
+  }
+}
+
+/// Seconds on a clock that only moves forward.
+func monotonicSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}

@@ -1,0 +1,46 @@
+/// A zero-filled, 64-byte-aligned block of floats owned by one network.
+///
+/// The training loop works on raw pointers into these blocks, so it never
+/// allocates, copies on write, or checks exclusivity per element.
+final class FloatBuffer {
+  /// Number of floats.
+  let count: Int
+  /// First float; valid until the buffer is released.
+  let base: UnsafeMutablePointer<Float>
+
+  /// Allocates `count` floats set to zero.
+  init(count: Int) {
+    precondition(count >= 0)
+    self.count = count
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+    base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    base.initialize(repeating: 0, count: max(count, 1))
+  }
+
+  /// Allocates a copy of `values`.
+  convenience init(_ values: [Float]) {
+    self.init(count: values.count)
+    values.withUnsafeBufferPointer { source in
+      guard let start = source.baseAddress else { return }
+      base.update(from: start, count: values.count)
+    }
+  }
+
+  deinit { base.deallocate() }
+
+  /// The floats as a new array.
+  var array: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+  /// Overwrites every float with `value`.
+  func fill(_ value: Float) { base.update(repeating: value, count: count) }
+
+  /// Overwrites the floats with `values` (same count).
+  func assign(_ values: [Float]) {
+    precondition(values.count == count, "expected \(count) values")
+    values.withUnsafeBufferPointer { source in
+      guard let start = source.baseAddress else { return }
+      base.update(from: start, count: count)
+    }
+  }
+}

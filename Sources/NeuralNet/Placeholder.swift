@@ -1,1 +1,0 @@
-// NeuralNet: placeholder until the first real file lands.

@@ -1,0 +1,78 @@
+import Datasets
+import Testing
+
+@testable import NeuralNet
+
+/// Whole SGD runs of the fast engine against the per-example Double
+/// reference, on the same batch order.
+@Suite struct ReferenceTests {
+  static let data = Fixtures.random(count: 40, pixels: 6, classes: 4, seed: 5)
+
+  // (hidden, output, cost) × (momentum, l2) in two settings.
+  static let cases: [(Activation, Activation, Cost, Float, Float)] =
+    Fixtures.combinations.flatMap {
+      (h, o, c) -> [(Activation, Activation, Cost, Float, Float)] in
+      [(h, o, c, 0, 0), (h, o, c, 0.6, 3)]
+    }
+
+  @Test(arguments: cases)
+  func sgdMatchesReference(
+    hidden: Activation, output: Activation, cost: Cost, momentum: Float,
+    l2: Float
+  ) {
+    let network = Network(
+      NetworkConfiguration(
+        sizes: [6, 5, 4], hidden: hidden, output: output, cost: cost,
+        initialization: .scaled),
+      seed: 9)
+    var reference = ReferenceNetwork(network)
+    // 40 images in batches of 7: five full batches and one of 5.
+    let options = TrainingOptions(
+      learningRate: 0.4, batchSize: 7, epochs: 2, l2: l2, momentum: momentum)
+    let stats = network.train(on: Self.data, options: options, shuffleSeed: 77)
+    #expect(stats.count == 2)
+
+    let orders = Fixtures.epochOrders(count: 40, epochs: 2, seed: 77)
+    for (epoch, order) in orders.enumerated() {
+      var costSum = 0.0
+      var batches = 0
+      for first in stride(from: 0, to: 40, by: 7) {
+        let batch = order[first..<min(first + 7, 40)].map {
+          (x: Fixtures.input(Self.data, $0), label: Int(Self.data.labels[$0]))
+        }
+        costSum += reference.cost(batch, l2: Double(l2), n: 40)
+        batches += 1
+        reference.step(
+          batch, eta: 0.4, l2: Double(l2), n: 40, momentum: Double(momentum))
+      }
+      let mean = costSum / Double(batches)
+      #expect(
+        abs(stats[epoch].meanCost - mean) <= 1e-4 * max(1, abs(mean)),
+        "epoch \(epoch + 1) cost \(stats[epoch].meanCost) vs \(mean)")
+    }
+    for l in reference.weights.indices {
+      let w = close(
+        network.weights[l].map(Double.init), reference.flatWeights[l],
+        rtol: 1e-3, atol: 1e-4)
+      let b = close(
+        network.biases[l].map(Double.init), reference.biases[l],
+        rtol: 1e-3, atol: 1e-4)
+      #expect(w.ok, "layer \(l) weights: \(w.worst)")
+      #expect(b.ok, "layer \(l) biases: \(b.worst)")
+    }
+  }
+
+  @Test func feedforwardMatchesReference() {
+    let network = Network(
+      NetworkConfiguration(sizes: [6, 5, 4], hidden: .tanh, output: .softmax),
+      seed: 2)
+    let reference = ReferenceNetwork(network)
+    for index in 0..<5 {
+      let x = Fixtures.input(Self.data, index)
+      let engine = network.feedforward(x.map(Float.init)).map(Double.init)
+      let expected = reference.forward(x).activations.last!
+      let result = close(engine, expected, rtol: 1e-5, atol: 1e-6)
+      #expect(result.ok, "image \(index): \(result.worst)")
+    }
+  }
+}
