@@ -107,6 +107,12 @@ enum ResultSection {
     ComparisonCharts.cost(comparison).write(to: &html)
     ComparisonCharts.validation(comparison)?.write(to: &html)
     html.close()
+    for (i, run) in comparison.runs.enumerated() {
+      let name = ComparisonText.name(comparison, i)
+      if let warning = TrainingText.divergence(run, run: name) {
+        html.element("p", ["class": "banner warning"], text: warning)
+      }
+    }
     ComparisonTable.write(comparison, to: &html)
     if let sentence = ComparisonText.choice(comparison) {
       html.element("p", ["class": "choice"], text: sentence)

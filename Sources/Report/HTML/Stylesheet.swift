@@ -122,6 +122,7 @@ h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .results > .result:first-child { border-top: none; margin-top: 0;
   padding-top: 0.2rem; }
 .facts { color: var(--muted); margin: 0 0 0.6rem; font-size: 0.92rem; }
+.facts span { white-space: nowrap; }
 .headline { font-size: 1.1rem; margin: 0.3rem 0 0.8rem; }
 .headline strong { font-size: 1.35rem; color: var(--accent); }
 .choice { margin: 0.6rem 0 0; }
@@ -154,16 +155,16 @@ figure.chart svg { display: block; width: 100%; height: auto; }
 .chart .grid line { stroke: var(--line); stroke-width: 1; }
 .chart .axis { stroke: var(--muted); fill: none; stroke-width: 1; }
 .chart .ticks line { stroke: var(--muted); }
-.chart text { fill: var(--muted); font-size: 13px;
+.chart text { fill: var(--muted); font-size: 12px;
   font-variant-numeric: tabular-nums; }
 .chart .ticks.y text { text-anchor: end; }
 .chart .ticks.x text, .chart .title.x, .chart .empty { text-anchor: middle; }
 .chart .title.y { text-anchor: middle; }
-.chart .title { fill: var(--ink); font-size: 13px; }
-.chart .series .line { fill: none; stroke-width: 2.2;
+.chart .title { fill: var(--ink); font-size: 12px; }
+.chart .series .line { fill: none; stroke-width: 1.8;
   stroke-linejoin: round; stroke-linecap: round; }
-.chart .series.dashed .line { stroke-dasharray: 6 4; }
-.chart .series .dot { stroke: var(--paper); stroke-width: 1.2; }
+.chart .series.dashed .line { stroke-dasharray: 5 3; }
+.chart .series .dot { stroke: var(--paper); stroke-width: 1; }
 .c0 { --c: var(--c0); } .c1 { --c: var(--c1); } .c2 { --c: var(--c2); }
 .c3 { --c: var(--c3); } .c4 { --c: var(--c4); } .c5 { --c: var(--c5); }
 .c6 { --c: var(--c6); } .c7 { --c: var(--c7); }

@@ -37,13 +37,17 @@ enum TrainingText {
     return parts.joined(separator: " · ")
   }
 
-  /// The divergence warning, in words, when the cost blew up.
-  static func divergence(_ training: TrainingResult) -> String? {
+  /// The divergence warning, in words, when the cost blew up; `run` names
+  /// the run inside a comparison (`lr = 100`).
+  static func divergence(_ training: TrainingResult, run: String? = nil)
+    -> String?
+  {
     guard let epoch = training.divergedAtEpoch else { return nil }
     let cost = training.history.first { $0.epoch == epoch }?.trainingCost
     let what = cost.map { $0.isNaN ? "NaN (not a number)" : "infinite" }
       ?? "infinite or NaN"
-    return "The cost became \(what) at epoch \(epoch): the learning rate is "
+    let subject = run.map { "With \($0), the cost" } ?? "The cost"
+    return subject + " became \(what) at epoch \(epoch): the learning rate is "
       + "probably too large (lr = \(Format.plain(training.learningRate))). "
       + "Try a smaller one, e.g. lr = "
       + Format.plain(training.learningRate / 10) + "."

@@ -24,9 +24,11 @@ struct LineChart {
   var yFactor: Double = 1
 
   // viewBox geometry, in SVG user units.
-  static let width = 480.0
-  static let height = 300.0
-  static let left = 62.0, right = 14.0, top = 14.0, bottom = 46.0
+  // Small on purpose: the SVG scales to the column, and a narrow viewBox
+  // keeps 12-unit text legible on a phone (about 11 px at 330 px wide).
+  static let width = 360.0
+  static let height = 240.0
+  static let left = 58.0, right = 10.0, top = 10.0, bottom = 40.0
 
   /// Writes `<figure>` with the SVG and, for several series, a legend.
   func write(to html: inout HTMLWriter) {
@@ -103,7 +105,7 @@ struct LineChart {
         ["x1": x, "x2": x, "y1": n(Self.top + plotH, 1),
          "y2": n(Self.top + plotH + 5, 1)])
       html.element(
-        "text", ["x": x, "y": n(Self.top + plotH + 19, 1)],
+        "text", ["x": x, "y": n(Self.top + plotH + 18, 1)],
         text: Format.fixed(tick, xScale.decimals))
     }
     html.close()
@@ -117,11 +119,11 @@ struct LineChart {
     html.element(
       "text",
       ["class": "title x", "x": n(Self.left + plotW / 2, 1),
-       "y": n(Self.height - 6, 1)], text: xTitle)
+       "y": n(Self.height - 4, 1)], text: xTitle)
     html.element(
       "text",
       ["class": "title y",
-       "transform": "translate(14 \(n(Self.top + plotH / 2, 1))) rotate(-90)"],
+       "transform": "translate(13 \(n(Self.top + plotH / 2, 1))) rotate(-90)"],
       text: yTitle)
 
     if finite.isEmpty {
@@ -134,7 +136,7 @@ struct LineChart {
 
     // Lines, then markers on top.
     let count = series.map(\.points.count).max() ?? 0
-    let radius = count > 60 ? 1.4 : count > 25 ? 2.0 : 3.2
+    let radius = count > 60 ? 1.2 : count > 25 ? 1.8 : 2.8
     for s in series {
       let slot = "c\(s.colour % 8)"
       var d = ""

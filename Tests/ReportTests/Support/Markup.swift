@@ -8,9 +8,11 @@ import Foundation
 
 enum Markup {
   /// Parses `html` as XML; returns the parser's error, or nil when the
-  /// page is well-formed. Also counts elements by name.
+  /// page is well-formed (tags balanced, entities and attributes valid).
+  /// Also counts elements by name.
   static func parse(_ html: String) -> (error: String?, counts: [String: Int])
   {
+    if let error = tags(html).error { return (error, [:]) }
     let delegate = Counter()
     let parser = XMLParser(data: Data(html.utf8))
     parser.delegate = delegate
@@ -31,6 +33,48 @@ enum Markup {
     ) {
       counts[name, default: 0] += 1
     }
+  }
+
+  /// Every tag in `html`, in order, as its name and the text between `<`
+  /// and `>`; with an error when an element is closed out of order or
+  /// left open. (Foundation's XMLParser on Linux lets mismatched end tags
+  /// through, so balance is checked here.) `<style>` content is skipped.
+  static func tags(_ html: String) -> (tags: [(name: String, text: String)],
+                                       error: String?)
+  {
+    var tags: [(name: String, text: String)] = []
+    var stack: [String] = []
+    var rest = html[...]
+    while let open = rest.firstIndex(of: "<") {
+      rest = rest[open...]
+      if rest.hasPrefix("<!--") {
+        guard let end = rest.range(of: "-->") else {
+          return (tags, "unclosed comment")
+        }
+        rest = rest[end.upperBound...]
+        continue
+      }
+      guard let close = rest.firstIndex(of: ">") else {
+        return (tags, "unclosed tag")
+      }
+      let text = String(rest[rest.index(after: open)..<close])
+      rest = rest[rest.index(after: close)...]
+      if text.hasPrefix("!") { continue }  // DOCTYPE
+      let name = String(
+        text.drop { $0 == "/" }.prefix { !$0.isWhitespace && $0 != "/" })
+      tags.append((name, text))
+      if text.hasPrefix("/") {
+        guard stack.popLast() == name else {
+          return (tags, "</\(name)> closes \(stack.last.map { "<\($0)>" } ?? "nothing")")
+        }
+      } else if !text.hasSuffix("/") {
+        stack.append(name)
+        if name == "style", let end = rest.range(of: "</style>") {
+          rest = rest[end.lowerBound...]
+        }
+      }
+    }
+    return (tags, stack.isEmpty ? nil : "unclosed <\(stack.last ?? "")>")
   }
 
   /// How many times `needle` occurs in `text`.

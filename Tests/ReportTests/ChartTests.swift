@@ -1,0 +1,136 @@
+// Charts are real charts: one marker per finite value, to scale, on nice
+// ticks, with a legend entry per series.
+
+import Testing
+
+@testable import Report
+
+@Suite("Charts")
+struct ChartTests {
+  /// The chart SVGs of a page, in order.
+  static func charts(_ html: String) -> [String] {
+    Markup.elements("figure", containing: "class=\"chart\"", in: html)
+  }
+
+  static func page(_ result: CellResult) -> String {
+    HTMLReport.render(
+      ReportDocument(
+        title: "t", notebookPath: "t.md",
+        items: [.cell(Samples.cell(1, line: 1, ["sgd"], seconds: 1,
+                                   results: [result]))],
+        footer: ReportFooter(
+          seed: 1, labrunVersion: "0", dataFiles: [], totalSeconds: 1,
+          date: "d")))
+  }
+
+  static func training(_ epochs: Int, cost: (Int) -> Double = { 1 / Double($0 + 1) })
+    -> TrainingResult
+  {
+    TrainingResult(
+      learningRate: 3, batchSize: 10, epochs: epochs, l2: 0, momentum: 0,
+      trainingImages: 100,
+      history: (1...epochs).map {
+        EpochResult(
+          epoch: $0, trainingCost: cost($0),
+          validationAccuracy: 0.9 + Double($0) / Double(epochs) * 0.05,
+          testAccuracy: 0.89 + Double($0) / Double(epochs) * 0.05, seconds: 1)
+      })
+  }
+
+  @Test("a training chart has one marker per epoch", arguments: [1, 5, 100])
+  func markersPerEpoch(epochs: Int) throws {
+    let charts = Self.charts(Self.page(.training(Self.training(epochs))))
+    try #require(charts.count == 2)
+    // Cost: one series; accuracy: validation and test.
+    #expect(Markup.count("<circle", in: charts[0]) == epochs)
+    #expect(Markup.count("<circle", in: charts[1]) == 2 * epochs)
+    #expect(Markup.count("<g class=\"series", in: charts[1]) == 2)
+    #expect(Markup.count("<li>", in: charts[1]) == 2)
+    // A lone series needs no legend.
+    #expect(!charts[0].contains("class=\"legend\""))
+    #expect(Markup.parse(charts[0]).error == nil)
+  }
+
+  @Test("points are drawn to scale")
+  func toScale() throws {
+    // Costs 0.1, 0.2, ..., 0.5 are evenly spaced: equal steps in cy.
+    let chart = try #require(
+      Self.charts(
+        Self.page(
+          .training(Self.training(5, cost: { Double($0) / 10 })))).first)
+    let ys = Markup.attributeValues("cy", in: chart).compactMap(Double.init)
+    let xs = Markup.attributeValues("cx", in: chart).compactMap(Double.init)
+    try #require(ys.count == 5 && xs.count == 5)
+    let dy = zip(ys, ys.dropFirst()).map { $1 - $0 }
+    let dx = zip(xs, xs.dropFirst()).map { $1 - $0 }
+    for d in dy { #expect(abs(d - dy[0]) < 0.11 && d < 0) }
+    for d in dx { #expect(abs(d - dx[0]) < 0.11 && d > 0) }
+  }
+
+  @Test("non-finite costs are skipped and the divergence is said in words")
+  func diverged() throws {
+    var run = Self.training(5, cost: { [0.5, 2, .infinity, .nan, .nan][$0 - 1] })
+    run.divergedAtEpoch = 3
+    let html = Self.page(.training(run))
+    let charts = Self.charts(html)
+    #expect(Markup.count("<circle", in: charts[0]) == 2)
+    #expect(!charts[0].contains("NaN") && !charts[0].contains("inf"))
+    #expect(html.contains(
+      "The cost became infinite at epoch 3: the learning rate is probably "
+        + "too large"))
+    #expect(Markup.parse(html).error == nil)
+  }
+
+  @Test("a comparison chart has one series and one legend entry per run")
+  func comparison() throws {
+    let comparison = ComparisonResult(
+      parameter: "lr", values: ["0.5", "3", "10", "30"],
+      runs: (0..<4).map { _ in Self.training(4) }, chosen: 2)
+    let html = Self.page(.comparison(comparison))
+    let charts = Self.charts(html)
+    try #require(charts.count == 2)
+    for chart in charts {
+      #expect(Markup.count("<g class=\"series", in: chart) == 4)
+      #expect(Markup.count("<li>", in: chart) == 4)
+      #expect(Markup.count("<circle", in: chart) == 16)
+      for value in ["0.5", "3", "10", "30"] {
+        #expect(chart.contains("</span>lr = \(value)</li>"))
+      }
+    }
+    #expect(html.contains(
+      "The run with lr = 10 became the current network"))
+    #expect(html.contains("<tr class=\"chosen\"><td>10 ✓</td>"))
+  }
+
+  @Test(
+    "ticks are 1, 2 or 5 times a power of ten and cover the data",
+    arguments: [
+      (0.0103, 0.0452), (0.91, 0.9512), (0.0, 1.0), (1.0, 100.0),
+      (0.5, 0.5), (0.0, 0.0), (-3.0, 7.0), (12_345.0, 98_765.0),
+    ])
+  func niceTicks(low: Double, high: Double) {
+    let scale = NiceScale(minimum: low, maximum: high)
+    var mantissa = scale.step
+    while mantissa >= 10 { mantissa /= 10 }
+    while mantissa < 1 { mantissa *= 10 }
+    #expect([1, 2, 5].contains { abs(mantissa - $0) < 1e-9 })
+    #expect(scale.lower <= low && scale.upper >= high)
+    #expect(scale.upper > scale.lower)
+    #expect((3...12).contains(scale.ticks.count))
+    // Every tick is a whole multiple of the step.
+    for tick in scale.ticks {
+      let k = tick / scale.step
+      #expect(abs(k - k.rounded()) < 1e-6)
+    }
+  }
+
+  @Test("tick labels read as round numbers")
+  func tickLabels() {
+    let scale = NiceScale(minimum: 0.0103, maximum: 0.0452)
+    #expect(scale.ticks.map { Format.fixed($0, scale.decimals) }
+      == ["0.01", "0.02", "0.03", "0.04", "0.05"])
+    let epochs = NiceScale(minimum: 1, maximum: 100, target: 6, minimumStep: 1)
+    #expect(epochs.ticks.map { Format.fixed($0, epochs.decimals) }
+      == ["0", "20", "40", "60", "80", "100"])
+  }
+}

@@ -1,0 +1,39 @@
+// Numbers on the page are fixed, locale-free and rounded as people expect.
+
+import Testing
+
+@testable import Report
+
+@Suite("Number formatting")
+struct FormatTests {
+  @Test func fixed() {
+    #expect(Format.fixed(0.5, 2) == "0.50")
+    #expect(Format.fixed(-0.004, 2) == "0.00")
+    #expect(Format.fixed(-1.25, 1) == "-1.3")
+    #expect(Format.fixed(95.125, 0) == "95")
+    #expect(Format.fixed(.nan, 2) == "NaN")
+    #expect(Format.fixed(-.infinity, 2) == "−∞")
+  }
+
+  @Test func groupedAndPercent() {
+    #expect(Format.grouped(9_512) == "9,512")
+    #expect(Format.grouped(50_000) == "50,000")
+    #expect(Format.grouped(999) == "999")
+    #expect(Format.grouped(-1_234_567) == "-1,234,567")
+    #expect(Format.percent(0.9512) == "95.12\u{A0}%")
+  }
+
+  @Test func durations() {
+    #expect(Format.duration(0.412) == "412\u{A0}ms")
+    #expect(Format.duration(6.84) == "6.84\u{A0}s")
+    #expect(Format.duration(19.74) == "19.7\u{A0}s")
+    #expect(Format.duration(125) == "2\u{A0}min 05\u{A0}s")
+    #expect(Format.duration(.nan) == "–")
+  }
+
+  @Test func plainNumbers() {
+    #expect(Format.plain(3) == "3")
+    #expect(Format.plain(0.5) == "0.5")
+    #expect(Format.plain(0.001) == "0.001")
+  }
+}
