@@ -127,6 +127,20 @@ struct HTMLPageTests {
     #expect(HTMLReport.render(Samples.lecture()) == html)
   }
 
+  @Test("edge cases still give a valid page with all their points")
+  func stress() {
+    let page = HTMLReport.render(Samples.stress())
+    #expect(Markup.parse(page).error == nil)
+    let charts = ChartTests.charts(page)
+    // 100 epochs; the diverged run keeps its one finite cost; one epoch.
+    #expect(Markup.count("<circle", in: charts[0]) == 100)
+    #expect(Markup.count("<circle", in: charts[2]) == 1)
+    #expect(Markup.count("<circle", in: charts[4]) == 1)
+    #expect(page.contains("1\u{A0}h 02\u{A0}min"))
+    #expect(page.contains("<span class=\"severity\">warning</span>"))
+    #expect(!page.contains("NaN\u{A0}%"))
+  }
+
   @Test("an empty document still renders a valid page")
   func empty() {
     let page = HTMLReport.render(
@@ -148,5 +162,7 @@ struct HTMLPageTests {
       toFile: dir + "/lecture.html", atomically: true, encoding: .utf8)
     try JSONReport.render(Samples.lecture()).write(
       toFile: dir + "/lecture.json", atomically: true, encoding: .utf8)
+    try HTMLReport.render(Samples.stress()).write(
+      toFile: dir + "/stress.html", atomically: true, encoding: .utf8)
   }
 }

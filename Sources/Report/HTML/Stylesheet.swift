@@ -226,6 +226,8 @@ table.heat td.recall { background: none; color: var(--muted); }
   .cell-head .where { margin-left: 0; }
   .page-foot dl { grid-template-columns: 1fr; }
   .page-foot dd { margin-bottom: 0.4rem; }
+  table.data th { white-space: normal; min-width: 4.5rem; }
+  table.data th, table.data td { padding: 0.3rem 0.45rem; }
 }
 
 @media print {

@@ -2,6 +2,7 @@
 // lecture with a data set, a network, training, an lr comparison, an
 // evaluation, an error cell and a skipped cell.
 
+import Foundation
 import Report
 
 enum Samples {
@@ -119,6 +120,72 @@ enum Samples {
         seed: 1, labrunVersion: "0.1.0",
         dataFiles: [DataFileRecord(name: "a.gz", sha256: "00ff")],
         totalSeconds: 1.6, date: "2026-11-25T10:00:00Z"))
+  }
+
+  /// Edge cases on one page: 100 epochs, a diverged run, one epoch, a
+  /// flat series, Fashion-MNIST's long class names, a cell without
+  /// results and a warning.
+  static func stress() -> ReportDocument {
+    let fashion = [
+      "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+      "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ]
+    var rng = SplitMix64(seed: 5)
+    let long = TrainingResult(
+      learningRate: 0.1, batchSize: 10, epochs: 100, l2: 5, momentum: 0.9,
+      trainingImages: 50_000,
+      history: (1...100).map { e in
+        let x = Double(e)
+        return EpochResult(
+          epoch: e, trainingCost: 0.09 / (1 + x / 8) + 0.003 * sin(x),
+          validationAccuracy: 0.97 - 0.08 / (1 + x / 5),
+          testAccuracy: 0.968 - 0.08 / (1 + x / 5), seconds: 1.2)
+      })
+    var diverged = run(
+      lr: 1000, validation: [0.098, 0.098, 0.098, 0.098],
+      cost: [0.45, .infinity, .nan, .nan], diverged: 2)
+    diverged.history[3].validationAccuracy = .nan
+    let single = run(lr: 3, validation: [0.9], cost: [0.05])
+    let flat = run(
+      lr: 3, validation: [0.9, 0.9, 0.9], cost: [0.02, 0.02, 0.02])
+    var warned = cell(5, line: 40, ["sgd lr=3 epochs=3 batch=10000"],
+                      seconds: 2)
+    warned.diagnostics = [
+      DiagnosticRecord(
+        severity: .warning, file: "stress.md", line: 41, column: 20,
+        message: "a batch of 10000 gives only 5 updates per epoch")
+    ]
+    warned.results = [.training(flat)]
+    let confusion = (0..<10).map { row in
+      (0..<10).map { column in
+        row == column ? 850 : (row * 3 + column * 7) % 11 == 0 ? 40 : 3
+      }
+    }
+    let evaluation = EvaluationResult(
+      split: "validation", correct: 8_500, total: 10_000,
+      classNames: fashion, confusion: confusion,
+      misclassified: (0..<3).map {
+        SyntheticDigits.image(
+          $0, index: $0, label: fashion[$0], predicted: fashion[9 - $0],
+          using: &rng)
+      })
+    return ReportDocument(
+      title: "Stress: edges of the report", notebookPath: "stress.md",
+      items: [
+        .cell(cell(1, line: 3, ["sgd lr=0.1 epochs=100 l2=5 momentum=0.9"],
+                   seconds: 131, results: [.training(long)])),
+        .cell(cell(2, line: 10, ["sgd lr=1000 epochs=4"], seconds: 5,
+                   results: [.training(diverged)])),
+        .cell(cell(3, line: 20, ["sgd epochs=1"], seconds: 1.3,
+                   results: [.training(single)])),
+        .cell(cell(4, line: 30, ["load fashion-mnist"], seconds: 0.5,
+                   results: [.evaluation(evaluation)])),
+        .cell(warned),
+        .cell(cell(6, line: 50, [], seconds: 0)),
+      ],
+      footer: ReportFooter(
+        seed: 7, labrunVersion: "0.1.0", dataFiles: [], totalSeconds: 3_725,
+        date: "2026-11-25T10:00:00Z"))
   }
 
   // MARK: - Pieces
