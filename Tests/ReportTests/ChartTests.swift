@@ -124,6 +124,20 @@ struct ChartTests {
     }
   }
 
+  @Test("a percentage axis is at least 2 points tall and stays in 0–100")
+  func percentAxis() {
+    let flat = NiceScale(
+      minimum: 89.88, maximum: 90, minimumSpan: 2, bounds: 0...100)
+    #expect(flat.upper - flat.lower >= 2)
+    #expect(flat.lower <= 89.88 && flat.upper >= 90)
+    let top = NiceScale(
+      minimum: 99.9, maximum: 99.95, minimumSpan: 2, bounds: 0...100)
+    #expect(top.upper == 100 && top.lower <= 98)
+    let bottom = NiceScale(
+      minimum: 0, maximum: 0.1, minimumSpan: 2, bounds: 0...100)
+    #expect(bottom.lower == 0 && bottom.upper >= 2)
+  }
+
   @Test("tick labels read as round numbers")
   func tickLabels() {
     let scale = NiceScale(minimum: 0.0103, maximum: 0.0452)

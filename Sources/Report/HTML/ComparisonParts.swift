@@ -51,8 +51,8 @@ enum ComparisonCharts {
       $0.history.contains { $0.validationAccuracy != nil }
     }
     guard any else { return nil }
-    return LineChart(
-      label: "Validation accuracy per epoch", xTitle: "epoch",
+    return LineChart.percent(
+      label: "Validation accuracy per epoch",
       yTitle: "validation accuracy (%)",
       series: comparison.runs.enumerated().map { i, run in
         ChartSeries(
@@ -60,7 +60,7 @@ enum ComparisonCharts {
           points: run.history.map {
             (Double($0.epoch), $0.validationAccuracy ?? .nan)
           }, colour: i)
-      }, yFactor: 100)
+      })
   }
 }
 

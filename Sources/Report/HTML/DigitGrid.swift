@@ -9,7 +9,12 @@ enum DigitGrid {
   ) {
     html.open("figure", ["class": "digits"])
     html.element("figcaption", text: caption)
-    html.open("div", ["class": "digit-grid"])
+    // Long class names (Fashion-MNIST's "Ankle boot") need wider cards.
+    let longest = images.map {
+      max($0.label.count, $0.predicted?.count ?? 0)
+    }.max() ?? 0
+    html.open(
+      "div", ["class": longest > 3 ? "digit-grid wide" : "digit-grid"])
     for image in images {
       html.open(
         "div",

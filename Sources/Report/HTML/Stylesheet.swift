@@ -165,6 +165,7 @@ figure.chart svg { display: block; width: 100%; height: auto; }
   stroke-linejoin: round; stroke-linecap: round; }
 .chart .series.dashed .line { stroke-dasharray: 5 3; }
 .chart .series .dot { stroke: var(--paper); stroke-width: 1; }
+.chart .series.dense .dot { stroke: none; }
 .c0 { --c: var(--c0); } .c1 { --c: var(--c1); } .c2 { --c: var(--c2); }
 .c3 { --c: var(--c3); } .c4 { --c: var(--c4); } .c5 { --c: var(--c5); }
 .c6 { --c: var(--c6); } .c7 { --c: var(--c7); }
@@ -180,6 +181,8 @@ figure.chart svg { display: block; width: 100%; height: auto; }
 /* Digits */
 .digit-grid { display: grid; gap: 0.5rem;
   grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); }
+.digit-grid.wide { grid-template-columns: repeat(auto-fill,
+  minmax(8.5rem, 1fr)); }
 .digit-card { display: flex; flex-direction: column; align-items: center;
   padding: 0.3rem; border: 1px solid var(--line); border-radius: 6px;
   background: var(--paper); }
@@ -188,7 +191,7 @@ svg.digit { width: 3.5rem; height: 3.5rem; display: block; color: var(--ink); }
 svg.digit .paper { fill: var(--paper); }
 .digit-label { font-size: 0.85rem; margin-top: 0.15rem;
   font-variant-numeric: tabular-nums; text-align: center;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
 .digit-card.wrong .predicted { color: var(--err); font-weight: 600; }
 
 /* Confusion matrix */

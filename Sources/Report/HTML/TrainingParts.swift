@@ -105,9 +105,8 @@ enum TrainingCharts {
     guard !series.isEmpty else { return nil }
     let title = series.count == 1
       ? series[0].name + " accuracy (%)" : "accuracy (%)"
-    return LineChart(
-      label: "Accuracy per epoch", xTitle: "epoch", yTitle: title,
-      series: series, yFactor: 100)
+    return LineChart.percent(
+      label: "Accuracy per epoch", yTitle: title, series: series)
   }
 }
 

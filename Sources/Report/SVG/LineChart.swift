@@ -22,13 +22,27 @@ struct LineChart {
   var series: [ChartSeries]
   /// Multiply y by this for display (100 shows fractions as percent).
   var yFactor: Double = 1
+  /// Narrowest y range shown, in display units.
+  var yMinimumSpan: Double = 0
+  /// Limits of the y axis, in display units (0...100 for percentages).
+  var yBounds: ClosedRange<Double>? = nil
+
+  /// A chart of accuracies (fractions) shown as percentages on a y axis
+  /// at least 2 points tall and never beyond 0–100 %.
+  static func percent(
+    label: String, yTitle: String, series: [ChartSeries]
+  ) -> LineChart {
+    LineChart(
+      label: label, xTitle: "epoch", yTitle: yTitle, series: series,
+      yFactor: 100, yMinimumSpan: 2, yBounds: 0...100)
+  }
 
   // viewBox geometry, in SVG user units.
   // Small on purpose: the SVG scales to the column, and a narrow viewBox
   // keeps 12-unit text legible on a phone (about 11 px at 330 px wide).
   static let width = 360.0
   static let height = 240.0
-  static let left = 58.0, right = 10.0, top = 10.0, bottom = 40.0
+  static let left = 58.0, right = 16.0, top = 10.0, bottom = 40.0
 
   /// Writes `<figure>` with the SVG and, for several series, a legend.
   func write(to html: inout HTMLWriter) {
@@ -55,12 +69,16 @@ struct LineChart {
     let finite = series.flatMap { $0.points }.filter {
       $0.x.isFinite && ($0.y * yFactor).isFinite
     }
-    let xs = finite.map(\.x)
+    // Every epoch counts for the x axis, even one whose value is not
+    // finite: a run that diverged still ran that long.
+    let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
     let ys = finite.map { $0.y * yFactor }
     let xScale = NiceScale(
       minimum: xs.min() ?? 1, maximum: xs.max() ?? 1, target: 6,
       minimumStep: 1)
-    let yScale = NiceScale(minimum: ys.min() ?? 0, maximum: ys.max() ?? 1)
+    let yScale = NiceScale(
+      minimum: ys.min() ?? 0, maximum: ys.max() ?? 1,
+      minimumSpan: yMinimumSpan, bounds: yBounds)
 
     let plotW = Self.width - Self.left - Self.right
     let plotH = Self.height - Self.top - Self.bottom
@@ -152,7 +170,8 @@ struct LineChart {
       }
       html.open(
         "g",
-        ["class": "series \(slot)\(s.dashed ? " dashed" : "")",
+        ["class": "series \(slot)\(s.dashed ? " dashed" : "")"
+          + (count > 40 ? " dense" : ""),
          "aria-label": s.name])
       if !d.isEmpty { html.empty("path", ["class": "line", "d": d]) }
       for p in s.points {

@@ -20,14 +20,30 @@ struct NiceScale: Equatable {
   /// A scale covering `[minimum, maximum]` with about `target` ticks.
   /// A single value (constant series, one epoch) gets a small range around
   /// it; non-finite bounds give the unit range.
-  /// - Parameter minimumStep: e.g. 1 for epochs, which are integers.
+  /// - Parameters:
+  ///   - minimumStep: e.g. 1 for epochs, which are integers.
+  ///   - minimumSpan: the narrowest range shown, centred on the data, so
+  ///     that noise of 0.1 % in a flat accuracy curve does not fill the
+  ///     chart.
+  ///   - bounds: limits no value can pass (0...100 for a percentage).
   init(
     minimum: Double, maximum: Double, target: Int = 5,
-    minimumStep: Double = 0
+    minimumStep: Double = 0, minimumSpan: Double = 0,
+    bounds: ClosedRange<Double>? = nil
   ) {
     var low = minimum
     var high = maximum
     if !low.isFinite || !high.isFinite || low > high { (low, high) = (0, 1) }
+    if high - low < minimumSpan {
+      let middle = (low + high) / 2
+      (low, high) = (middle - minimumSpan / 2, middle + minimumSpan / 2)
+      if let bounds, low < bounds.lowerBound {
+        (low, high) = (bounds.lowerBound, bounds.lowerBound + minimumSpan)
+      }
+      if let bounds, high > bounds.upperBound {
+        (low, high) = (bounds.upperBound - minimumSpan, bounds.upperBound)
+      }
+    }
     if high - low < max(abs(high), abs(low), 1e-300) * 1e-9 {
       // A flat series: open a window of ±10 % (or ±1 at zero).
       let pad = low == 0 ? 1 : abs(low) * 0.1
@@ -40,8 +56,14 @@ struct NiceScale: Equatable {
     // and accuracies, which never do.
     let lowerTick = (low / step).rounded(.down) * step
     let upperTick = (high / step).rounded(.up) * step
-    self.lower = minimum >= 0 && lowerTick < 0 ? 0 : lowerTick
-    self.upper = upperTick
+    var lower = minimum >= 0 && lowerTick < 0 ? 0 : lowerTick
+    var upper = upperTick
+    if let bounds {
+      lower = max(lower, bounds.lowerBound)
+      upper = min(upper, bounds.upperBound)
+    }
+    self.lower = lower
+    self.upper = upper
     self.step = step
     self.decimals = NiceScale.decimals(for: step)
   }
