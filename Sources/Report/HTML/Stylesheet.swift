@@ -12,6 +12,7 @@ enum Stylesheet {
   --ok: #1c7c4f; --ok-bg: #e3f4ea; --err: #b42318; --err-bg: #fdecea;
   --warn: #8a5a00; --warn-bg: #fff4d6; --skip: #6b6f78; --skip-bg: #eceef1;
   --accent: #2f6db3; --heat: 47, 109, 179; --hot: 214, 96, 40;
+  --on-heat: #ffffff;
   --c0: #2f6db3; --c1: #d9822b; --c2: #23946c; --c3: #c2382c;
   --c4: #8a5aa8; --c5: #3aa0d8; --c6: #a88a0b; --c7: #6b7280;
 }
@@ -22,6 +23,7 @@ enum Stylesheet {
     --ok: #5fd19a; --ok-bg: #173527; --err: #ff8a7a; --err-bg: #3d1d1b;
     --warn: #f2c94c; --warn-bg: #3a3016; --skip: #a7acb5; --skip-bg: #262a31;
     --accent: #74a9ec; --heat: 116, 169, 236; --hot: 240, 140, 90;
+    --on-heat: #10141a;
     --c0: #74a9ec; --c1: #f0a45d; --c2: #4fc79a; --c3: #f27a6e;
     --c4: #c29be0; --c5: #7cc9f2; --c6: #e3c84f; --c7: #a3aab5;
   }
@@ -207,7 +209,7 @@ table.heat td.hit { background: rgba(var(--heat), var(--a, 0)); }
 table.heat td.miss { background: rgba(var(--hot), calc(var(--a, 0) * 0.85)); }
 table.heat td.zero { background: var(--soft); color: var(--muted);
   opacity: 0.6; }
-table.heat td.strong { color: #ffffff; font-weight: 600; }
+table.heat td.strong { color: var(--on-heat); font-weight: 600; }
 table.heat td.recall { background: none; color: var(--muted); }
 
 /* Footer */

@@ -28,7 +28,8 @@ enum DigitGlyph {
     html.open(
       "svg",
       ["class": "digit", "viewBox": "0 0 \(columns) \(rows)",
-       "shape-rendering": "crispEdges", "aria-hidden": "true"])
+       "fill": "currentColor", "shape-rendering": "crispEdges",
+       "aria-hidden": "true"])
     html.empty(
       "rect", ["class": "paper", "width": "\(columns)", "height": "\(rows)"])
     for level in 1...levels where !paths[level].isEmpty {
