@@ -1,0 +1,300 @@
+import Testing
+
+@testable import Notebook
+
+private func prose(_ notebook: Notebook) -> String {
+  notebook.items.map {
+    if case .prose(let html) = $0 { return html }
+    return ""
+  }.joined()
+}
+
+@Suite("Notebook structure: cells, prose, titles")
+struct NotebookStructureTests {
+  @Test("lab blocks become numbered cells between runs of prose")
+  func cellsAndProse() throws {
+    let notebook = Notebook.parse(
+      source: """
+        # Lecture
+
+        Some *text*.
+
+        ```lab
+        load mnist
+        ```
+
+        More.
+
+        ```python
+        print("not run")
+        ```
+
+        ~~~lab extra words
+        net 784-30-10
+
+        sgd
+        ~~~
+        ```lab
+        evaluate
+        ```
+        """, path: "nb.md")
+    #expect(notebook.diagnostics == [])
+    let cells = notebook.cells
+    #expect(cells.map(\.number) == [1, 2, 3])
+    #expect(cells.map(\.fence.line) == [5, 15, 20])
+    #expect(cells[1].sourceLines == ["net 784-30-10", "", "sgd"])
+    #expect(cells[1].firstSourceLine == 16)
+    #expect(cells[1].directives.map(\.location.line) == [16, 18])
+    #expect(cells.allSatisfy { !$0.hasErrors })
+
+    // prose, lab, prose (including the python block), lab, lab
+    let shape = notebook.items.map {
+      if case .lab = $0 { return "lab" }
+      return "prose"
+    }
+    #expect(shape == ["prose", "lab", "prose", "lab", "lab"])
+    guard case .prose(let first) = notebook.items[0],
+      case .prose(let middle) = notebook.items[2]
+    else { return }
+    #expect(first == "<h1>Lecture</h1>\n<p>Some <em>text</em>.</p>\n")
+    #expect(middle.contains("<pre><code class=\"language-python\">print(&quot;not run&quot;)"))
+    #expect(!prose(notebook).contains("load mnist"))
+  }
+
+  @Test("title: front matter, else first heading's plain text, else nil")
+  func titles() {
+    #expect(
+      Notebook.parse(source: "---\ntitle: From YAML\n---\n# Heading\n", path: "a").title
+        == "From YAML")
+    #expect(
+      Notebook.parse(source: "Intro\n\n## The *first* `net`\n\n# Second\n", path: "a").title
+        == "The first net")
+    #expect(Notebook.parse(source: "no heading\n", path: "a").title == nil)
+  }
+
+  @Test("lab blocks in lists and quotes are cells after their container's prose")
+  func nestedBlocks() throws {
+    let notebook = Notebook.parse(
+      source: """
+        1. Load:
+           ```lab
+           load mnist
+           ```
+        2. Train
+
+        > ```lab
+        > sgd
+        > ```
+        """, path: "nb.md")
+    let cells = notebook.cells
+    #expect(cells.count == 2)
+    #expect(cells.map(\.fence) == [
+      SourceLocation(file: "nb.md", line: 2, column: 4),
+      SourceLocation(file: "nb.md", line: 7, column: 3),
+    ])
+    #expect(cells.map { $0.directives.map(\.verb) } == [["load"], ["sgd"]])
+    #expect(!prose(notebook).contains("load mnist"))
+    #expect(prose(notebook).contains("<li>Train</li>"))
+  }
+
+  @Test("safe mode: no script, no event handler, no javascript: link")
+  func safeMode() {
+    let notebook = Notebook.parse(
+      source: """
+        # Hi<script>alert(1)</script>
+
+        <script>alert("block")</script>
+
+        Text <img src=x onerror=alert(1)> and [x](javascript:alert(1)) and
+        <a href="javascript:alert(2)">y</a> and [z](JaVaScRiPt:alert(3)).
+
+        <iframe src="https://example.com"></iframe>
+        """, path: "nb.md")
+    let html = prose(notebook)
+    #expect(!html.lowercased().contains("<script"))
+    #expect(!html.lowercased().contains("onerror"))
+    #expect(!html.lowercased().contains("javascript:"))
+    #expect(!html.lowercased().contains("<iframe"))
+    #expect(!html.lowercased().contains("<img"))
+    #expect(html.contains("<!-- raw HTML omitted -->"))
+    #expect(html.contains("<a href=\"\">x</a>"))
+    // Inline tags drop out of the title; the text between them stays.
+    #expect(notebook.title == "Hialert(1)")
+  }
+}
+
+@Suite("Front matter")
+struct FrontMatterTests {
+  @Test("title and seed")
+  func titleAndSeed() {
+    let notebook = Notebook.parse(
+      source: "---\ntitle: \"Lecture 20 — MNIST\"\nseed: 2026\n---\n\n# Other\n",
+      path: "nb.md")
+    #expect(notebook.frontMatter == FrontMatter(title: "Lecture 20 — MNIST", seed: 2026))
+    #expect(notebook.title == "Lecture 20 — MNIST")
+    #expect(notebook.diagnostics == [])
+    let dots = Notebook.parse(source: "---\nseed: 18446744073709551615\n...\n", path: "nb.md")
+    #expect(dots.frontMatter.seed == UInt64.max)
+    #expect(dots.diagnostics == [])
+  }
+
+  @Test("bad YAML is an error at its line and column")
+  func badYAML() throws {
+    let notebook = Notebook.parse(
+      source: "---\ntitle: ok\nseed: [1, 2\n---\n", path: "nb.md")
+    let error = try #require(notebook.diagnostics.first)
+    #expect(error.severity == .error)
+    #expect(error.message.hasPrefix("invalid YAML in the front matter"))
+    #expect(error.location?.line == 4)
+    let tabs = Notebook.parse(
+      source: "---\ntitle: a\n\tseed: 3\n---\n", path: "nb.md")
+    #expect(tabs.diagnostics.first?.location?.line == 3)
+    #expect(tabs.diagnostics.first?.severity == .error)
+  }
+
+  @Test("bad values are errors at the value")
+  func badValues() {
+    let notebook = Notebook.parse(
+      source: "---\ntitle: [a, b]\nseed:   -3\n---\n", path: "nb.md")
+    #expect(notebook.diagnostics == [
+      .error(
+        at: SourceLocation(file: "nb.md", line: 2, column: 8),
+        "expected text for 'title', found a list or mapping"),
+      .error(
+        at: SourceLocation(file: "nb.md", line: 3, column: 9),
+        "expected a non-negative integer below 2^64 for 'seed', found '-3'"),
+    ])
+    let big = Notebook.parse(source: "---\nseed: 0x10\n---\n", path: "nb.md")
+    #expect(big.diagnostics.first?.message.contains("found '0x10'") == true)
+    let duplicated = Notebook.parse(source: "---\nseed: 1\nseed: 2\n---\n", path: "nb.md")
+    #expect(duplicated.diagnostics.first?.message == "duplicate key 'seed' in the front matter")
+  }
+
+  @Test("unknown keys are warnings with did-you-mean")
+  func unknownKey() {
+    let notebook = Notebook.parse(
+      source: "---\ntitel: X\nauthor: me\n---\n", path: "nb.md")
+    #expect(notebook.diagnostics == [
+      .warning(
+        at: SourceLocation(file: "nb.md", line: 2, column: 1),
+        "unknown front-matter key 'titel' is ignored; expected one of title, seed",
+        suggestion: "did you mean 'title'?"),
+      .warning(
+        at: SourceLocation(file: "nb.md", line: 3, column: 1),
+        "unknown front-matter key 'author' is ignored; expected one of title, seed"),
+    ])
+    #expect(!notebook.hasErrors)
+  }
+
+  @Test("unterminated front matter is an error at line 1")
+  func unterminated() {
+    let notebook = Notebook.parse(source: "---\ntitle: X\n\n# Body\n", path: "nb.md")
+    #expect(notebook.diagnostics.count == 1)
+    #expect(notebook.diagnostics.first?.location == SourceLocation(file: "nb.md", line: 1, column: 1))
+    #expect(notebook.diagnostics.first?.severity == .error)
+  }
+
+  @Test("front matter lines stay counted: cells after it keep their lines")
+  func linesAfterFrontMatter() {
+    let notebook = Notebook.parse(
+      source: "---\ntitle: X\nseed: 1\n---\n```lab\nsgd lr=x\n```\n", path: "nb.md")
+    #expect(notebook.cells.first?.fence.line == 5)
+    #expect(notebook.cells.first?.diagnostics.first?.location
+      == SourceLocation(file: "nb.md", line: 6, column: 8))
+    #expect(!prose(notebook).contains("title"))
+  }
+
+  @Test("a '---' that is not on line 1 is not front matter")
+  func notFrontMatter() {
+    let notebook = Notebook.parse(source: "\n---\ntitle: X\n---\n", path: "nb.md")
+    #expect(notebook.frontMatter == FrontMatter())
+    #expect(notebook.diagnostics == [])
+  }
+}
+
+@Suite("Overrides")
+struct OverrideTests {
+  private func override(_ text: String) throws -> Override {
+    try Override.parse(text).get()
+  }
+
+  @Test("overrides replace or add keys in every directive with the verb")
+  func apply() throws {
+    let overrides = try [
+      "sgd.epochs=1", "load.train=5000", "seed=7", "title=Quick",
+      "load.dataset=fashion-mnist", "sgd.lr=0.1,1",
+    ].map(override)
+    let notebook = Notebook.parse(
+      source: """
+        ---
+        title: Slow
+        seed: 1
+        ---
+        ```lab
+        seed 99
+        load mnist
+        sgd epochs=30 lr=3
+        sgd batch=20
+        ```
+        """, path: "nb.md", overrides: overrides)
+    #expect(notebook.frontMatter == FrontMatter(title: "Quick", seed: 7))
+    #expect(notebook.title == "Quick")
+    let cell = try #require(notebook.cells.first)
+    #expect(cell.diagnostics == [])
+    #expect(cell.directives.map(\.kind) == [
+      .seed(7),
+      .load(Load(dataset: .fashionMNIST, train: 5000, validation: 10000, test: 10000)),
+      .sgd(SGD(learningRate: [0.1, 1], epochs: [1])),
+      .sgd(SGD(learningRate: [0.1, 1], batchSize: [20], epochs: [1])),
+    ])
+    // A replaced value keeps the written value's place.
+    #expect(cell.directives[2].location(of: "epochs").column == 12)
+    #expect(cell.directives[2].arguments.first { $0.key == "epochs" }?.value == "1")
+  }
+
+  @Test("an override that clashes with the notebook is reported, naming it")
+  func clash() throws {
+    let notebook = Notebook.parse(
+      source: "```lab\nsgd lr=1,2\n```\n", path: "nb.md",
+      overrides: [try override("sgd.batch=1,10")])
+    let error = try #require(notebook.cells.first?.diagnostics.first)
+    #expect(error.message.contains("(set by --set sgd.batch=1,10)"))
+    #expect(error.location == SourceLocation(file: "nb.md", line: 2, column: 1))
+  }
+
+  @Test(
+    "bad overrides name the valid choices",
+    arguments: [
+      ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate",
+       "did you mean 'sgd'?"),
+      ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+       "did you mean 'sgd.lr'?"),
+      ("sgd.epochs=many", "expected an integer from 1 to 10000 for 'sgd.epochs', found 'many'", nil),
+      ("evaluate.on=train", "expected one of test, validation for 'evaluate.on', found 'train'", nil),
+      ("epochs=3", "unknown setting 'epochs'; expected verb.key=value (e.g. sgd.epochs=1)"
+         + " or a front-matter key: seed, title", "did you mean 'sgd.epochs=3'?"),
+      ("seed=-1", "expected a non-negative integer below 2^64 for 'seed', found '-1'", nil),
+      ("sgd.epochs", "expected verb.key=value (e.g. sgd.epochs=1) or seed=N", nil),
+      ("sgd.epochs=", "expected a value after '='", nil),
+      ("evaluate.on=test,validation", "expected a single value for 'evaluate.on', found a list", nil),
+      ("net.sizes=784", "a network needs at least 2 layers (input and output), found 1 in '784'", nil),
+    ] as [(String, String, String?)])
+  func badOverride(text: String, message: String, suggestion: String?) {
+    switch Override.parse(text) {
+    case .success(let value):
+      Issue.record("accepted \(value)")
+    case .failure(let diagnostic):
+      #expect(diagnostic.message == "invalid override '\(text)': \(message)")
+      #expect(diagnostic.suggestion == suggestion)
+      #expect(diagnostic.location == nil)
+    }
+  }
+
+  @Test("good overrides parse")
+  func goodOverrides() throws {
+    #expect(try override("sgd.epochs=1")
+      == Override(verb: "sgd", key: "epochs", value: "1", text: "sgd.epochs=1"))
+    #expect(try override("title=A = B").value == "A = B")
+    #expect(try override("net.sizes=784-100-10").key == "sizes")
+  }
+}
