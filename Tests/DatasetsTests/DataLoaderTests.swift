@@ -201,6 +201,37 @@ struct DataLoaderTests {
       } == .truncated(expected: 12, actual: 11))
   }
 
+  @Test("a bad gzip CRC is caught by the CRC or, when summed, the SHA-256")
+  func damagedCRC() throws {
+    let folder = TemporaryFolder()
+    defer { folder.remove() }
+    let directory = writeTinyDataset(in: folder)
+    let path = directory + "/train-labels-idx1-ubyte.gz"
+    let good = try SHA256Digest.hex(ofFile: path)
+    var bytes = gzip(labelFile(tinyTrainingLabels))
+    bytes[bytes.count - 8] ^= 0x01  // the CRC-32 field of the trailer
+    folder.write(bytes, to: "tiny/train-labels-idx1-ubyte.gz")
+    let unsummed = problem { () throws(DataError) in
+      try DataLoader.load(
+        .mnist, from: directory, checksums: .recordOnly, useCache: false)
+    }
+    guard case .corruptGzip = unsummed else {
+      Issue.record("expected .corruptGzip, got \(String(describing: unsummed))")
+      return
+    }
+    let summed = problem { () throws(DataError) in
+      try DataLoader.load(
+        .mnist, from: directory,
+        checksums: .custom(["train-labels-idx1-ubyte.gz": good]),
+        useCache: false)
+    }
+    guard case .checksumMismatch(let expected, _, _) = summed else {
+      Issue.record("expected .checksumMismatch, got \(String(describing: summed))")
+      return
+    }
+    #expect(expected == good)
+  }
+
   @Test("the memo serves unchanged files and notices changed ones")
   func memo() throws {
     let folder = TemporaryFolder()
