@@ -148,3 +148,40 @@ struct ChartTests {
       == ["0", "20", "40", "60", "80", "100"])
   }
 }
+
+@Suite("Robustness")
+struct RobustnessTests {
+  @Test("absurd numbers and sizes render without trapping")
+  func absurdValues() {
+    let huge = Double.greatestFiniteMagnitude
+    var run = ChartTests.training(3, cost: { [huge, -huge, 1e-300][$0 - 1] })
+    run.history[0].seconds = huge
+    run.history[1].validationAccuracy = -huge
+    run.trainingImages = .max
+    let image = DigitImage(
+      rows: Int.max, columns: Int.max, pixels: [255, 0, 255], index: -1,
+      label: "")
+    let evaluation = EvaluationResult(
+      split: "test", correct: -1, total: 0, classNames: [],
+      confusion: [[Int.max, 1], [], [1, Int.max, Int.max]],
+      misclassified: [image])
+    let comparison = ComparisonResult(
+      parameter: "lr", values: [], runs: [run, run], chosen: 99)
+    let page = ChartTests.page(.training(run))
+      + ChartTests.page(.evaluation(evaluation))
+      + ChartTests.page(.comparison(comparison))
+      + ChartTests.page(
+        .dataset(
+          DatasetResult(
+            name: "", training: Int.min, validation: Int.max, test: 0,
+            rows: -3, columns: 0, classNames: [], samples: [image])))
+    #expect(page.contains("<svg"))
+    let json = JSONReport.render(
+      ReportDocument(
+        title: "", notebookPath: "", items: [], footer: ReportFooter(
+          seed: .max, labrunVersion: "", dataFiles: [],
+          totalSeconds: -.infinity, date: "")))
+    #expect(json.contains("\"seed\": \"18446744073709551615\""))
+    #expect(json.contains("\"totalSeconds\": null"))
+  }
+}

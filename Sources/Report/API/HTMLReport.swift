@@ -71,7 +71,9 @@ public enum HTMLReport {
     html.element("p", ["class": "meta"]) { html in
       html.element("code", text: document.notebookPath)
       html.text(" · " + PageText.cellSummary(cells))
-      html.text(" · " + PageText.date(document.footer.date))
+      if !document.footer.date.isEmpty {
+        html.text(" · " + PageText.date(document.footer.date))
+      }
       html.text(" · " + Format.duration(document.footer.totalSeconds))
     }
     let failed = cells.filter { $0.status == .error }

@@ -40,14 +40,15 @@ enum ConfusionMatrix {
     html.close()
     html.open("tbody")
     for row in matrix.indices {
-      let total = (0..<size).reduce(0) { $0 + count(row, $1) }
+      // Summed as Double: counts come from outside and must not overflow.
+      let total = (0..<size).reduce(0.0) { $0 + Double(count(row, $1)) }
       html.open("tr")
       html.element("th", ["scope": "row"], text: name(row))
       for column in 0..<size {
         let n = count(row, column)
         let strength: Double
         if column == row {
-          strength = total > 0 ? Double(n) / Double(total) : 0
+          strength = total > 0 ? Double(n) / total : 0
         } else {
           strength = worstMistake > 0 ? Double(n) / Double(worstMistake) : 0
         }
@@ -62,7 +63,7 @@ enum ConfusionMatrix {
            "title": "true \(name(row)), predicted \(name(column)): \(n)"],
           text: String(n))
       }
-      let recall = total > 0 ? Double(count(row, row)) / Double(total) : .nan
+      let recall = total > 0 ? Double(count(row, row)) / total : .nan
       html.element(
         "td", ["class": "recall num"],
         text: recall.isFinite ? Format.percent(recall, 1) : "–")

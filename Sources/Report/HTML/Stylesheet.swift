@@ -243,7 +243,7 @@ table.heat td.recall { background: none; color: var(--muted); }
   body { background: #ffffff; color: #000000; font-size: 11pt; }
   .page { max-width: none; padding: 0; }
   .cell { box-shadow: none; break-inside: auto; }
-  .cell-head, .source, figure, table, .diagnostic, .headline {
+  .cell-head, .source, figure, table, .diagnostic, .headline, .page-foot {
     break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3, .cell-head { break-after: avoid; page-break-after: avoid; }
   .scroll, .scroll.tall { overflow: visible; max-height: none; }

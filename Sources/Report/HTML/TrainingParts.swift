@@ -24,8 +24,9 @@ enum TrainingText {
       Format.grouped(training.trainingImages) + " training images per epoch"
     ]
     if training.batchSize > 0 {
-      let batches =
-        (training.trainingImages + training.batchSize - 1) / training.batchSize
+      let (whole, rest) = training.trainingImages.quotientAndRemainder(
+        dividingBy: training.batchSize)
+      let batches = whole + (rest > 0 ? 1 : 0)
       parts.append(Format.grouped(batches) + " mini-batches of "
         + String(training.batchSize))
     }

@@ -7,11 +7,15 @@ enum DigitGlyph {
   /// Number of ink levels above background.
   static let levels = 15
 
+  /// Largest side drawn; MNIST is 28. Beyond it the image is cropped, so a
+  /// bogus size cannot make the page enormous.
+  static let maximumSide = 256
+
   /// Writes `<svg>` for `image`; an image whose pixel count does not
   /// match its size is drawn from the pixels it has.
   static func write(_ image: DigitImage, to html: inout HTMLWriter) {
-    let rows = max(1, image.rows)
-    let columns = max(1, image.columns)
+    let rows = min(max(1, image.rows), maximumSide)
+    let columns = min(max(1, image.columns), maximumSide)
     var paths = [String](repeating: "", count: levels + 1)
     for row in 0..<rows {
       var column = 0
@@ -43,8 +47,10 @@ enum DigitGlyph {
   private static func quantised(_ image: DigitImage, _ row: Int, _ column: Int)
     -> Int
   {
-    let i = row * image.columns + column
-    guard image.columns > 0, i >= 0, i < image.pixels.count else { return 0 }
+    let (offset, overflow) = row.multipliedReportingOverflow(by: image.columns)
+    let i = offset &+ column
+    guard !overflow, image.columns > 0, i >= 0, i < image.pixels.count
+    else { return 0 }
     return (Int(image.pixels[i]) * levels + 127) / 255
   }
 }

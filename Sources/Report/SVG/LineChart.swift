@@ -82,12 +82,13 @@ struct LineChart {
 
     let plotW = Self.width - Self.left - Self.right
     let plotH = Self.height - Self.top - Self.bottom
+    let xSpan = xScale.upper > xScale.lower ? xScale.upper - xScale.lower : 1
+    let ySpan = yScale.upper > yScale.lower ? yScale.upper - yScale.lower : 1
     func px(_ x: Double) -> Double {
-      Self.left + (x - xScale.lower) / (xScale.upper - xScale.lower) * plotW
+      Self.left + (x - xScale.lower) / xSpan * plotW
     }
     func py(_ y: Double) -> Double {
-      Self.top + plotH
-        - (y - yScale.lower) / (yScale.upper - yScale.lower) * plotH
+      Self.top + plotH - (y - yScale.lower) / ySpan * plotH
     }
     let n = Format.fixed
 

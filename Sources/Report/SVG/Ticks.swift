@@ -13,8 +13,11 @@ struct NiceScale: Equatable {
 
   /// The tick values from `lower` to `upper`, both included.
   var ticks: [Double] {
-    let count = Int(((upper - lower) / step).rounded())
-    return (0...max(0, count)).map { lower + Double($0) * step }
+    let steps = ((upper - lower) / step).rounded()
+    // Only absurd inputs (spans near Double.greatestFiniteMagnitude) get
+    // here without a small whole number of steps.
+    guard steps.isFinite, steps >= 0, steps <= 100 else { return [lower, upper] }
+    return (0...Int(steps)).map { lower + Double($0) * step }
   }
 
   /// A scale covering `[minimum, maximum]` with about `target` ticks.
@@ -33,7 +36,10 @@ struct NiceScale: Equatable {
   ) {
     var low = minimum
     var high = maximum
-    if !low.isFinite || !high.isFinite || low > high { (low, high) = (0, 1) }
+    if !low.isFinite || !high.isFinite || low > high || !(high - low).isFinite
+    {
+      (low, high) = (0, 1)
+    }
     if high - low < minimumSpan {
       let middle = (low + high) / 2
       (low, high) = (middle - minimumSpan / 2, middle + minimumSpan / 2)

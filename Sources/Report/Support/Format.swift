@@ -56,6 +56,7 @@ enum Format {
     if seconds < 1 { return fixed(seconds * 1000, 0) + "\u{A0}ms" }
     if seconds < 10 { return fixed(seconds, 2) + "\u{A0}s" }
     if seconds < 60 { return fixed(seconds, 1) + "\u{A0}s" }
+    guard seconds < 1e12 else { return plain(seconds) + "\u{A0}s" }
     let whole = Int(seconds.rounded())
     let (minutes, rest) = whole.quotientAndRemainder(dividingBy: 60)
     if minutes < 60 {
