@@ -141,17 +141,15 @@ public struct Notebook: Sendable {
     var diagnostics = front.diagnostics
     var items: [NotebookItem] = []
     let parser = DirectiveParser(file: path, overrides: overrides)
+    var cellCount = 0
     for block in markdown.blocks {
       switch block {
       case .prose(let html):
         items.append(.prose(html: html))
       case .lab(let code):
-        let number = items.count(where: {
-          if case .lab = $0 { return true }
-          return false
-        }) + 1
+        cellCount += 1
         let (cell, unclosed) = makeCell(
-          code, number: number, text: text, path: path, parser: parser)
+          code, number: cellCount, text: text, path: path, parser: parser)
         if let unclosed { diagnostics.append(unclosed) }
         items.append(.lab(cell))
       }
