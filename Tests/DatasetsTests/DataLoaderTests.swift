@@ -51,16 +51,14 @@ struct DataLoaderTests {
           checksums: .custom(["train-labels-idx1-ubyte.gz": wrong]),
           useCache: false)
       })
+    #expect(error.path == labels)
     #expect(
-      error
-        == DataError(
-          path: labels,
-          problem: .checksumMismatch(
-            expected: wrong, actual: actual, lookalike: nil)))
+      error.problem
+        == .checksumMismatch(expected: wrong, actual: actual, lookalike: nil))
     #expect(error.description.contains(labels))
     #expect(error.description.contains(wrong))
     #expect(error.description.contains(actual))
-    #expect(error.hint.contains("Replace it"))
+    #expect(error.hint.contains("git checkout -- data/mnist"))
   }
 
   @Test("generated files fail the published MNIST sums")
@@ -92,7 +90,7 @@ struct DataLoaderTests {
     let target = directory + "/t10k-labels-idx1-ubyte.gz"
     try FileManager.default.removeItem(atPath: target)
     try FileManager.default.copyItem(atPath: realLabels, toPath: target)
-    let found = problem { () throws(DataError) in
+    let found = dataError { () throws(DataError) in
       try DataLoader.load(
         .fashionMNIST, from: directory,
         checksums: .custom([
@@ -101,11 +99,15 @@ struct DataLoaderTests {
         ]),
         useCache: false)
     }
-    guard case .checksumMismatch(_, _, let lookalike) = found else {
+    guard case .checksumMismatch(_, _, let lookalike) = found?.problem else {
       Issue.record("expected .checksumMismatch, got \(String(describing: found))")
       return
     }
     #expect(lookalike == "MNIST's t10k-labels-idx1-ubyte.gz")
+    #expect(
+      found?.hint
+        == "This is MNIST's t10k-labels-idx1-ubyte.gz, not a Fashion-MNIST "
+        + "file: point --data at Fashion-MNIST's files.")
   }
 
   @Test("image and label files that disagree on the count are refused")

@@ -60,9 +60,14 @@ public enum DataLoader {
     }
     let expected = expectedSums(name, checksums)
     let results = loadFiles(paths, expected: expected)
-    let loaded = try assemble(
-      name, directory: directory, paths: paths, results: results,
-      expected: expected)
+    let loaded: LoadedData
+    do throws(DataError) {
+      loaded = try assemble(
+        name, directory: directory, paths: paths, results: results,
+        expected: expected)
+    } catch {
+      throw advised(error, for: name)
+    }
     if useCache {
       let fresh = LoadCache.Key(
         name: name, paths: paths,
@@ -182,6 +187,27 @@ private func loadFiles(
         sha256: sums.values[index]!, stamp: file.stamp)
     }
   }
+}
+
+// MARK: - Advice
+
+/// `error` with a hint that names this data set's way to get good files.
+private func advised(_ error: DataError, for name: DatasetName) -> DataError {
+  var error = error
+  switch error.problem {
+  case .emptyFile, .truncated, .trailingBytes, .corruptGzip:
+    error.hint = "The file is damaged or was cut short (an interrupted "
+      + "copy or download?). " + name.restoreAdvice
+  case .checksumMismatch(_, _, let lookalike?):
+    error.hint = "This is \(lookalike), not a \(name.displayName) file: "
+      + "point --data at \(name.displayName)'s files."
+  case .checksumMismatch:
+    error.hint = "The file is not the published one (damaged or "
+      + "modified). " + name.restoreAdvice
+  default:
+    break
+  }
+  return error
 }
 
 // MARK: - Putting the splits together

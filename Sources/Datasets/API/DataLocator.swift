@@ -148,6 +148,11 @@ private func search(
   _ name: DatasetName, in folder: String, acceptFilesDirectly: Bool,
   source: String, looked: inout [String]
 ) -> String? {
+  // A folder that is not there needs saying once, not for each form.
+  guard pathKind(folder) == .directory else {
+    looked.append("\(folder) (\(source)): \(missingFiles(in: folder) ?? "")")
+    return nil
+  }
   var places = [joinPath(folder, name.rawValue)]
   if acceptFilesDirectly { places.append(folder) }
   for place in places {

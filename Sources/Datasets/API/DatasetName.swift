@@ -31,6 +31,18 @@ public enum DatasetName: String, Sendable, CaseIterable {
     }
   }
 
+  /// How to get good copies of this data set's files back, one sentence.
+  public var restoreAdvice: String {
+    switch self {
+    case .mnist:
+      return "Restore the repository's copy with `git checkout -- "
+        + "data/mnist`, or pass --data DIR with a good copy."
+    case .fashionMNIST:
+      return "Reinstall it with `apt-get install --reinstall "
+        + "dataset-fashion-mnist`, or pass --data DIR with a good copy."
+    }
+  }
+
   /// The Debian package that installs this data set, if there is one.
   public var debianPackage: String? {
     switch self {
