@@ -239,7 +239,7 @@ public struct Notebook: Sendable {
     let fenceLength = line[start...].prefix { $0 == fenceByte }.count
     guard fenceLength >= 3 else { return nil }
     let span = code.endLine - code.startLine
-    let lineCount = code.lines.count
+    let lineCount = code.lineCount
     // An indented code block whose text happens to start with ``` has
     // every line as content.
     if !code.isLab, code.info.isEmpty, lineCount == span + 1 { return nil }

@@ -33,25 +33,27 @@ private struct RawArgument {
 /// Splits a line into tokens, dropping the comment that `#` starts.
 private func tokenize(_ line: BlockLine) -> [Token] {
   var tokens: [Token] = []
+  let scalars = line.scalars
   var start: Int?
-  var view = String.UnicodeScalarView()
-  func flush(_ index: Int) {
-    if let begin = start {
-      tokens.append(Token(text: String(view), column: line.baseColumn + begin + 1))
-      view = String.UnicodeScalarView()
-      start = nil
-    }
+  func flush(_ end: Int) {
+    guard let begin = start else { return }
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars[begin..<end])
+    tokens.append(Token(text: String(view), column: line.baseColumn + begin + 1))
+    start = nil
   }
-  for (index, scalar) in line.scalars.enumerated() {
+  var index = 0
+  while index < scalars.count {
+    let scalar = scalars[index]
     if scalar == "#" { break }
     if scalar == " " || scalar == "\t" {
       flush(index)
-    } else {
-      if start == nil { start = index }
-      view.append(scalar)
+    } else if start == nil {
+      start = index
     }
+    index += 1
   }
-  flush(line.scalars.count)
+  flush(index)
   return tokens
 }
 

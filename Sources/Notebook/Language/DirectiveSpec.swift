@@ -151,8 +151,11 @@ public enum DirectiveLanguage {
 
   /// The spec of a verb, if it exists.
   public static func spec(_ verb: String) -> DirectiveSpec? {
-    allSpecs.first { $0.verb == verb }
+    specsByVerb[verb]
   }
+
+  private static let specsByVerb: [String: DirectiveSpec] =
+    Dictionary(allSpecs.map { ($0.verb, $0) }, uniquingKeysWith: { a, _ in a })
 
   /// The verbs, in spec order.
   public static var verbs: [String] { allSpecs.map(\.verb) }

@@ -35,9 +35,12 @@ extension ValueType {
   /// Checks one value (never a list). `subject` names the value in
   /// messages, e.g. `'batch'` or `the data set`.
   func parse(_ text: String, subject: String) -> Result<Value, ValueProblem> {
-    let expected = ValueProblem(
-      message:
-        "expected \(expectation) for \(subject), found \(quoted(text))")
+    // Built only on failure: messages are not free, and most values are fine.
+    var expected: ValueProblem {
+      ValueProblem(
+        message:
+          "expected \(expectation) for \(subject), found \(quoted(text))")
+    }
     switch self {
     case .integer(let min, let max):
       guard let number = parseDecimal(text), number == number.rounded(),

@@ -25,11 +25,17 @@ struct CodeBlock: Sendable {
     info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == "lab"
   }
 
+  /// The number of lines of the literal, without splitting it.
+  var lineCount: Int {
+    let newlines = literal.utf8.count(where: { $0 == 0x0A })
+    return literal.utf8.last.map { $0 == 0x0A ? newlines : newlines + 1 } ?? 0
+  }
+
   /// The literal split into lines (without the final newline's empty line).
   var lines: [String] {
-    var lines = literal.split(
-      separator: "\n", omittingEmptySubsequences: false
-    ).map(String.init)
+    var lines = literal.utf8.split(
+      separator: 0x0A, omittingEmptySubsequences: false
+    ).map { String(decoding: $0, as: UTF8.self) }
     if lines.last == "" { lines.removeLast() }
     return lines
   }

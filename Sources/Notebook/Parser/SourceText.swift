@@ -14,10 +14,15 @@ struct SourceText: Sendable {
   /// into `\n`, so that lines (and columns) are the same whatever the
   /// editor's line endings.
   init(_ text: String) {
+    let hasBOM = text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
+    // Most notebooks have neither a BOM nor a carriage return.
+    if !hasBOM, !text.utf8.contains(0x0D) {
+      self.init(normalizedBytes: Array(text.utf8))
+      return
+    }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
     var previousWasCR = false
-    let hasBOM = text.utf8.starts(with: [0xEF, 0xBB, 0xBF])
     for byte in text.utf8.dropFirst(hasBOM ? 3 : 0) {
       if byte == 0x0D {  // "\r"
         bytes.append(0x0A)
@@ -38,8 +43,10 @@ struct SourceText: Sendable {
   init(normalizedBytes bytes: [UInt8]) {
     self.bytes = bytes
     var starts = [0]
-    for (offset, byte) in bytes.enumerated() where byte == 0x0A {
-      starts.append(offset + 1)
+    bytes.withUnsafeBufferPointer { buffer in
+      for offset in buffer.indices where buffer[offset] == 0x0A {
+        starts.append(offset + 1)
+      }
     }
     // A final "\n" ends the last line; it does not start an empty one.
     if starts.count > 1, starts.last == bytes.count { starts.removeLast() }
@@ -78,7 +85,11 @@ struct SourceText: Sendable {
 
   private func scalarCount(_ bytes: ArraySlice<UInt8>) -> Int {
     // Every scalar has exactly one byte that is not a continuation byte.
-    bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    bytes.withUnsafeBufferPointer { buffer in
+      var count = 0
+      for byte in buffer where byte & 0xC0 != 0x80 { count += 1 }
+      return count
+    }
   }
 
   /// Replaces lines `1...count` by empty lines, keeping the line count.
