@@ -62,6 +62,38 @@ import Testing
     }
   }
 
+  @Test(arguments: [Float(0), 0.5])
+  func bigBatchesInBlocksMatchReference(momentum: Float) {
+    // 200→60 with 100 rows exceeds OpenBLAS's small-kernel limits, so the
+    // engine cuts the products into row blocks (forward 5 × 20 rows,
+    // gradient 2 × 50): the sums must still be the reference's.
+    let data = Fixtures.random(count: 200, pixels: 200, classes: 10, seed: 8)
+    let network = Network(
+      NetworkConfiguration(sizes: [200, 60, 10], initialization: .scaled),
+      seed: 4)
+    var reference = ReferenceNetwork(network)
+    network.train(
+      on: data,
+      options: TrainingOptions(
+        learningRate: 0.5, batchSize: 100, epochs: 1, l2: 2,
+        momentum: momentum),
+      shuffleSeed: 3)
+    let order = Fixtures.epochOrders(count: 200, epochs: 1, seed: 3)[0]
+    for first in stride(from: 0, to: 200, by: 100) {
+      let batch = order[first..<first + 100].map {
+        (x: Fixtures.input(data, $0), label: Int(data.labels[$0]))
+      }
+      reference.step(
+        batch, eta: 0.5, l2: 2, n: 200, momentum: Double(momentum))
+    }
+    for l in reference.weights.indices {
+      let w = close(
+        network.weights[l].map(Double.init), reference.flatWeights[l],
+        rtol: 1e-3, atol: 1e-4)
+      #expect(w.ok, "layer \(l) weights: \(w.worst)")
+    }
+  }
+
   @Test func feedforwardMatchesReference() {
     let network = Network(
       NetworkConfiguration(sizes: [6, 5, 4], hidden: .tanh, output: .softmax),

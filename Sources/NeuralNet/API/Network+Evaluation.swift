@@ -1,38 +1,69 @@
 import Datasets
+import Dispatch
 
 extension Network {
   // MARK: - Evaluation
 
   /// Images run through the network at once during evaluation: big enough
-  /// for sgemm's full speed, small enough to stay in cache.
+  /// to amortise the per-call overhead, small enough to stay in cache.
   static let evaluationChunk = 1000
 
   /// Classifies every image of `data` (the prediction is the output with
   /// the largest activation) and compares with the labels.
   ///
+  /// Large sets are split between two threads: this network and a private
+  /// copy of it, so the call still must not overlap another use of this
+  /// network.
   /// - Precondition: `incompatibility(with: data) == nil`.
   public func evaluate(on data: Dataset) -> Evaluation {
     precondition(incompatibility(with: data) == nil, "images do not fit")
+    BLAS.useOneThread()
     let count = data.count
-    let classes = max(outputSize, Int(data.labels.max() ?? 0) + 1)
-    var confusion = [[Int]](
-      repeating: [Int](repeating: 0, count: classes), count: classes)
     var predictions = [UInt8](repeating: 0, count: count)
-    guard count > 0, let output = layers.last else {
-      return Evaluation(
-        correct: 0, total: 0, confusion: confusion, predictions: predictions)
+    let halves = count >= 4 * Self.evaluationChunk ? 2 : 1
+    let workers = halves == 2 ? [self, evaluationTwin()] : [self]
+    predictions.withUnsafeMutableBufferPointer { predicted in
+      let output = SendablePointer(predicted)
+      let split = count / halves
+      DispatchQueue.concurrentPerform(iterations: halves) { part in
+        let range = part == 0 ? 0..<split : split..<count
+        workers[part].classify(data, range, into: output.buffer)
+      }
     }
-    let chunk = min(Self.evaluationChunk, count)
+    return Self.score(predictions, labels: data.labels, outputs: outputSize)
+  }
+
+  /// A copy of this network's parameters for a second evaluation thread,
+  /// kept between calls so that its buffers are allocated once.
+  private func evaluationTwin() -> Network {
+    let twin = cachedTwin ?? copy()
+    cachedTwin = twin
+    for (target, source) in zip(twin.layers, layers) {
+      target.weights.base.update(
+        from: source.weights.base, count: source.weights.count)
+      target.biases.base.update(
+        from: source.biases.base, count: source.biases.count)
+    }
+    return twin
+  }
+
+  /// Writes the predicted class of the images `range` into `predictions`
+  /// (indexed like the data set).
+  private func classify(
+    _ data: Dataset, _ range: Range<Int>,
+    into predictions: UnsafeMutableBufferPointer<UInt8>
+  ) {
+    guard !range.isEmpty, let output = layers.last else { return }
+    let chunk = min(Self.evaluationChunk, range.count)
     reserve(rows: chunk)
     let indices = UnsafeMutablePointer<Int32>.allocate(capacity: chunk)
     defer { indices.deallocate() }
-    var correct = 0
     data.pixels.withUnsafeBufferPointer { pixels in
       data.labels.withUnsafeBufferPointer { labels in
         guard let pixels = pixels.baseAddress, let labels = labels.baseAddress
         else { return }
-        for first in stride(from: 0, to: count, by: chunk) {
-          let rows = min(chunk, count - first)
+        for first in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
+          let rows = min(chunk, range.upperBound - first)
           for row in 0..<rows { indices[row] = Int32(first + row) }
           loadBatch(
             pixels: pixels, labels: labels, indices: indices, rows: rows)
@@ -40,16 +71,33 @@ extension Network {
           for row in 0..<rows {
             let predicted = Kernels.argmax(
               output.a.base + row * output.outputs, count: output.outputs)
-            let truth = Int(labels[first + row])
             predictions[first + row] = UInt8(truncatingIfNeeded: predicted)
-            confusion[truth][predicted] += 1
-            if predicted == truth { correct += 1 }
           }
         }
       }
     }
+  }
+
+  /// Counts correct predictions and fills the confusion matrix.
+  private static func score(
+    _ predictions: [UInt8], labels: [UInt8], outputs: Int
+  ) -> Evaluation {
+    let classes = max(outputs, Int(labels.max() ?? 0) + 1)
+    var confusion = [[Int]](
+      repeating: [Int](repeating: 0, count: classes), count: classes)
+    var correct = 0
+    for (truth, predicted) in zip(labels, predictions) {
+      confusion[Int(truth)][Int(predicted)] += 1
+      if truth == predicted { correct += 1 }
+    }
     return Evaluation(
-      correct: correct, total: count, confusion: confusion,
+      correct: correct, total: labels.count, confusion: confusion,
       predictions: predictions)
   }
+}
+
+/// A buffer that evaluation threads write into at disjoint indices.
+private struct SendablePointer: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<UInt8>
+  init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
 }

@@ -68,6 +68,11 @@ extension Network {
             loadBatch(
               pixels: pixels, labels: labels, indices: orderBase + first,
               rows: rows)
+            // The next batch's images arrive while this one is computed.
+            let next = first + rows
+            prefetchBatch(
+              pixels: pixels, indices: orderBase + next,
+              rows: min(batchSize, count - next))
             forwardBatch(rows: rows)
             // The L2 term belongs to the weights this batch's cost sees.
             let penalty =

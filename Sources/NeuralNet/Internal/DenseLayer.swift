@@ -46,6 +46,15 @@ final class DenseLayer {
   private(set) var delta = FloatBuffer(count: 0)
   private(set) var ones = FloatBuffer(count: 0)  // (capacity): all 1
 
+  /// Most rows per sgemm call that keep OpenBLAS on its fast small-matrix
+  /// kernels (see ``BLAS/smallProduct``).
+  private var forwardBlock: Int {
+    min(
+      BLAS.smallProduct / (inputs * outputs),
+      BLAS.smallForwardOutput / outputs)
+  }
+  private var backwardBlock: Int { BLAS.smallProduct / (inputs * outputs) }
+
   init(inputs: Int, outputs: Int, activation: Activation) {
     self.inputs = inputs
     self.outputs = outputs
@@ -81,10 +90,13 @@ final class DenseLayer {
   ///
   /// - Parameter x: (rows, in), row-major.
   func forward(_ x: UnsafePointer<Float>, rows: Int) {
-    BLAS.gemm(
-      transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
-      alpha: 1, a: x, lda: inputs, b: weights.base, ldb: inputs,
-      beta: 0, c: z.base, ldc: outputs)
+    // Row blocks of (block, in) · (in, out) → (block, out).
+    BLAS.forEachRowBlock(rows: rows, limit: forwardBlock) { first, count in
+      BLAS.gemm(
+        transposeA: false, transposeB: true, m: count, n: outputs, k: inputs,
+        alpha: 1, a: x + first * inputs, lda: inputs, b: weights.base,
+        ldb: inputs, beta: 0, c: z.base + first * outputs, ldc: outputs)
+    }
     Kernels.addBiasAndActivate(
       activation, z: z.base, a: a.base, bias: biases.base,
       rows: rows, columns: outputs)
@@ -104,10 +116,15 @@ final class DenseLayer {
     inputDelta: UnsafeMutablePointer<Float>?, step: ParameterStep
   ) {
     if let inputDelta {
-      BLAS.gemm(
-        transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
-        alpha: 1, a: delta.base, lda: outputs, b: weights.base, ldb: inputs,
-        beta: 0, c: inputDelta, ldc: inputs)
+      // Row blocks of (block, out) · (out, in) → (block, in).
+      BLAS.forEachRowBlock(rows: rows, limit: backwardBlock) {
+        first, count in
+        BLAS.gemm(
+          transposeA: false, transposeB: false, m: count, n: inputs,
+          k: outputs, alpha: 1, a: delta.base + first * outputs,
+          lda: outputs, b: weights.base, ldb: inputs, beta: 0,
+          c: inputDelta + first * inputs, ldc: inputs)
+      }
     }
     let perExample = 1 / Float(rows)
     switch step {
@@ -156,11 +173,16 @@ final class DenseLayer {
     _ x: UnsafePointer<Float>, rows: Int, alpha: Float, beta: Float,
     weightsInto w: FloatBuffer, biasesInto b: FloatBuffer
   ) {
-    // (out, rows) · (rows, in) → (out, in)
-    BLAS.gemm(
-      transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
-      alpha: alpha, a: delta.base, lda: outputs, b: x, ldb: inputs,
-      beta: beta, c: w.base, ldc: inputs)
+    // (out, rows) · (rows, in) → (out, in), summed over blocks of rows:
+    // only the first block scales the old contents by beta.
+    BLAS.forEachRowBlock(rows: rows, limit: backwardBlock) {
+      first, count in
+      BLAS.gemm(
+        transposeA: true, transposeB: false, m: outputs, n: inputs, k: count,
+        alpha: alpha, a: delta.base + first * outputs, lda: outputs,
+        b: x + first * inputs, ldb: inputs, beta: first == 0 ? beta : 1,
+        c: w.base, ldc: inputs)
+    }
     // Biases are not decayed: beta is 1 for SGD, μ for velocities, 0 for
     // plain gradients.
     let biasBeta: Float = (b === biases) ? 1 : beta
