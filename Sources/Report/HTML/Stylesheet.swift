@@ -233,6 +233,11 @@ table.heat td.recall { background: none; color: var(--muted); }
   .page-foot dd { margin-bottom: 0.4rem; }
   table.data th { white-space: normal; min-width: 4.5rem; }
   table.data th, table.data td { padding: 0.3rem 0.45rem; }
+  /* Ten classes fit across a phone without scrolling. */
+  table.heat { font-size: 0.68rem; border-spacing: 1px; }
+  table.heat td { min-width: 0; padding: 0.3rem 0.12rem; }
+  table.heat th { padding: 0.2rem 0.12rem; }
+  table.heat th.corner { white-space: normal; font-size: 0.6rem; }
 }
 
 @media print {
