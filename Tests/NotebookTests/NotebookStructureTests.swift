@@ -298,3 +298,30 @@ struct OverrideTests {
     #expect(try override("net.sizes=784-100-10").key == "sizes")
   }
 }
+
+@Suite("Front matter limits")
+struct FrontMatterLimitTests {
+  @Test(
+    "deeply nested front matter is refused, not a stack overflow",
+    arguments: [
+      String(repeating: "[", count: 100_000),
+      "title: " + String(repeating: "{a: ", count: 50_000),
+      String(repeating: "- ", count: 50_000) + "x",
+      (0..<300).map { String(repeating: " ", count: $0) + "a:" }.joined(separator: "\n"),
+    ])
+  func deep(yaml: String) {
+    let notebook = Notebook.parse(source: "---\n\(yaml)\n---\n# T\n", path: "nb.md")
+    #expect(notebook.diagnostics.count == 1)
+    #expect(notebook.diagnostics.first?.message.contains("nests too deeply") == true)
+    #expect(notebook.title == "T")
+  }
+
+  @Test("ordinary front matter with brackets and dashes is fine")
+  func ordinary() {
+    let notebook = Notebook.parse(
+      source: "---\ntitle: \"[draft] A - B: {C}\"\nseed: 1\ntags: [a, b]\n---\n",
+      path: "nb.md")
+    #expect(notebook.frontMatter == FrontMatter(title: "[draft] A - B: {C}", seed: 1))
+    #expect(notebook.diagnostics.map(\.severity) == [.warning])
+  }
+}

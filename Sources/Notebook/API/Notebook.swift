@@ -159,7 +159,12 @@ public struct Notebook: Sendable {
         diagnostics.append(unclosed)
       }
     }
-    diagnostics.sort { ($0.location?.line ?? 0) < ($1.location?.line ?? 0) }
+    // Stable: diagnostics of one line keep the order they were found in.
+    diagnostics = diagnostics.enumerated().sorted {
+      let a = $0.element.location?.line ?? 0
+      let b = $1.element.location?.line ?? 0
+      return a == b ? $0.offset < $1.offset : a < b
+    }.map(\.element)
     return Notebook(
       path: path, frontMatter: frontMatter,
       title: frontMatter.title ?? markdown.firstHeading,

@@ -51,6 +51,17 @@ func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
       file: file, line: mark.line + 1, column: max(1, mark.column))
   }
 
+  // Yams builds its tree recursively; a front matter nested thousands deep
+  // would exhaust the stack. Real front matter is flat.
+  if let deep = tooDeep(source, lines: 2..<closing) {
+    result.diagnostics.append(
+      .error(
+        at: SourceLocation(file: file, line: deep, column: 1),
+        "the front matter nests too deeply; expected flat 'key: value'"
+          + " lines (title, seed)"))
+    return result
+  }
+
   let root: Node?
   do {
     root = try Yams.compose(yaml: yaml)
@@ -117,6 +128,34 @@ func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
     }
   }
   return result
+}
+
+/// The first line where brackets nest (or indentation grows) beyond what
+/// flat front matter could need, or nil.
+private func tooDeep(_ source: SourceText, lines: Range<Int>) -> Int? {
+  let maxDepth = 64
+  var depth = 0
+  for number in lines {
+    let line = source.line(number)
+    let indentation = line.prefix { $0 == 0x20 }.count
+    if indentation > 2 * maxDepth { return number }
+    // Compact nesting such as `- - - x` or `a: b: c:` needs no brackets.
+    var markers = 0
+    for (byte, next) in zip(line, line.dropFirst())
+    where next == 0x20 && (byte == 0x2D || byte == 0x3A || byte == 0x3F) {
+      markers += 1
+    }
+    if markers > maxDepth { return number }
+    for byte in line {
+      if byte == 0x5B || byte == 0x7B {  // "[" "{"
+        depth += 1
+        if depth > maxDepth { return number }
+      } else if byte == 0x5D || byte == 0x7D {  // "]" "}"
+        depth = max(0, depth - 1)
+      }
+    }
+  }
+  return nil
 }
 
 /// Turns a Yams error into a diagnostic at the file's line and column.
