@@ -175,6 +175,19 @@ struct DataLoaderTests {
     #expect(error.hint.contains("t10k-images-idx3-ubyte"))
   }
 
+  @Test("a data folder that does not exist is named as such")
+  func missingFolder() throws {
+    let folder = TemporaryFolder()
+    defer { folder.remove() }
+    let error = try #require(
+      dataError { () throws(DataError) in
+        try DataLoader.load(.mnist, from: folder.file("gone"))
+      })
+    #expect(error.path == folder.file("gone"))
+    #expect(error.problem == .missingFile)
+    #expect(error.hint.contains("does not exist"))
+  }
+
   @Test("a folder in place of a file is reported as a folder")
   func folderInPlace() throws {
     let folder = TemporaryFolder()

@@ -30,9 +30,9 @@ struct RealDataTests {
     .enabled(if: FileManager.default.fileExists(
       atPath: "/usr/share/datasets/fashion-mnist")))
   func fashionMNIST() throws {
-    let directory = try DataLocator.locate(
+    let data = try DataLoader.locateAndLoad(
       .fashionMNIST, explicit: nil, environment: [:])
-    let data = try DataLoader.load(.fashionMNIST, from: directory)
+    #expect(data.directory == "/usr/share/datasets/fashion-mnist")
     #expect(data.training.count == 60_000)
     #expect(data.test.count == 10_000)
     #expect(data.training.labels.first == 9)  // an ankle boot

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 // MARK: - Checksum policy
 
@@ -46,6 +47,17 @@ public enum DataLoader {
     _ name: DatasetName, from directory: String, checksums: ChecksumPolicy,
     useCache: Bool = true
   ) throws(DataError) -> LoadedData {
+    switch pathKind(directory) {
+    case .directory: break
+    case .missing:
+      throw DataError(
+        path: directory, problem: .missingFile,
+        hint: "The data folder does not exist. " + name.restoreAdvice)
+    case .regularFile, .other:
+      throw DataError(
+        path: directory, problem: .unreadable("not a folder"),
+        hint: "Give the folder holding the four IDX files, not a file.")
+    }
     let paths = try FileKind.allCases.map { (kind) throws(DataError) in
       try filePath(kind, in: directory)
     }
@@ -76,6 +88,18 @@ public enum DataLoader {
       LoadCache.shared.store(loaded, for: fresh)
     }
     return loaded
+  }
+
+  /// Finds `name` with ``DataLocator`` and loads it with the known sums.
+  ///
+  /// - Parameter explicit: a `--data DIR` folder, if the user gave one.
+  public static func locateAndLoad(
+    _ name: DatasetName, explicit: String?,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(DataError) -> LoadedData {
+    let directory = try DataLocator.locate(
+      name, explicit: explicit, environment: environment)
+    return try load(name, from: directory)
   }
 
   /// Forgets every data set loaded so far in this process.
