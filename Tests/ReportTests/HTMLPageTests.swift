@@ -108,6 +108,22 @@ struct HTMLPageTests {
     #expect(!cells[6].contains("class=\"results\""))
   }
 
+  @Test("the network shows its layer table with the total and a diagram")
+  func network() throws {
+    let cells = Markup.elements("section", containing: "class=\"cell", in: html)
+    let cell = cells[1]
+    #expect(cell.contains("<td class=\"num\">1</td><td>784 → 30</td>"
+      + "<td>sigmoid</td><td class=\"num\">23,550</td>"))
+    #expect(cell.contains("<td class=\"num\">total</td><td></td><td></td>"
+      + "<td class=\"num\">23,860</td>"))
+    #expect(cell.contains("Cost: quadratic"))
+    let diagram = try #require(
+      Markup.elements("svg", containing: "network-diagram", in: cell).first)
+    // At most 12 neurons drawn per layer: 12 + 12 + 10.
+    #expect(Markup.count("<circle", in: diagram) == 34)
+    #expect(Markup.count("⋮", in: diagram) == 2)
+  }
+
   @Test("footer lists seed, version, data files, time, date and overrides")
   func footer() throws {
     let footer = try #require(

@@ -58,11 +58,16 @@ enum ResultSection {
       [String(i + 1), "\(layer.inputs) → \(layer.outputs)", layer.activation,
        Format.grouped(layer.parameters)]
     }
-    Table.write(
-      headers: ["layer", "inputs → outputs", "activation", "parameters"],
-      numeric: [true, false, false, true], rows: rows,
-      footer: ["total", "", "", Format.grouped(network.parameters)],
-      to: &html)
+    html.open("div", ["class": "network-layout"])
+    html.element("div") { html in
+      Table.write(
+        headers: ["layer", "inputs → outputs", "activation", "parameters"],
+        numeric: [true, false, false, true], rows: rows,
+        footer: ["total", "", "", Format.grouped(network.parameters)],
+        to: &html)
+    }
+    NetworkDiagram.write(network, to: &html)
+    html.close()
     html.element("p", ["class": "facts"]) { html in
       html.element("span", text: "Cost: " + network.cost)
       html.text(" · ")

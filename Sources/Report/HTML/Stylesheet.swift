@@ -180,6 +180,23 @@ figure.chart svg { display: block; width: 100%; height: auto; }
   border-top: 3px solid var(--c); }
 .swatch.dashed { border-top-style: dashed; }
 
+/* Network */
+.network-layout { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem;
+  align-items: center; }
+.network-layout > div { flex: 0 1 auto; min-width: 0; max-width: 100%; }
+svg.network-diagram { display: block; flex: 1 1 16rem; max-width: 24rem;
+  height: auto; }
+.network-diagram .edges { stroke: var(--muted); stroke-width: 0.4;
+  opacity: 0.35; fill: none; }
+.network-diagram circle { fill: var(--paper); stroke: var(--c0);
+  stroke-width: 1.6; }
+.network-diagram .output circle { stroke: var(--c1); }
+.network-diagram .input circle { stroke: var(--muted); }
+.network-diagram text { fill: var(--muted); font-size: 12px;
+  text-anchor: middle; }
+.network-diagram .size { fill: var(--ink); font-weight: 600; font-size: 13px; }
+.network-diagram .more { font-size: 16px; }
+
 /* Digits */
 .digit-grid { display: grid; gap: 0.5rem;
   grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); }
