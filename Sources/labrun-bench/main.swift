@@ -1,1 +1,231 @@
-print("labrun-bench: not written yet")
+import Datasets
+import Dispatch
+import Foundation
+import NeuralNet
+
+// labrun-bench: how fast the engine trains and evaluates Nielsen's network,
+// against the rate OpenBLAS's sgemm reaches on the same matrix shapes.
+//
+//   swift run -c release labrun-bench [--quick] [--json FILE]
+
+// MARK: - Arguments
+
+let usage = "usage: labrun-bench [--quick] [--json FILE]"
+var quick = false
+var jsonPath: String?
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+  switch argument {
+  case "--quick": quick = true
+  case "--json":
+    guard let path = arguments.popFirst() else {
+      FileHandle.standardError.write(Data("--json needs a file\n\(usage)\n".utf8))
+      exit(2)
+    }
+    jsonPath = path
+  case "-h", "--help":
+    print(usage)
+    exit(0)
+  default:
+    FileHandle.standardError.write(Data("unknown argument '\(argument)'\n\(usage)\n".utf8))
+    exit(2)
+  }
+}
+
+/// Measured epochs per training row (after one warm-up epoch).
+let repetitions = quick ? 1 : 5
+let trainingCount = quick ? 5_000 : 50_000
+let testCount = quick ? 2_000 : 10_000
+/// Seconds of sgemm timing per product shape.
+let sgemmBudget = quick ? 0.02 : 0.2
+
+// MARK: - Data
+
+/// Synthetic images with MNIST's shape: about 20% non-zero pixels.
+func syntheticData(count: Int, seed: UInt64) -> Dataset {
+  var generator = SeededGenerator(seed: seed)
+  let pixels = [UInt8](unsafeUninitializedCapacity: count * 784) { buffer, n in
+    for i in 0..<count * 784 {
+      let r = generator.next()
+      buffer[i] = r & 7 < 2 ? UInt8(truncatingIfNeeded: r >> 8) : 0
+    }
+    n = count * 784
+  }
+  let labels = (0..<count).map { _ in UInt8(generator.nextInt(below: 10)) }
+  return Dataset(rows: 28, columns: 28, pixels: pixels, labels: labels)
+}
+
+var rows: [BenchmarkRow] = []
+let training: Dataset
+let test: Dataset
+let dataSource: String
+do {
+  let folder = try DataLocator.locate(.mnist, explicit: nil)
+  // Cold loads: the in-process memo is bypassed every time.
+  func timedLoad() throws(DataError) -> (LoadedData, Double) {
+    let start = now()
+    let loaded = try DataLoader.load(
+      .mnist, from: folder, checksums: .known, useCache: false)
+    return (loaded, now() - start)
+  }
+  let (loaded, firstTime) = try timedLoad()
+  var loadTimes = [firstTime]
+  for _ in 0..<(quick ? 0 : 2) { loadTimes.append(try timedLoad().1) }
+  let seconds = median(loadTimes)
+  let images = loaded.training.count + loaded.test.count
+  rows.append(
+    BenchmarkRow(
+      name: "load MNIST (4 gzip IDX files, SHA-256 checked)",
+      seconds: seconds, imagesPerSecond: Double(images) / seconds,
+      gflops: nil, sgemmGflops: nil, percentOfSgemm: nil,
+      peakMemoryMB: peakMemoryMB(),
+      notes: "\(images) images, median of \(loadTimes.count) cold loads"))
+  training = loaded.training.slice(0..<min(trainingCount, loaded.training.count))
+  test = loaded.test.slice(0..<min(testCount, loaded.test.count))
+  dataSource = "MNIST from \(folder)"
+} catch {
+  print("note: MNIST not available (\(error)); using synthetic data")
+  training = syntheticData(count: trainingCount, seed: 1)
+  test = syntheticData(count: testCount, seed: 2)
+  dataSource = "synthetic, MNIST-shaped"
+}
+print("data: \(dataSource); \(training.count) training, \(test.count) test images")
+
+// MARK: - Training rows
+
+/// Trains one warm-up epoch plus `repetitions` measured ones and returns the
+/// row (and the trained network).
+func trainingRow(
+  _ name: String, sizes: [Int], batchSize: Int, learningRate: Float = 3
+) -> (BenchmarkRow, Network) {
+  let network = Network(NetworkConfiguration(sizes: sizes), seed: 1)
+  let stats = network.train(
+    on: training,
+    options: TrainingOptions(
+      learningRate: learningRate, batchSize: batchSize,
+      epochs: 1 + repetitions),
+    shuffleSeed: 2)
+  let seconds = median(stats.dropFirst().map(\.seconds))
+  let batches = (training.count + batchSize - 1) / batchSize
+  // Every batch of this set is full for the sizes used here; the last one
+  // is counted as full either way (a negligible difference).
+  let products = trainingProducts(sizes: sizes, rows: batchSize)
+  let flops = Double(batches) * products.reduce(0) { $0 + $1.flops }
+  let sgemm = Double(batches) * sgemmSeconds(products, budget: sgemmBudget)
+  let row = BenchmarkRow(
+    name: name, seconds: seconds,
+    imagesPerSecond: Double(training.count) / seconds,
+    gflops: flops / seconds / 1e9, sgemmGflops: flops / sgemm / 1e9,
+    percentOfSgemm: 100 * sgemm / seconds, peakMemoryMB: peakMemoryMB(),
+    notes: String(
+      format: "median of %d epochs; sgemm alone: %.4f s", repetitions, sgemm))
+  return (row, network)
+}
+
+let (lecture, lectureNetwork) = trainingRow(
+  "784-30-10 batch 10 (lecture)", sizes: [784, 30, 10], batchSize: 10)
+rows.append(lecture)
+rows.append(
+  trainingRow("784-30-10 batch 1", sizes: [784, 30, 10], batchSize: 1).0)
+rows.append(
+  trainingRow("784-30-10 batch 100", sizes: [784, 30, 10], batchSize: 100).0)
+rows.append(
+  trainingRow("784-100-10 batch 10", sizes: [784, 100, 10], batchSize: 10).0)
+
+// MARK: - Evaluation
+
+do {
+  var timings: [Double] = []
+  var evaluation = lectureNetwork.evaluate(on: test)  // warm-up
+  for _ in 0..<(quick ? 1 : 7) {
+    let start = now()
+    evaluation = lectureNetwork.evaluate(on: test)
+    timings.append(now() - start)
+  }
+  let seconds = median(timings)
+  let products = evaluationProducts(sizes: [784, 30, 10], rows: test.count)
+  let flops = products.reduce(0) { $0 + $1.flops }
+  let sgemm = sgemmSeconds(products, budget: sgemmBudget)
+  rows.append(
+    BenchmarkRow(
+      name: "evaluate \(test.count) images (784-30-10)", seconds: seconds,
+      imagesPerSecond: Double(test.count) / seconds,
+      gflops: flops / seconds / 1e9, sgemmGflops: flops / sgemm / 1e9,
+      percentOfSgemm: 100 * sgemm / seconds, peakMemoryMB: peakMemoryMB(),
+      notes: String(
+        format: "median of %d; two threads; accuracy %.2f%% after %d epochs",
+        timings.count, 100 * evaluation.accuracy, 1 + repetitions)))
+}
+
+// MARK: - Two trainings: one core after the other, then both cores at once
+
+do {
+  let base = Network(NetworkConfiguration(sizes: [784, 30, 10]), seed: 7)
+  let options = TrainingOptions(learningRate: 3, batchSize: 10, epochs: 1)
+  let seeds: [UInt64] = [11, 12]
+  var sequentialTimes: [Double] = []
+  var concurrentTimes: [Double] = []
+  var identical = true
+  for _ in 0..<(quick ? 1 : 3) {
+    let start = now()
+    let sequential = seeds.map { seed in
+      let network = base.copy()
+      network.train(on: training, options: options, shuffleSeed: seed)
+      return network
+    }
+    sequentialTimes.append(now() - start)
+
+    let copies = seeds.map { _ in base.copy() }
+    let concurrentStart = now()
+    DispatchQueue.concurrentPerform(iterations: seeds.count) { index in
+      copies[index].train(
+        on: training, options: options, shuffleSeed: seeds[index])
+    }
+    concurrentTimes.append(now() - concurrentStart)
+    for (a, b) in zip(sequential, copies)
+    where a.weights != b.weights || a.biases != b.biases {
+      identical = false
+    }
+  }
+  let images = Double(2 * training.count)
+  let sequential = median(sequentialTimes)
+  let concurrent = median(concurrentTimes)
+  let products = trainingProducts(sizes: [784, 30, 10], rows: 10)
+  let flops =
+    2 * Double(training.count / 10) * products.reduce(0) { $0 + $1.flops }
+  rows.append(
+    BenchmarkRow(
+      name: "2 × 784-30-10 batch 10, one core (sequential)",
+      seconds: sequential, imagesPerSecond: images / sequential,
+      gflops: flops / sequential / 1e9, sgemmGflops: nil,
+      percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
+      notes: "seconds for both epochs"))
+  rows.append(
+    BenchmarkRow(
+      name: "2 × 784-30-10 batch 10, two cores (concurrent)",
+      seconds: concurrent, imagesPerSecond: images / concurrent,
+      gflops: flops / concurrent / 1e9, sgemmGflops: nil,
+      percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
+      notes: String(
+        format: "speed-up %.2f×; weights %@ to sequential",
+        sequential / concurrent,
+        identical ? "bit-identical" : "DIFFERENT")))
+}
+
+// MARK: - Output
+
+print(table(rows))
+if let jsonPath {
+  let report = BenchmarkReport(
+    data: dataSource, quick: quick,
+    cores: ProcessInfo.processInfo.activeProcessorCount, rows: rows)
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+  do {
+    try encoder.encode(report).write(to: URL(fileURLWithPath: jsonPath))
+    print("wrote \(jsonPath)")
+  } catch {
+    FileHandle.standardError.write(Data("cannot write \(jsonPath): \(error)\n".utf8))
+    exit(1)
+  }
+}

@@ -1,0 +1,112 @@
+import COpenBLAS
+import Foundation
+import NeuralNet
+
+// MARK: - Clocks and statistics
+
+/// Seconds on a clock that only moves forward.
+func now() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// The middle value (mean of the two middle ones for an even count).
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  guard !sorted.isEmpty else { return .nan }
+  let middle = sorted.count / 2
+  return sorted.count % 2 == 1
+    ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/// The process's peak resident memory so far, in megabytes.
+func peakMemoryMB() -> Double {
+  var usage = rusage()
+  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+  return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+}
+
+// MARK: - The arithmetic of a network
+
+/// One matrix product the engine does, as row-major sgemm arguments.
+struct Product {
+  var transposeA: Bool
+  var transposeB: Bool
+  var m: Int
+  var n: Int
+  var k: Int
+  var beta: Float
+
+  var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
+/// The products of one training mini-batch of `rows` images: per layer the
+/// forward x·Wᵀ, the weight gradient δᵀ·x into W, and (after the first
+/// layer) the backward δ·W.
+func trainingProducts(sizes: [Int], rows: Int) -> [Product] {
+  zip(sizes, sizes.dropFirst()).enumerated().flatMap { index, shape in
+    let (inputs, outputs) = shape
+    var products = [
+      Product(
+        transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
+        beta: 0),
+      Product(
+        transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows,
+        beta: 1),
+    ]
+    if index > 0 {
+      products.append(
+        Product(
+          transposeA: false, transposeB: false, m: rows, n: inputs,
+          k: outputs, beta: 0))
+    }
+    return products
+  }
+}
+
+/// The forward products of evaluating `rows` images at once.
+func evaluationProducts(sizes: [Int], rows: Int) -> [Product] {
+  zip(sizes, sizes.dropFirst()).map { inputs, outputs in
+    Product(
+      transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
+      beta: 0)
+  }
+}
+
+/// Seconds one call of each product takes through `cblas_sgemm` on one
+/// thread (median of 5 timings, each averaging enough calls to last
+/// `budget` seconds), summed over `products`.
+func sgemmSeconds(_ products: [Product], budget: Double) -> Double {
+  openblas_set_num_threads(1)
+  var total = 0.0
+  for product in products {
+    let a = [Float](
+      repeating: 0.5, count: product.m * product.k)
+    let b = [Float](repeating: 0.25, count: product.k * product.n)
+    var c = [Float](repeating: 0, count: product.m * product.n)
+    let lda = product.transposeA ? product.m : product.k
+    let ldb = product.transposeB ? product.k : product.n
+    let call = {
+      cblas_sgemm(
+        CblasRowMajor, product.transposeA ? CblasTrans : CblasNoTrans,
+        product.transposeB ? CblasTrans : CblasNoTrans,
+        blasint(product.m), blasint(product.n), blasint(product.k), 1e-3,
+        a, blasint(lda), b, blasint(ldb), product.beta, &c,
+        blasint(product.n))
+    }
+    // Calibrate the repetitions, then time.
+    let start = now()
+    call()
+    let once = max(now() - start, 1e-7)
+    let repetitions = max(1, min(100_000, Int(budget / 5 / once)))
+    var timings: [Double] = []
+    for _ in 0..<5 {
+      let t0 = now()
+      for _ in 0..<repetitions { call() }
+      timings.append((now() - t0) / Double(repetitions))
+    }
+    total += median(timings)
+  }
+  return total
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// One line of the benchmark's table.
+struct BenchmarkRow: Codable {
+  /// What was measured.
+  var name: String
+  /// Median seconds per epoch (or per evaluation, per load).
+  var seconds: Double
+  /// Images handled per second.
+  var imagesPerSecond: Double
+  /// Matrix arithmetic per second achieved (nil where there is none).
+  var gflops: Double?
+  /// The rate one-thread `cblas_sgemm` reaches on the same shapes.
+  var sgemmGflops: Double?
+  /// `gflops / sgemmGflops` in percent.
+  var percentOfSgemm: Double?
+  /// Peak resident memory of the process after this row, in MB.
+  var peakMemoryMB: Double
+  /// Anything else worth knowing (repetitions, accuracy, checks).
+  var notes: String
+}
+
+/// Everything the benchmark writes with `--json`.
+struct BenchmarkReport: Codable {
+  var data: String
+  var quick: Bool
+  var cores: Int
+  var rows: [BenchmarkRow]
+}
+
+/// The rows as an aligned plain-text table.
+func table(_ rows: [BenchmarkRow]) -> String {
+  let header = [
+    "configuration", "s/epoch", "images/s", "GFLOP/s", "sgemm GFLOP/s",
+    "% sgemm", "peak MB", "notes",
+  ]
+  func number(_ value: Double?, _ digits: Int) -> String {
+    guard let value, value.isFinite else { return "-" }
+    return String(format: "%.\(digits)f", value)
+  }
+  let lines = rows.map { row in
+    [
+      row.name, number(row.seconds, 4), number(row.imagesPerSecond, 0),
+      number(row.gflops, 1), number(row.sgemmGflops, 1),
+      number(row.percentOfSgemm, 0), number(row.peakMemoryMB, 0), row.notes,
+    ]
+  }
+  let widths = header.indices.map { column in
+    ([header] + lines).map { $0[column].count }.max() ?? 0
+  }
+  func format(_ cells: [String]) -> String {
+    zip(cells, widths).enumerated().map { column, pair in
+      let (cell, width) = pair
+      let padding = String(repeating: " ", count: width - cell.count)
+      // Numbers right-aligned, words left-aligned.
+      return column == 0 || column == cells.count - 1
+        ? cell + padding : padding + cell
+    }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+  }
+  let rule = widths.map { String(repeating: "-", count: $0) }
+  return ([format(header), format(rule)] + lines.map(format))
+    .joined(separator: "\n")
+}
