@@ -51,6 +51,33 @@ struct ChartTests {
     #expect(Markup.parse(charts[0]).error == nil)
   }
 
+  @Test("rendered tick labels are evenly spaced round numbers")
+  func renderedTicks() throws {
+    let charts = Self.charts(Self.page(.training(Self.training(7))))
+    for chart in charts {
+      let group = try #require(
+        Markup.elements("g", containing: "ticks y", in: chart).first)
+      let labels = group.components(separatedBy: "</text>").dropLast().map {
+        String($0.split(separator: ">").last ?? "")
+      }
+      let values = labels.compactMap(Double.init)
+      try #require(values.count == labels.count && values.count >= 3)
+      let step = values[1] - values[0]
+      for (a, b) in zip(values, values.dropFirst()) {
+        #expect(abs((b - a) - step) < 1e-9)
+      }
+      var mantissa = step
+      while mantissa >= 10 { mantissa /= 10 }
+      while mantissa < 1 { mantissa *= 10 }
+      #expect([1, 2, 5].contains { abs(mantissa - $0) < 1e-6 })
+      // Every label has the same number of decimals.
+      let decimals = labels.map { label in
+        label.contains(".") ? label.split(separator: ".")[1].count : 0
+      }
+      #expect(Set(decimals).count == 1)
+    }
+  }
+
   @Test("points are drawn to scale")
   func toScale() throws {
     // Costs 0.1, 0.2, ..., 0.5 are evenly spaced: equal steps in cy.
