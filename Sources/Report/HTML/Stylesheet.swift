@@ -16,7 +16,8 @@ enum Stylesheet {
   --c0: #2f6db3; --c1: #d9822b; --c2: #23946c; --c3: #c2382c;
   --c4: #8a5aa8; --c5: #3aa0d8; --c6: #a88a0b; --c7: #6b7280;
 }
-@media (prefers-color-scheme: dark) {
+/* Screen only: a printout always uses the light palette. */
+@media screen and (prefers-color-scheme: dark) {
   :root {
     --bg: #12151a; --paper: #1a1e25; --ink: #e4e7eb; --muted: #9aa3af;
     --line: #2c323c; --soft: #222731; --code: #151920;
