@@ -86,7 +86,7 @@ struct DirectiveErrorTests {
         (1, "expected a positive integer for 'batch', found 'ten'", nil),
         (2, "expected an integer from 1 to 10000 for 'epochs', found '20000'", nil),
         (3, "expected a positive number for 'lr', found '0'", nil),
-        (4, "expected a number from 0 below 1 for 'momentum', found '1'", nil),
+        (4, "expected a number ≥ 0 and < 1 for 'momentum', found '1'", nil),
         (5, "expected a non-negative number for 'l2', found '-1'", nil),
         (6, "expected a positive integer for 'batch', found '2.5'", nil),
         (7, "expected a positive number for 'lr', found 'nan'", nil),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Notebook
@@ -165,10 +166,21 @@ struct LanguageTests {
       #expect(help.contains(spec.synopsis))
       for parameter in spec.parameters {
         #expect(help.contains("\(parameter.name)="))
-        #expect(help.contains(parameter.doc))
+        #expect(help.contains(parameter.doc.split(separator: " ").first ?? ""))
       }
     }
     #expect(help.contains("an integer from 1 to 10000, default 5"))
     #expect(help.contains("one of sigmoid, relu, tanh, default sigmoid"))
+    #expect(help.contains("a number ≥ 0 and < 1, default 0"))
+    #expect(help.split(separator: "\n").allSatisfy { $0.count <= 80 })
   }
+}
+
+@Suite("Help text dump", .enabled(if: Environment.dumpHelp))
+struct HelpDump {
+  @Test func dump() { print(DirectiveLanguage.helpText()) }
+}
+
+enum Environment {
+  static var dumpHelp: Bool { getenv("NOTEBOOK_DUMP_HELP") != nil }
 }

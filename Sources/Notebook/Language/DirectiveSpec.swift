@@ -42,10 +42,8 @@ public enum ValueType: Sendable, Equatable {
         return "a number \(minInclusive ? "≥" : ">") \(low)"
       }
       let high = formatNumber(max)
-      let upper = maxInclusive ? "up to \(high)" : "below \(high)"
-      return minInclusive
-        ? "a number from \(low) \(upper)"
-        : "a number above \(low) and \(upper)"
+      return "a number \(minInclusive ? "≥" : ">") \(low) and"
+        + " \(maxInclusive ? "≤" : "<") \(high)"
     case .choice(let words):
       return "one of " + words.joined(separator: ", ")
     case .layerSizes:
@@ -173,7 +171,7 @@ public enum DirectiveLanguage {
       parameters: [], maxListLength: 1, atMostOneList: false),
     DirectiveSpec(
       verb: "load",
-      summary: "Load a data set and split it into training, validation and test images.",
+      summary: "Load a data set: training, validation and test images.",
       positional: PositionalSpec(
         name: "dataset", label: "data set",
         type: .choice(DatasetName.allCases.map(\.rawValue)),
@@ -220,8 +218,7 @@ public enum DirectiveLanguage {
       ], maxListLength: 1, atMostOneList: false),
     DirectiveSpec(
       verb: "sgd",
-      summary: "Train the network by mini-batch stochastic gradient descent;"
-        + " one list compares trainings.",
+      summary: "Train the network by mini-batch stochastic gradient descent.",
       positional: nil,
       parameters: [
         ParameterSpec(
@@ -297,22 +294,41 @@ public enum DirectiveLanguage {
       if spec.atMostOneList {
         lines.append(
           "    At most one parameter may hold a list; \(spec.verb) then runs"
-            + " once per value and compares the runs.")
+            + " once per value")
+        lines.append("    and compares the runs.")
       }
       lines.append("")
     }
     lines.append(
-      "Override any parameter from the command line with"
-        + " --set verb.key=value (e.g. --set sgd.epochs=1),")
+      "Override a parameter from the command line with --set verb.key=value,"
+    )
     lines.append(
-      "a positional argument with its name (--set load.dataset=fashion-mnist),"
-        + " or the front matter with --set seed=N / --set title=TEXT.")
+      "e.g. --set sgd.epochs=1; a positional argument by its name, e.g."
+        + " --set")
+    lines.append(
+      "net.sizes=784-100-10; the front matter with --set seed=N or"
+        + " --set title=TEXT.")
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// `    name        text…`, wrapped at 80 columns under the text.
   private static func helpRow(_ name: String, _ text: String) -> String {
     let padded = name.count < 12
       ? name + String(repeating: " ", count: 12 - name.count) : name + " "
-    return "    " + padded + text
+    let indent = String(repeating: " ", count: 4 + padded.count)
+    var lines: [String] = []
+    var line = "    " + padded
+    var lineHasWord = false
+    for word in text.split(separator: " ") {
+      if lineHasWord, line.count + 1 + word.count > 80 {
+        lines.append(line)
+        line = indent
+        lineHasWord = false
+      }
+      line += (lineHasWord ? " " : "") + word
+      lineHasWord = true
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
   }
 }
