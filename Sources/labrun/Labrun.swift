@@ -1,7 +1,133 @@
 import ArgumentParser
+import Foundation
 import LabrunCore
+import Notebook
 
+/// `labrun`: runs lab notebooks and writes their reports.
 @main
 struct Labrun: ParsableCommand {
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    commandName: "labrun",
+    abstract: "Run Markdown lab notebooks and write self-contained HTML reports.",
+    discussion: """
+      Each notebook is CommonMark with fenced ```lab blocks of directives.
+      labrun runs the blocks in order and writes output/<name>.html and
+      output/<name>.json. See 'labrun help directives' for the directives.
+
+      Exit status: 0 when every cell ran, 1 when a cell failed (the report
+      is still written), 2 for usage errors.
+      """,
+    version: labrunVersion,
+    subcommands: [Run.self, Directives.self],
+    defaultSubcommand: Run.self)
+
+  /// Maps usage errors to exit status 2 (ArgumentParser's default is 64).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        FileHandle.standardError.write(
+          Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
+}
+
+/// `labrun [FILE...]`: runs notebooks once.
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run notebooks and write their reports (the default).")
+
+  @Argument(
+    help: "Notebooks to run (default: every .md file in notebooks/).",
+    completion: .file(extensions: ["md"]))
+  var files: [String] = []
+
+  @Option(name: .shortAndLong, help: "Folder for the reports.")
+  var output = "output"
+
+  @Option(
+    help: ArgumentHelp(
+      "Folder with the data sets (also LABRUN_DATA).",
+      valueName: "dir"))
+  var data: String?
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Override a directive's parameter everywhere, e.g. sgd.epochs=1.",
+      valueName: "verb.key=value"))
+  var overrides: [String] = []
+
+  @Flag(name: .shortAndLong, help: "Print only errors.")
+  var quiet = false
+
+  mutating func validate() throws {
+    if files.isEmpty {
+      files = Self.notebooks(in: "notebooks")
+      if files.isEmpty {
+        throw ValidationError(
+          "no notebook given and none found in notebooks/; "
+            + "try 'labrun notebooks/lecture20.md'")
+      }
+    }
+    for file in files {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
+      else { throw ValidationError("no such file: \(file)") }
+      if isDirectory.boolValue {
+        throw ValidationError("\(file) is a folder; name a notebook (.md) in it")
+      }
+    }
+    for text in overrides {
+      if case .failure(let diagnostic) = Override.parse(text) {
+        throw ValidationError(diagnostic.description)
+      }
+    }
+  }
+
+  func run() throws {
+    let parsed = overrides.compactMap { try? Override.parse($0).get() }
+    let console = Console(style: quiet ? .quiet : Console.automaticStyle())
+    let runner = NotebookRunner(
+      options: RunOptions(
+        outputDirectory: output, dataDirectory: data, overrides: parsed),
+      console: console)
+    var failed = false
+    for file in files {
+      do {
+        let summary = try runner.run(notebookAt: file)
+        console.line(
+          (summary.failed ? "report with errors: " : "report: ")
+            + summary.htmlPath)
+        failed = failed || summary.failed
+      } catch {
+        console.diagnostic("\(error)")
+        failed = true
+      }
+    }
+    if failed { throw ExitCode(1) }
+  }
+
+  /// The Markdown files directly inside `folder`, sorted.
+  static func notebooks(in folder: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter { $0.hasSuffix(".md") }.sorted().map { folder + "/" + $0 }
+  }
+}
+
+/// `labrun directives`: the directive reference.
+struct Directives: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List every directive with its parameters, types and defaults.",
+    discussion: DirectiveLanguage.helpText())
+
+  func run() {
+    print(DirectiveLanguage.helpText())
+  }
 }

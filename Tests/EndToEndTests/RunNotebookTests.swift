@@ -58,7 +58,7 @@ struct RunNotebookTests {
     #expect(evaluation["total"] as? Int == 1000)
     // 3 epochs on 3,000 images: far better than the 10% of guessing.
     let accuracy = try #require(evaluation["accuracy"] as? Double)
-    #expect(accuracy > 0.75)
+    #expect(accuracy > 0.6)
     let confusion = try #require(evaluation["confusion"] as? [[Int]])
     #expect(confusion.count == 10)
     #expect(confusion.joined().reduce(0, +) == 1000)

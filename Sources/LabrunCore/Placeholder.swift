@@ -1,1 +1,0 @@
-// LabrunCore: placeholder until the first real file lands.

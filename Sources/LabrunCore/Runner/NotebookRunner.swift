@@ -1,0 +1,172 @@
+import Dispatch
+import Foundation
+import Notebook
+import Report
+
+/// How a run finds its data and where it writes the report.
+public struct RunOptions: Sendable {
+  /// Folder for `<stem>.html` and `<stem>.json`.
+  public var outputDirectory: String
+  /// `--data DIR`: tried before every other place.
+  public var dataDirectory: String?
+  /// `--set verb.key=value` overrides, already validated.
+  public var overrides: [Override]
+  /// The environment (for `LABRUN_DATA`).
+  public var environment: [String: String]
+
+  public init(
+    outputDirectory: String = "output", dataDirectory: String? = nil,
+    overrides: [Override] = [],
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
+    self.outputDirectory = outputDirectory
+    self.dataDirectory = dataDirectory
+    self.overrides = overrides
+    self.environment = environment
+  }
+}
+
+/// What a finished run wrote and how it went.
+public struct RunSummary: Sendable {
+  public var notebookPath: String
+  public var htmlPath: String
+  public var jsonPath: String
+  public var document: ReportDocument
+  /// True when a cell, or the notebook itself, had an error.
+  public var failed: Bool
+}
+
+/// Runs notebooks and writes their reports.
+public struct NotebookRunner: Sendable {
+  /// The seed when neither the front matter nor a `seed` directive sets one.
+  public static let defaultSeed: UInt64 = 1
+
+  public var options: RunOptions
+  public var console: Console
+
+  public init(options: RunOptions, console: Console) {
+    self.options = options
+    self.console = console
+  }
+
+  /// Reads, runs and reports one notebook.
+  ///
+  /// A notebook whose cells fail still gets its report (with the errors in
+  /// place); only a notebook that cannot be read, or a report that cannot
+  /// be written, throws.
+  public func run(notebookAt path: String) throws(RunError) -> RunSummary {
+    let notebook: Notebook
+    do {
+      notebook = try Notebook.load(path: path, overrides: options.overrides)
+    } catch {
+      throw .cannotRead(path: path, reason: error.message)
+    }
+    let document = execute(notebook)
+    let (html, json) = try write(document, stem: stem(of: path))
+    let failed = !notebook.diagnostics.filter { $0.severity == .error }.isEmpty
+      || document.cells.contains { $0.status == .error }
+    return RunSummary(
+      notebookPath: path, htmlPath: html, jsonPath: json, document: document,
+      failed: failed)
+  }
+
+  /// Runs every cell of `notebook` and gathers the report's values.
+  public func execute(_ notebook: Notebook) -> ReportDocument {
+    let start = DispatchTime.now()
+    for diagnostic in notebook.diagnostics {
+      console.diagnostic(diagnostic.description)
+    }
+    let seed = notebook.frontMatter.seed ?? Self.defaultSeed
+    let session = LabSession(
+      seed: seed, options: options, console: console,
+      notebookPath: notebook.path)
+    var items: [ReportItem] = []
+    for item in notebook.items {
+      switch item {
+      case .prose(let html):
+        items.append(.prose(html: html))
+      case .lab(let cell):
+        let report = session.run(cell)
+        announce(report, of: cell)
+        items.append(.cell(report))
+      }
+    }
+    let footer = ReportFooter(
+      seed: seed, labrunVersion: labrunVersion,
+      dataFiles: session.dataFiles.map {
+        DataFileRecord(name: $0.name, sha256: $0.sha256)
+      },
+      totalSeconds: seconds(since: start),
+      date: ISO8601DateFormatter().string(from: Date()),
+      overrides: options.overrides.map(\.text))
+    return ReportDocument(
+      title: notebook.title ?? stem(of: notebook.path),
+      notebookPath: notebook.path, items: items, footer: footer)
+  }
+
+  /// Prints the cell's line, and its diagnostics on standard error.
+  private func announce(_ report: CellReport, of cell: LabCell) {
+    for diagnostic in cell.diagnostics {
+      console.diagnostic(diagnostic.description)
+    }
+    // Diagnostics the run added (after the parser's).
+    for record in report.diagnostics.dropFirst(cell.diagnostics.count) {
+      console.diagnostic(Self.describe(record))
+    }
+    let mark: String
+    switch report.status {
+    case .ok: mark = "✓"
+    case .error: mark = "✗"
+    case .skipped: mark = "–"
+    }
+    let first =
+      cell.sourceLines.first {
+        !$0.trimmingCharacters(in: .whitespaces).isEmpty
+          && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+      }?.trimmingCharacters(in: .whitespaces) ?? ""
+    var text = "\(mark) cell \(cell.number) (line \(cell.fence.line)) \(first)"
+    if cell.directives.count > 1 {
+      text += " … (+\(cell.directives.count - 1))"
+    }
+    switch report.status {
+    case .ok: text += "  " + Format.seconds(report.seconds)
+    case .error: text += "  failed"
+    case .skipped: text += "  skipped: " + (report.skipReason ?? "")
+    }
+    console.line(text)
+  }
+
+  /// `file:line:column: severity: message` for a record the runner made.
+  static func describe(_ record: DiagnosticRecord) -> String {
+    let location = record.line.map {
+      SourceLocation(file: record.file, line: $0, column: record.column ?? 1)
+    }
+    return Diagnostic(
+      Diagnostic.Severity(rawValue: record.severity.rawValue) ?? .error,
+      at: location, record.message, suggestion: record.suggestion
+    ).description
+  }
+
+  /// Writes both files atomically; returns their paths.
+  private func write(_ document: ReportDocument, stem: String)
+    throws(RunError) -> (String, String)
+  {
+    let directory = options.outputDirectory
+    do {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw .cannotCreateFolder(path: directory, reason: "\(error)")
+    }
+    AtomicFile.removeStaleTemporaries(in: directory)
+    let html = directory + "/" + stem + ".html"
+    let json = directory + "/" + stem + ".json"
+    try AtomicFile.write(JSONReport.render(document), to: json)
+    try AtomicFile.write(HTMLReport.render(document), to: html)
+    return (html, json)
+  }
+
+  private func stem(of path: String) -> String {
+    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+  }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// What labrun prints while it runs: one line per cell, training progress,
+/// and located diagnostics on standard error.
+///
+/// On a terminal, training shows a live progress bar redrawn in place; when
+/// standard output is a file or a pipe (CI, an autograder), every epoch is a
+/// plain line with no carriage returns. Safe to call from several threads
+/// (the runs of a comparison report progress at once).
+public final class Console: @unchecked Sendable {
+  public enum Style: Sendable {
+    /// Live progress bar, for a person at a terminal.
+    case interactive
+    /// Plain lines only.
+    case plain
+    /// Nothing on standard output (diagnostics still go to standard error).
+    case quiet
+  }
+
+  public let style: Style
+  private let lock = NSLock()
+  /// Width of the progress line currently drawn, to erase it.
+  private var barWidth = 0
+  private var lastDraw = Date.distantPast
+  private let write: @Sendable (String, Bool) -> Void
+
+  /// - Parameter write: receives text and whether it goes to standard
+  ///   error; tests capture it, the CLI prints it.
+  public init(
+    style: Style,
+    write: @escaping @Sendable (String, Bool) -> Void = Console.standardWrite
+  ) {
+    self.style = style
+    self.write = write
+  }
+
+  /// The style that suits standard output: interactive on a terminal.
+  public static func automaticStyle() -> Style {
+    isatty(STDOUT_FILENO) != 0 ? .interactive : .plain
+  }
+
+  public static let standardWrite: @Sendable (String, Bool) -> Void = {
+    text, toError in
+    FileHandle(fileDescriptor: toError ? STDERR_FILENO : STDOUT_FILENO)
+      .write(Data(text.utf8))
+  }
+
+  /// A line on standard output (clears a progress bar first).
+  public func line(_ text: String) {
+    guard style != .quiet else { return }
+    lock.withLock {
+      clearBar()
+      write(text + "\n", false)
+    }
+  }
+
+  /// A located message on standard error.
+  public func diagnostic(_ text: String) {
+    lock.withLock {
+      clearBar()
+      write(text + "\n", true)
+    }
+  }
+
+  /// Redraws the progress bar (interactive style only, at most 20 times a
+  /// second so that the terminal is not the bottleneck).
+  public func progress(label: String, fraction: Double) {
+    guard style == .interactive else { return }
+    lock.withLock {
+      let now = Date()
+      guard now.timeIntervalSince(lastDraw) > 0.05 || fraction >= 1 else {
+        return
+      }
+      lastDraw = now
+      let width = 24
+      let clamped = min(max(fraction, 0), 1)
+      let filled = Int((clamped * Double(width)).rounded())
+      let bar =
+        String(repeating: "█", count: filled)
+        + String(repeating: "·", count: width - filled)
+      let text = "  \(label) \(bar) \(Int((clamped * 100).rounded()))%"
+      let pad = max(0, barWidth - text.count)
+      write("\r" + text + String(repeating: " ", count: pad), false)
+      barWidth = text.count
+    }
+  }
+
+  private func clearBar() {
+    guard barWidth > 0 else { return }
+    write("\r" + String(repeating: " ", count: barWidth) + "\r", false)
+    barWidth = 0
+  }
+}

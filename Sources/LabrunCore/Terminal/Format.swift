@@ -1,0 +1,26 @@
+import Foundation
+
+/// Number formatting for the terminal, fixed so that output is stable.
+enum Format {
+  static func number(_ value: Double, digits: Int) -> String {
+    value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
+  }
+
+  static func percent(_ fraction: Double) -> String {
+    String(format: "%.2f %%", fraction * 100)
+  }
+
+  static func seconds(_ value: Double) -> String {
+    value < 10 ? String(format: "%.2f s", value) : String(format: "%.1f s", value)
+  }
+
+  /// A value as a person would write it: `3`, not `3.0`.
+  static func plain(_ value: some CustomStringConvertible) -> String {
+    if let double = value as? Double, double.rounded() == double,
+      abs(double) < 1e15
+    {
+      return String(Int(double))
+    }
+    return value.description
+  }
+}

@@ -1,0 +1,2 @@
+/// labrun's version, shown in every report's footer and JSON.
+public let labrunVersion = "0.1.0"

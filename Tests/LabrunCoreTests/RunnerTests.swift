@@ -1,0 +1,133 @@
+import Foundation
+import Notebook
+import Report
+import Testing
+
+@testable import LabrunCore
+
+/// The runner's bookkeeping: which cells run, which are skipped and why.
+@Suite("Runner")
+struct RunnerTests {
+  /// A runner that prints nothing and finds the repository's data.
+  let runner = NotebookRunner(
+    options: RunOptions(
+      dataDirectory: URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data").path),
+    console: Console(style: .quiet, write: { _, _ in }))
+
+  func statuses(_ source: String) -> [CellReport.Status] {
+    let notebook = Notebook.parse(source: source, path: "t.md")
+    return runner.execute(notebook).cells.map(\.status)
+  }
+
+  @Test("a cell with a typo'd verb taints what it might have made")
+  func unknownVerbTaintsEverything() {
+    let source = """
+      ```lab
+      lod mnist
+      ```
+
+      ```lab
+      sgd lr=3
+      ```
+
+      ```lab
+      seed 3
+      ```
+      """
+    #expect(statuses(source) == [.error, .skipped, .ok])
+  }
+
+  @Test("sgd with no network is an error that says what to add")
+  func sgdWithoutNetwork() throws {
+    let source = """
+      ```lab
+      load mnist train=100 validation=10 test=10
+      sgd epochs=1
+      ```
+      """
+    let notebook = Notebook.parse(source: source, path: "t.md")
+    let cell = try #require(runner.execute(notebook).cells.first)
+    #expect(cell.status == .error)
+    let diagnostic = try #require(cell.diagnostics.first)
+    #expect(diagnostic.line == 3)
+    #expect(diagnostic.column == 1)
+    #expect(diagnostic.message.contains("needs a network"))
+    #expect(diagnostic.suggestion?.contains("net 784-30-10") == true)
+  }
+
+  @Test("a net whose input does not fit the images points at the sizes")
+  func inputSizeMismatch() throws {
+    let source = """
+      ```lab
+      load mnist train=100 validation=10 test=10
+      net 700-30-10
+      ```
+      """
+    let notebook = Notebook.parse(source: source, path: "t.md")
+    let cell = try #require(runner.execute(notebook).cells.first)
+    #expect(cell.status == .error)
+    let diagnostic = try #require(cell.diagnostics.first)
+    #expect(diagnostic.line == 3)
+    #expect(diagnostic.column == 5)
+    #expect(diagnostic.message.contains("784"))
+  }
+
+  @Test("asking for more images than the file holds is located")
+  func tooManyImages() throws {
+    let source = """
+      ```lab
+      load mnist train=55000 validation=10000
+      ```
+      """
+    let notebook = Notebook.parse(source: source, path: "t.md")
+    let cell = try #require(runner.execute(notebook).cells.first)
+    #expect(cell.status == .error)
+    let diagnostic = try #require(cell.diagnostics.first)
+    #expect(diagnostic.line == 2)
+    #expect(diagnostic.column == 18)
+    #expect(diagnostic.message.contains("60000"))
+  }
+
+  @Test("a comparison keeps the run with the best validation accuracy")
+  func bestRun() {
+    func run(_ accuracy: Double?, diverged: Int? = nil) -> TrainingResult {
+      TrainingResult(
+        learningRate: 1, batchSize: 10, epochs: 1, l2: 0, momentum: 0,
+        trainingImages: 10,
+        history: [
+          EpochResult(
+            epoch: 1, trainingCost: 0.1, validationAccuracy: accuracy,
+            testAccuracy: nil, seconds: 0)
+        ], divergedAtEpoch: diverged)
+    }
+    #expect(LabSession.bestRun([run(0.5), run(0.9), run(0.9)]) == 1)
+    #expect(LabSession.bestRun([run(0.5), run(0.99, diverged: 1)]) == 0)
+  }
+
+  @Test("comparisons run on both cores give the same numbers as one run")
+  func comparisonIsDeterministic() throws {
+    let source = """
+      ```lab
+      load mnist train=500 validation=100 test=100
+      net 784-30-10
+      sgd lr=1,3 batch=10 epochs=2
+      ```
+      """
+    func histories() throws -> [[EpochResult]] {
+      let notebook = Notebook.parse(source: source, path: "t.md")
+      let cell = try #require(runner.execute(notebook).cells.first)
+      guard case .comparison(let comparison)? = cell.results.last else {
+        Issue.record("no comparison in \(cell.results)")
+        return []
+      }
+      return comparison.runs.map { run in
+        run.history.map { var epoch = $0; epoch.seconds = 0; return epoch }
+      }
+    }
+    let first = try histories()
+    #expect(first.count == 2)
+    #expect(try histories() == first)
+  }
+}
