@@ -11,6 +11,21 @@ func now() -> Double {
   return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
+/// CPU seconds the calling thread has used: unlike wall-clock time, barely
+/// affected by other processes competing for the cores.
+func threadCPUTime() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// The 1-minute load average (runnable processes), from /proc/loadavg.
+func loadAverage() -> Double? {
+  guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)
+  else { return nil }
+  return text.split(separator: " ").first.flatMap { Double($0) }
+}
+
 /// The middle value (mean of the two middle ones for an even count).
 func median(_ values: [Double]) -> Double {
   let sorted = values.sorted()

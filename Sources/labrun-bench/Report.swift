@@ -6,6 +6,9 @@ struct BenchmarkRow: Codable {
   var name: String
   /// Median seconds per epoch (or per evaluation, per load).
   var seconds: Double
+  /// Median CPU seconds of the measuring thread for the same work (nil
+  /// where several threads share it).
+  var cpuSeconds: Double?
   /// Images handled per second.
   var imagesPerSecond: Double
   /// Matrix arithmetic per second achieved (nil where there is none).
@@ -25,13 +28,17 @@ struct BenchmarkReport: Codable {
   var data: String
   var quick: Bool
   var cores: Int
+  /// 1-minute load average before and after the run: above the core count,
+  /// other processes were competing and wall-clock times are inflated.
+  var loadAverageBefore: Double?
+  var loadAverageAfter: Double?
   var rows: [BenchmarkRow]
 }
 
 /// The rows as an aligned plain-text table.
 func table(_ rows: [BenchmarkRow]) -> String {
   let header = [
-    "configuration", "s/epoch", "images/s", "GFLOP/s", "sgemm GFLOP/s",
+    "configuration", "s/epoch", "cpu s", "images/s", "GFLOP/s", "sgemm GFLOP/s",
     "% sgemm", "peak MB", "notes",
   ]
   func number(_ value: Double?, _ digits: Int) -> String {
@@ -40,7 +47,8 @@ func table(_ rows: [BenchmarkRow]) -> String {
   }
   let lines = rows.map { row in
     [
-      row.name, number(row.seconds, 4), number(row.imagesPerSecond, 0),
+      row.name, number(row.seconds, 4), number(row.cpuSeconds, 4),
+      number(row.imagesPerSecond, 0),
       number(row.gflops, 1), number(row.sgemmGflops, 1),
       number(row.percentOfSgemm, 0), number(row.peakMemoryMB, 0), row.notes,
     ]

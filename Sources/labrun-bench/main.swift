@@ -38,6 +38,7 @@ let trainingCount = quick ? 5_000 : 50_000
 let testCount = quick ? 2_000 : 10_000
 /// Seconds of sgemm timing per product shape.
 let sgemmBudget = quick ? 0.02 : 0.2
+let loadBefore = loadAverage()
 
 // MARK: - Data
 
@@ -76,8 +77,8 @@ do {
   rows.append(
     BenchmarkRow(
       name: "load MNIST (4 gzip IDX files, SHA-256 checked)",
-      seconds: seconds, imagesPerSecond: Double(images) / seconds,
-      gflops: nil, sgemmGflops: nil, percentOfSgemm: nil,
+      seconds: seconds, cpuSeconds: nil,
+      imagesPerSecond: Double(images) / seconds, gflops: nil, sgemmGflops: nil, percentOfSgemm: nil,
       peakMemoryMB: peakMemoryMB(),
       notes: "\(images) images, median of \(loadTimes.count) cold loads"))
   training = loaded.training.slice(0..<min(trainingCount, loaded.training.count))
@@ -99,12 +100,23 @@ func trainingRow(
   _ name: String, sizes: [Int], batchSize: Int, learningRate: Float = 3
 ) -> (BenchmarkRow, Network) {
   let network = Network(NetworkConfiguration(sizes: sizes), seed: 1)
+  // The observer runs on the training thread: CPU time between epochs.
+  var cpuTimes: [Double] = []
+  var lastCPU = threadCPUTime()
   let stats = network.train(
     on: training,
     options: TrainingOptions(
       learningRate: learningRate, batchSize: batchSize,
       epochs: 1 + repetitions),
-    shuffleSeed: 2)
+    shuffleSeed: 2
+  ) { event in
+    if case .epochFinished = event {
+      let cpu = threadCPUTime()
+      cpuTimes.append(cpu - lastCPU)
+      lastCPU = cpu
+    }
+    return .continue
+  }
   let seconds = median(stats.dropFirst().map(\.seconds))
   let batches = (training.count + batchSize - 1) / batchSize
   // Every batch of this set is full for the sizes used here; the last one
@@ -114,6 +126,7 @@ func trainingRow(
   let sgemm = Double(batches) * sgemmSeconds(products, budget: sgemmBudget)
   let row = BenchmarkRow(
     name: name, seconds: seconds,
+    cpuSeconds: median(Array(cpuTimes.dropFirst())),
     imagesPerSecond: Double(training.count) / seconds,
     gflops: flops / seconds / 1e9, sgemmGflops: flops / sgemm / 1e9,
     percentOfSgemm: 100 * sgemm / seconds, peakMemoryMB: peakMemoryMB(),
@@ -149,7 +162,7 @@ do {
   rows.append(
     BenchmarkRow(
       name: "evaluate \(test.count) images (784-30-10)", seconds: seconds,
-      imagesPerSecond: Double(test.count) / seconds,
+      cpuSeconds: nil, imagesPerSecond: Double(test.count) / seconds,
       gflops: flops / seconds / 1e9, sgemmGflops: flops / sgemm / 1e9,
       percentOfSgemm: 100 * sgemm / seconds, peakMemoryMB: peakMemoryMB(),
       notes: String(
@@ -196,14 +209,14 @@ do {
   rows.append(
     BenchmarkRow(
       name: "2 × 784-30-10 batch 10, one core (sequential)",
-      seconds: sequential, imagesPerSecond: images / sequential,
+      seconds: sequential, cpuSeconds: nil, imagesPerSecond: images / sequential,
       gflops: flops / sequential / 1e9, sgemmGflops: nil,
       percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
       notes: "seconds for both epochs"))
   rows.append(
     BenchmarkRow(
       name: "2 × 784-30-10 batch 10, two cores (concurrent)",
-      seconds: concurrent, imagesPerSecond: images / concurrent,
+      seconds: concurrent, cpuSeconds: nil, imagesPerSecond: images / concurrent,
       gflops: flops / concurrent / 1e9, sgemmGflops: nil,
       percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
       notes: String(
@@ -214,11 +227,21 @@ do {
 
 // MARK: - Output
 
+let loadAfter = loadAverage()
 print(table(rows))
+let cores = ProcessInfo.processInfo.activeProcessorCount
+if let before = loadBefore, let after = loadAfter {
+  print(
+    String(
+      format: "load average %.2f before, %.2f after, on %d cores%@", before,
+      after, cores,
+      max(before, after) > Double(cores) - 0.5
+        ? " (busy machine: wall-clock times inflated; see cpu s)" : ""))
+}
 if let jsonPath {
   let report = BenchmarkReport(
-    data: dataSource, quick: quick,
-    cores: ProcessInfo.processInfo.activeProcessorCount, rows: rows)
+    data: dataSource, quick: quick, cores: cores,
+    loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows)
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
   do {
