@@ -218,10 +218,11 @@ public struct Notebook: Sendable {
     // The literal lacks the container's prefix (`> `, list indentation), so
     // each line is the end of its source line: columns count from there.
     let blockLines = lines.enumerated().map { offset, line in
-      let scalars = Array(line.unicodeScalars)
       let lineNumber = firstLine + offset
-      let base = max(0, text.scalarCount(line: lineNumber) - scalars.count)
-      return BlockLine(scalars: scalars, line: lineNumber, baseColumn: base)
+      var block = BlockLine(line, line: lineNumber, baseColumn: 0)
+      block.baseColumn = max(
+        0, text.scalarCount(line: lineNumber) - block.scalarCount)
+      return block
     }
     let (directives, diagnostics) = parser.parse(blockLines)
     let cell = LabCell(

@@ -1,11 +1,27 @@
 // MARK: - Input: the lines of a lab block
 
-/// One line of a `lab` block, as Unicode scalars, with where it sits in the
-/// file: the scalar at index `i` is at column `baseColumn + i + 1`.
+/// One line of a `lab` block, as UTF-8 bytes, with where it sits in the
+/// file: the line's `n`-th Unicode scalar (0-based) is at column
+/// `baseColumn + n + 1`.
 struct BlockLine: Sendable {
-  var scalars: [Unicode.Scalar]
+  var bytes: [UInt8]
   var line: Int
   var baseColumn: Int
+
+  init(_ text: String, line: Int, baseColumn: Int) {
+    self.bytes = Array(text.utf8)
+    self.line = line
+    self.baseColumn = baseColumn
+  }
+
+  /// The number of Unicode scalars in the line.
+  var scalarCount: Int {
+    bytes.withUnsafeBufferPointer { buffer in
+      var count = 0
+      for byte in buffer where byte & 0xC0 != 0x80 { count += 1 }
+      return count
+    }
+  }
 }
 
 // MARK: - Tokens
@@ -31,29 +47,36 @@ private struct RawArgument {
 }
 
 /// Splits a line into tokens, dropping the comment that `#` starts.
+///
+/// Works on bytes: the separators and `#` are ASCII, which never occur
+/// inside a multi-byte UTF-8 sequence. Columns count scalars as it goes.
 private func tokenize(_ line: BlockLine) -> [Token] {
   var tokens: [Token] = []
-  let scalars = line.scalars
-  var start: Int?
-  func flush(_ end: Int) {
-    guard let begin = start else { return }
-    var view = String.UnicodeScalarView()
-    view.append(contentsOf: scalars[begin..<end])
-    tokens.append(Token(text: String(view), column: line.baseColumn + begin + 1))
-    start = nil
-  }
-  var index = 0
-  while index < scalars.count {
-    let scalar = scalars[index]
-    if scalar == "#" { break }
-    if scalar == " " || scalar == "\t" {
-      flush(index)
-    } else if start == nil {
-      start = index
+  line.bytes.withUnsafeBufferPointer { bytes in
+    var start: Int?
+    var startScalar = 0
+    var scalars = 0
+    func flush(_ end: Int) {
+      guard let begin = start else { return }
+      let text = String(decoding: bytes[begin..<end], as: UTF8.self)
+      tokens.append(Token(text: text, column: line.baseColumn + startScalar + 1))
+      start = nil
     }
-    index += 1
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x23 { break }  // "#"
+      if byte == 0x20 || byte == 0x09 {
+        flush(index)
+      } else if start == nil {
+        start = index
+        startScalar = scalars
+      }
+      if byte & 0xC0 != 0x80 { scalars += 1 }
+      index += 1
+    }
+    flush(index)
   }
-  flush(index)
   return tokens
 }
 
