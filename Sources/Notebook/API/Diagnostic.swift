@@ -73,6 +73,14 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     self.suggestion = suggestion
   }
 
+  /// Creates a diagnostic, with labels for every field.
+  public init(
+    severity: Severity, location: SourceLocation?, message: String,
+    suggestion: String? = nil
+  ) {
+    self.init(severity, at: location, message, suggestion: suggestion)
+  }
+
   /// Creates an error.
   public static func error(
     at location: SourceLocation?, _ message: String, suggestion: String? = nil
