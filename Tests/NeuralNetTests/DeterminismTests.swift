@@ -45,6 +45,29 @@ import Testing
     #expect(sequential[0] != sequential[1])
   }
 
+  @Test func evaluatingInsideTheObserverChangesNothing() {
+    // A runner reports test accuracy after each epoch from the observer;
+    // evaluation reuses (and grows) the network's batch buffers.
+    let configuration = NetworkConfiguration(sizes: [784, 30, 10])
+    let plain = Network(configuration, seed: 3)
+    let observed = Network(configuration, seed: 3)
+    let test = Self.data.slice(0..<2500)
+    let expected = plain.train(
+      on: Self.data, options: Self.options, shuffleSeed: 9)
+    var accuracies: [Double] = []
+    let stats = observed.train(
+      on: Self.data, options: Self.options, shuffleSeed: 9
+    ) { event in
+      if case .epochFinished = event {
+        accuracies.append(observed.evaluate(on: test).accuracy)
+      }
+      return .continue
+    }
+    #expect(accuracies.count == 2)
+    #expect(observed.weights == plain.weights)
+    #expect(stats.map(\.meanCost) == expected.map(\.meanCost))
+  }
+
   @Test func copyIsIndependent() {
     let original = Network(NetworkConfiguration(sizes: [784, 30, 10]), seed: 1)
     let copy = original.copy()
