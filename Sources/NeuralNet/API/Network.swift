@@ -1,11 +1,5 @@
 import Datasets
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// A fully-connected feed-forward network trained by mini-batch SGD.
 ///
 /// Parameters are `Float`; every matrix product goes through OpenBLAS

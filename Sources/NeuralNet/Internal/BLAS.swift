@@ -55,15 +55,18 @@ enum BLAS {
   static let smallProduct = 100 * 100 * 100
   static let smallForwardOutput = 1200
 
+  /// Below this many rows per block, splitting costs more in calls than the
+  /// small kernels gain: big layers go to the packed path whole.
+  static let smallestBlock = 8
+
   /// Calls `body(first, count)` for near-equal blocks of `rows` rows, each of
-  /// at most `limit` rows.
+  /// at most `limit` rows (or once for all rows if `limit` is tiny).
   @inline(__always)
   static func forEachRowBlock(
     rows: Int, limit: Int, _ body: (_ first: Int, _ count: Int) -> Void
   ) {
-    let limit = max(1, limit)
-    let blocks = (rows + limit - 1) / limit
-    guard blocks > 1 else {
+    let blocks = (rows + limit - 1) / max(limit, 1)
+    guard blocks > 1, limit >= smallestBlock else {
       body(0, rows)
       return
     }

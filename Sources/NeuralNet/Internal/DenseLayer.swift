@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// How one backward pass turns the batch gradient into parameter changes.
 ///
 /// `m` is the batch size and `decay` is `λ/n` (n = training-set size).
