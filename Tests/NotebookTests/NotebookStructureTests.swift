@@ -290,6 +290,19 @@ struct OverrideTests {
     }
   }
 
+  @Test("an override whose verb the notebook never uses is a warning")
+  func unused() throws {
+    let notebook = Notebook.parse(
+      source: "```lab\nsgd\n# evaluate\n```\n", path: "nb.md",
+      overrides: [try override("evaluate.on=validation"), try override("sgd.lr=1")])
+    #expect(notebook.diagnostics == [
+      .warning(
+        at: nil,
+        "override 'evaluate.on=validation' changes nothing: the notebook has no"
+          + " 'evaluate' directive")
+    ])
+  }
+
   @Test("good overrides parse")
   func goodOverrides() throws {
     #expect(try override("sgd.epochs=1")

@@ -154,6 +154,7 @@ public struct Notebook: Sendable {
         items.append(.lab(cell))
       }
     }
+    diagnostics += unusedOverrides(overrides, items: items)
     for code in markdown.otherCodeBlocks {
       if let unclosed = unclosedFence(code, text: text, path: path) {
         diagnostics.append(unclosed)
@@ -201,6 +202,32 @@ public struct Notebook: Sendable {
     return parse(
       source: String(decoding: bytes, as: UTF8.self), path: path,
       overrides: overrides)
+  }
+
+  /// Warnings for overrides whose verb no lab block uses: a typo on the
+  /// command line should not pass silently.
+  private static func unusedOverrides(
+    _ overrides: [Override], items: [NotebookItem]
+  ) -> [Diagnostic] {
+    guard overrides.contains(where: { $0.verb != nil }) else { return [] }
+    var verbs: Set<String> = []
+    for case .lab(let cell) in items {
+      for line in cell.sourceLines {
+        let code = line.prefix { $0 != "#" }
+        if let verb = code.split(whereSeparator: { $0 == " " || $0 == "\t" })
+          .first
+        {
+          verbs.insert(String(verb))
+        }
+      }
+    }
+    return overrides.compactMap { override in
+      guard let verb = override.verb, !verbs.contains(verb) else { return nil }
+      return .warning(
+        at: nil,
+        "override '\(override.text)' changes nothing: the notebook has no"
+          + " '\(verb)' directive")
+    }
   }
 
   // MARK: Cells
