@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Notebook
@@ -336,5 +337,23 @@ struct FrontMatterLimitTests {
       path: "nb.md")
     #expect(notebook.frontMatter == FrontMatter(title: "[draft] A - B: {C}", seed: 1))
     #expect(notebook.diagnostics.map(\.severity) == [.warning])
+  }
+}
+
+@Suite("The project's notebooks")
+struct ProjectNotebookTests {
+  @Test("lecture20.md parses cleanly, with its title, seed and cells")
+  func lecture20() throws {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let path = root.appendingPathComponent("notebooks/lecture20.md").path
+    let notebook = try Notebook.load(path: path)
+    #expect(notebook.allDiagnostics == [])
+    #expect(notebook.frontMatter.seed == 2026)
+    #expect(notebook.title?.hasPrefix("Lecture 20") == true)
+    #expect(notebook.cells.count >= 5)
+    let verbs = Set(notebook.cells.flatMap { $0.directives.map(\.verb) })
+    #expect(verbs.isSuperset(of: ["load", "net", "sgd", "evaluate"]))
   }
 }
