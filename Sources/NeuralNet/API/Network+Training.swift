@@ -15,7 +15,8 @@ extension Network {
   /// generator seeded with `shuffleSeed`), then steps through mini-batches of
   /// `options.batchSize` images; the last, smaller batch is used too and
   /// averaged over its own size. A batch larger than the data set gives one
-  /// batch per epoch. Training stops early when `observer` answers
+  /// batch per epoch (a batch size below 1 counts as 1). Momentum starts
+  /// from zero velocity at every call. Training stops early when `observer` answers
   /// `.stop` (after the current batch; an unfinished epoch is not reported)
   /// or when an epoch's mean cost is not finite (that epoch is reported).
   ///
