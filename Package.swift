@@ -55,7 +55,8 @@ let package = Package(
     .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report"]),
+    .testTarget(
+      name: "ReportTests", dependencies: ["Report"], exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
     .testTarget(name: "EndToEndTests", dependencies: ["labrun"]),
   ]

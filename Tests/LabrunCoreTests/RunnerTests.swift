@@ -16,9 +16,19 @@ struct RunnerTests {
         .deletingLastPathComponent().appendingPathComponent("data").path),
     console: Console(style: .quiet, write: { _, _ in }))
 
+  func cells(_ source: String) -> [CellReport] {
+    runner.execute(Notebook.parse(source: source, path: "t.md")).cells
+  }
+
   func statuses(_ source: String) -> [CellReport.Status] {
-    let notebook = Notebook.parse(source: source, path: "t.md")
-    return runner.execute(notebook).cells.map(\.status)
+    cells(source).map(\.status)
+  }
+
+  /// The one cell of `source`, which must have failed with a diagnostic.
+  func failure(_ source: String) throws -> DiagnosticRecord {
+    let cell = try #require(cells(source).first)
+    #expect(cell.status == .error)
+    return try #require(cell.diagnostics.first)
   }
 
   @Test("a cell with a typo'd verb taints what it might have made")
@@ -47,10 +57,7 @@ struct RunnerTests {
       sgd epochs=1
       ```
       """
-    let notebook = Notebook.parse(source: source, path: "t.md")
-    let cell = try #require(runner.execute(notebook).cells.first)
-    #expect(cell.status == .error)
-    let diagnostic = try #require(cell.diagnostics.first)
+    let diagnostic = try failure(source)
     #expect(diagnostic.line == 3)
     #expect(diagnostic.column == 1)
     #expect(diagnostic.message.contains("needs a network"))
@@ -65,10 +72,7 @@ struct RunnerTests {
       net 700-30-10
       ```
       """
-    let notebook = Notebook.parse(source: source, path: "t.md")
-    let cell = try #require(runner.execute(notebook).cells.first)
-    #expect(cell.status == .error)
-    let diagnostic = try #require(cell.diagnostics.first)
+    let diagnostic = try failure(source)
     #expect(diagnostic.line == 3)
     #expect(diagnostic.column == 5)
     #expect(diagnostic.message.contains("784"))
@@ -81,10 +85,7 @@ struct RunnerTests {
       load mnist train=55000 validation=10000
       ```
       """
-    let notebook = Notebook.parse(source: source, path: "t.md")
-    let cell = try #require(runner.execute(notebook).cells.first)
-    #expect(cell.status == .error)
-    let diagnostic = try #require(cell.diagnostics.first)
+    let diagnostic = try failure(source)
     #expect(diagnostic.line == 2)
     #expect(diagnostic.column == 18)
     #expect(diagnostic.message.contains("60000"))
@@ -116,8 +117,7 @@ struct RunnerTests {
       ```
       """
     func histories() throws -> [[EpochResult]] {
-      let notebook = Notebook.parse(source: source, path: "t.md")
-      let cell = try #require(runner.execute(notebook).cells.first)
+      let cell = try #require(cells(source).first)
       guard case .comparison(let comparison)? = cell.results.last else {
         Issue.record("no comparison in \(cell.results)")
         return []

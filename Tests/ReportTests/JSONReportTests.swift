@@ -20,7 +20,7 @@ struct JSONReportTests {
     let json = try parsed()
     #expect(Set(json.keys) == [
       "labrun", "notebook", "title", "status", "seed", "totalSeconds", "date",
-      "overrides", "dataFiles", "cells",
+      "overrides", "dataFiles", "cells", "notices",
     ])
     #expect(json["status"] as? String == "error")
     #expect(json["seed"] as? Int == 42)

@@ -313,7 +313,7 @@ final class LabSession {
       let network = start
       let result = Self.train(
         network, plan: plan, splits: splits, shuffleSeed: shuffleSeed,
-        label: "", console: console)
+        label: "", console: console, options: options)
       warnings += divergenceWarnings([result], plans: plans, at: directive)
       return .training(result)
     }
@@ -323,6 +323,7 @@ final class LabSession {
     let networks = plans.map { _ in start.copy() }
     let results = ResultSlots<TrainingResult>(count: plans.count)
     let console = self.console
+    let options = self.options
     let progress = ComparisonProgress(
       label: "comparing \(sgd.comparedParameter ?? "runs")", runs: plans.count,
       console: console)
@@ -331,6 +332,7 @@ final class LabSession {
       let result = Self.train(
         networks[index], plan: plan, splits: splits,
         shuffleSeed: shuffleSeed, label: plan.label, console: console,
+        options: options,
         progress: { progress.update(run: index, fraction: $0) })
       results[index] = result
     }
@@ -381,15 +383,18 @@ final class LabSession {
   private static func train(
     _ network: Network, plan: TrainingPlan, splits: Splits,
     shuffleSeed: UInt64, label: String, console: Console,
+    options: RunOptions,
     progress: ((Double) -> Void)? = nil
   ) -> TrainingResult {
     let epochs = plan.options.epochs
     var history: [EpochResult] = []
     var diverged: Int?
     let prefix = label.isEmpty ? "" : "\(label): "
+    let isCancelled = options.isCancelled
     network.train(
       on: splits.training, options: plan.options, shuffleSeed: shuffleSeed
     ) { event in
+      if isCancelled() { return .stop }
       switch event {
       case .progress(let epoch, let fraction):
         let overall = (Double(epoch - 1) + fraction) / Double(epochs)

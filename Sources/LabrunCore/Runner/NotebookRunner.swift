@@ -13,16 +13,21 @@ public struct RunOptions: Sendable {
   public var overrides: [Override]
   /// The environment (for `LABRUN_DATA`).
   public var environment: [String: String]
+  /// Asked between mini-batches and cells: true stops the run as soon as
+  /// possible (watch mode sets it when the notebook is saved again).
+  public var isCancelled: @Sendable () -> Bool
 
   public init(
     outputDirectory: String = "output", dataDirectory: String? = nil,
     overrides: [Override] = [],
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    isCancelled: @escaping @Sendable () -> Bool = { false }
   ) {
     self.outputDirectory = outputDirectory
     self.dataDirectory = dataDirectory
     self.overrides = overrides
     self.environment = environment
+    self.isCancelled = isCancelled
   }
 }
 
@@ -63,11 +68,9 @@ public struct NotebookRunner: Sendable {
     }
     let document = execute(notebook)
     let (html, json) = try write(document, stem: stem(of: path))
-    let failed = !notebook.diagnostics.filter { $0.severity == .error }.isEmpty
-      || document.cells.contains { $0.status == .error }
     return RunSummary(
       notebookPath: path, htmlPath: html, jsonPath: json, document: document,
-      failed: failed)
+      failed: document.failed)
   }
 
   /// Runs every cell of `notebook` and gathers the report's values.
@@ -101,7 +104,8 @@ public struct NotebookRunner: Sendable {
       overrides: options.overrides.map(\.text))
     return ReportDocument(
       title: notebook.title ?? stem(of: notebook.path),
-      notebookPath: notebook.path, items: items, footer: footer)
+      notebookPath: notebook.path, items: items,
+      notices: notebook.diagnostics.map(\.record), footer: footer)
   }
 
   /// Prints the cell's line, and its diagnostics on standard error.

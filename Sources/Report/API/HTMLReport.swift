@@ -67,7 +67,11 @@ public enum HTMLReport {
   ) {
     let cells = document.cells
     html.open("header", ["class": "page-head"])
-    html.element("h1", text: document.title)
+    // A notebook that opens with its own top heading keeps it as the
+    // page's heading; the header then adds only the facts below it.
+    if !startsWithHeading(document) {
+      html.element("h1", text: document.title)
+    }
     html.element("p", ["class": "meta"]) { html in
       html.element("code", text: document.notebookPath)
       html.text(" · " + PageText.cellSummary(cells))
@@ -77,6 +81,11 @@ public enum HTMLReport {
       html.text(" · " + Format.duration(document.footer.totalSeconds))
     }
     let failed = cells.filter { $0.status == .error }
+    if failed.isEmpty && document.failed {
+      html.element(
+        "p", ["class": "banner error", "role": "alert"],
+        text: "The notebook has errors: see the messages below.")
+    }
     if !failed.isEmpty {
       let list = failed.map { "Cell \($0.number) (line \($0.line))" }
       html.element(
@@ -85,8 +94,15 @@ public enum HTMLReport {
           + "cells failed: ") + list.joined(separator: ", ")
           + ". The messages are shown in place below.")
     }
+    DiagnosticList.write(document.notices, to: &html)
     html.close()
     html.newline()
+  }
+
+  /// Whether the first thing on the page is a level-1 heading of prose.
+  private static func startsWithHeading(_ document: ReportDocument) -> Bool {
+    guard case .prose(let markup)? = document.items.first else { return false }
+    return markup.drop { $0.isWhitespace }.hasPrefix("<h1")
   }
 
   // MARK: - Footer

@@ -109,9 +109,18 @@ struct CellSection {
   // MARK: - Diagnostics
 
   private func writeDiagnostics(to html: inout HTMLWriter) {
-    guard !cell.diagnostics.isEmpty else { return }
+    DiagnosticList.write(cell.diagnostics, to: &html)
+  }
+}
+
+/// Located messages as a list: `file:line:column: error: message`, hint.
+enum DiagnosticList {
+  static func write(
+    _ diagnostics: [DiagnosticRecord], to html: inout HTMLWriter
+  ) {
+    guard !diagnostics.isEmpty else { return }
     html.open("ul", ["class": "diagnostics"])
-    for diagnostic in cell.diagnostics {
+    for diagnostic in diagnostics {
       html.open("li", ["class": "diagnostic \(diagnostic.severity.rawValue)"])
       html.open("code")
       html.text(PageText.location(diagnostic) + ": ")

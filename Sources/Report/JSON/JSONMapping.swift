@@ -4,12 +4,12 @@
 enum JSONMapping {
   static func document(_ document: ReportDocument) -> [String: JSONValue] {
     let footer = document.footer
-    let failed = document.cells.contains { $0.status == .error }
     return [
       "labrun": .string(footer.labrunVersion),
       "notebook": .string(document.notebookPath),
       "title": .string(document.title),
-      "status": .string(failed ? "error" : "ok"),
+      "status": .string(document.failed ? "error" : "ok"),
+      "notices": .array(document.notices.map(diagnostic)),
       // A UInt64 seed may exceed Int.max; keep it exact as a string then.
       "seed": footer.seed <= UInt64(Int.max)
         ? .int(Int(footer.seed)) : .string(String(footer.seed)),

@@ -10,16 +10,26 @@ public struct ReportDocument: Sendable, Equatable {
   public var notebookPath: String
   /// Prose and cells, in notebook order.
   public var items: [ReportItem]
+  /// Problems of the notebook as a whole (front matter, encoding, fences),
+  /// shown above the first cell.
+  public var notices: [DiagnosticRecord]
   public var footer: ReportFooter
 
   public init(
     title: String, notebookPath: String, items: [ReportItem],
-    footer: ReportFooter
+    notices: [DiagnosticRecord] = [], footer: ReportFooter
   ) {
     self.title = title
     self.notebookPath = notebookPath
     self.items = items
+    self.notices = notices
     self.footer = footer
+  }
+
+  /// True when a cell or the notebook itself has an error.
+  public var failed: Bool {
+    notices.contains { $0.severity == .error }
+      || cells.contains { $0.status == .error }
   }
 
   /// The cells alone, in order.
