@@ -298,3 +298,58 @@ struct SHA256Tests {
     #expect(try SHA256Digest.hex(ofFile: path) == SHA256Digest.hex(of: bytes))
   }
 }
+
+// MARK: - Mutated files
+
+@Suite("IDX reader: mutated files")
+struct IDXMutationTests {
+  /// SplitMix64: a tiny seeded generator, so failures reproduce.
+  struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9e37_79b9_7f4a_7c15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+      return z ^ (z >> 31)
+    }
+  }
+
+  @Test("randomly damaged files either decode consistently or throw", arguments: [
+    false, true,
+  ])
+  func mutations(gzipped: Bool) {
+    let plain = imageFile(count: 4, rows: 5, columns: 3)
+    let original = gzipped ? gzip(plain) : plain
+    var generator = SplitMix64(state: gzipped ? 1 : 2)
+    var accepted = 0
+    for _ in 0..<3000 {
+      var bytes = original
+      for _ in 0..<Int.random(in: 1...3, using: &generator) {
+        let at = Int.random(in: 0..<bytes.count, using: &generator)
+        switch Int.random(in: 0..<4, using: &generator) {
+        case 0: bytes[at] = UInt8.random(in: 0...255, using: &generator)
+        case 1: bytes.removeSubrange(at...)
+        case 2: bytes.insert(UInt8.random(in: 0...255, using: &generator), at: at)
+        default: bytes.remove(at: at)
+        }
+        if bytes.isEmpty { break }
+      }
+      guard let parsed = try? IDX.parseImages(bytes) else { continue }
+      accepted += 1
+      if gzipped {
+        // The CRC-32 passed, so only harmless header bytes (time stamp,
+        // OS) can have changed: the pixels must be the original ones.
+        #expect(parsed.pixels == Array(plain[16...]))
+      } else {
+        // A plain file accepted must be header + exactly its promise.
+        #expect(bytes.count == 16 + parsed.pixels.count)
+        #expect(parsed.pixels == Array(bytes[16...]))
+        #expect(parsed.pixels.count % (parsed.rows * parsed.columns) == 0)
+      }
+    }
+    // Most damage must be noticed (a changed pixel in a plain file is not
+    // damage the reader can see, hence not all).
+    #expect(accepted < 1500)
+  }
+}
