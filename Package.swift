@@ -11,6 +11,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // MARK: - C libraries from Debian's -dev packages
@@ -40,7 +41,10 @@ let package = Package(
     // MARK: - The runner and the command line
     .target(
       name: "LabrunCore",
-      dependencies: ["Notebook", "Datasets", "NeuralNet", "Report"]),
+      dependencies: [
+        "Notebook", "Datasets", "NeuralNet", "Report",
+        .product(name: "FlyingFox", package: "FlyingFox"),
+      ]),
     .executableTarget(
       name: "labrun",
       dependencies: [

@@ -67,6 +67,8 @@ public struct NotebookRunner: Sendable {
       throw .cannotRead(path: path, reason: error.message)
     }
     let document = execute(notebook)
+    // A cancelled run's report would be partial: keep the previous one.
+    if options.isCancelled() { throw .cancelled(path: path) }
     let (html, json) = try write(document, stem: stem(of: path))
     return RunSummary(
       notebookPath: path, htmlPath: html, jsonPath: json, document: document,
@@ -85,6 +87,8 @@ public struct NotebookRunner: Sendable {
       notebookPath: notebook.path)
     var items: [ReportItem] = []
     for item in notebook.items {
+      // Between cells: a cancelled run stops here (its report is dropped).
+      if options.isCancelled() { break }
       switch item {
       case .prose(let html):
         items.append(.prose(html: html))

@@ -6,6 +6,9 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
   case cannotWrite(path: String, reason: String)
   /// The output folder cannot be created.
   case cannotCreateFolder(path: String, reason: String)
+  /// The run was cancelled (`RunOptions.isCancelled`) before its report
+  /// was written; the previous report is untouched.
+  case cancelled(path: String)
 
   public var description: String {
     switch self {
@@ -16,6 +19,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
         + "the previous report, if any, is unchanged"
     case .cannotCreateFolder(let path, let reason):
       "\(path): error: cannot create the output folder: \(reason)"
+    case .cancelled(let path):
+      "\(path): run cancelled; the previous report, if any, is unchanged"
     }
   }
 }

@@ -23,15 +23,21 @@ public final class Console: @unchecked Sendable {
   private var barWidth = 0
   private var lastDraw = Date.distantPast
   private let write: @Sendable (String, Bool) -> Void
+  private let onProgress: (@Sendable (String, Double) -> Void)?
 
-  /// - Parameter write: receives text and whether it goes to standard
-  ///   error; tests capture it, the CLI prints it.
+  /// - Parameters:
+  ///   - write: receives text and whether it goes to standard error; tests
+  ///     capture it, the CLI prints it.
+  ///   - onProgress: also told every progress update (label, fraction),
+  ///     whatever the style; watch mode forwards it to the live preview.
   public init(
     style: Style,
-    write: @escaping @Sendable (String, Bool) -> Void = Console.standardWrite
+    write: @escaping @Sendable (String, Bool) -> Void = Console.standardWrite,
+    onProgress: (@Sendable (String, Double) -> Void)? = nil
   ) {
     self.style = style
     self.write = write
+    self.onProgress = onProgress
   }
 
   /// The style that suits standard output: interactive on a terminal.
@@ -65,6 +71,7 @@ public final class Console: @unchecked Sendable {
   /// Redraws the progress bar (interactive style only, at most 20 times a
   /// second so that the terminal is not the bottleneck).
   public func progress(label: String, fraction: Double) {
+    onProgress?(label, fraction)
     guard style == .interactive else { return }
     lock.withLock {
       let now = Date()
