@@ -28,6 +28,31 @@ struct HTMLPageTests {
     #expect(html.contains("<h1>Lecture 20: learning to read digits</h1>"))
   }
 
+  @Test("a notebook that opens with its own heading is titled once, on top")
+  func ownHeading() {
+    var document = Samples.small()
+    document.items.insert(
+      .prose(html: "<h1>My lab</h1>\n<p>Intro.</p>\n"), at: 0)
+    document.notices = [
+      DiagnosticRecord(
+        severity: .warning, file: "t.md", line: 2, column: 1,
+        message: "unknown front-matter key 'sed'")
+    ]
+    let page = HTMLReport.render(document)
+    let (error, counts) = Markup.parse(page)
+    #expect(error == nil)
+    #expect(counts["h1"] == 1)
+    // Heading, then the run's facts and notices, then the rest of the prose.
+    let heading = page.range(of: "<h1>My lab</h1>")
+    let notice = page.range(of: "unknown front-matter key")
+    let intro = page.range(of: "<p>Intro.</p>")
+    #expect(heading != nil && notice != nil && intro != nil)
+    if let heading, let notice, let intro {
+      #expect(heading.upperBound <= notice.lowerBound)
+      #expect(notice.upperBound <= intro.lowerBound)
+    }
+  }
+
   @Test("contains no URL, no script and no external resource")
   func selfContained() {
     let lower = html.lowercased()

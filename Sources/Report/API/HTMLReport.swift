@@ -14,8 +14,20 @@ public enum HTMLReport {
     html.open("body")
     html.newline()
     html.open("main", ["class": "page"])
-    writeHeader(document, to: &html)
-    for item in document.items {
+    var items = document.items[...]
+    // A notebook that opens with its own top heading keeps it as the page's
+    // heading, above the facts of the run.
+    if case .prose(let markup)? = items.first,
+      let (heading, rest) = splitLeadingHeading(markup)
+    {
+      html.element("div", ["class": "prose"]) { $0.raw(heading) }
+      writeHeader(document, title: false, to: &html)
+      items = items.dropFirst()
+      if !rest.isEmpty { items.insert(.prose(html: rest), at: items.startIndex) }
+    } else {
+      writeHeader(document, title: true, to: &html)
+    }
+    for item in items {
       switch item {
       case .prose(let markup):
         html.element("div", ["class": "prose"]) { $0.raw(markup) }
@@ -63,15 +75,11 @@ public enum HTMLReport {
   }
 
   private static func writeHeader(
-    _ document: ReportDocument, to html: inout HTMLWriter
+    _ document: ReportDocument, title: Bool, to html: inout HTMLWriter
   ) {
     let cells = document.cells
     html.open("header", ["class": "page-head"])
-    // A notebook that opens with its own top heading keeps it as the
-    // page's heading; the header then adds only the facts below it.
-    if !startsWithHeading(document) {
-      html.element("h1", text: document.title)
-    }
+    if title { html.element("h1", text: document.title) }
     html.element("p", ["class": "meta"]) { html in
       html.element("code", text: document.notebookPath)
       html.text(" · " + PageText.cellSummary(cells))
@@ -99,10 +107,17 @@ public enum HTMLReport {
     html.newline()
   }
 
-  /// Whether the first thing on the page is a level-1 heading of prose.
-  private static func startsWithHeading(_ document: ReportDocument) -> Bool {
-    guard case .prose(let markup)? = document.items.first else { return false }
-    return markup.drop { $0.isWhitespace }.hasPrefix("<h1")
+  /// Prose that opens with a level-1 heading, cut after that heading.
+  private static func splitLeadingHeading(_ markup: String)
+    -> (heading: String, rest: String)?
+  {
+    let trimmed = markup.drop { $0.isWhitespace }
+    guard trimmed.hasPrefix("<h1"), let end = trimmed.range(of: "</h1>")
+    else { return nil }
+    return (
+      String(trimmed[..<end.upperBound]),
+      String(trimmed[end.upperBound...]).drop { $0.isWhitespace }.description
+    )
   }
 
   // MARK: - Footer
