@@ -67,7 +67,45 @@ struct Run: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print only errors.")
   var quiet = false
 
+  @Flag(
+    name: .customLong("no-cache"),
+    help: "Neither read nor write the per-cell cache (output/.labrun-cache).")
+  var noCache = false
+
+  @Flag(help: "Recompute every cell and refresh the cache with the results.")
+  var rerun = false
+
+  /// What `--no-cache` and `--rerun` ask of the cache.
+  var cacheSettings: CacheSettings {
+    CacheSettings(mode: noCache ? .off : rerun ? .refresh : .use)
+  }
+
+  @Flag(
+    help: ArgumentHelp(
+      "Run, then run again whenever a notebook is saved (default folder: "
+        + "notebooks/); serve the reports with live reload."))
+  var watch = false
+
+  @Option(
+    help: ArgumentHelp(
+      "With --watch: the preview's port on 127.0.0.1 (the next free one if "
+        + "taken; 0 lets the system choose).",
+      valueName: "n"))
+  var port: UInt16 = PreviewServer.defaultPort
+
+  @Flag(name: .customLong("no-serve"), help: "With --watch: no preview server.")
+  var noServe = false
+
   mutating func validate() throws {
+    if noCache && rerun {
+      throw ValidationError(
+        "--no-cache and --rerun contradict each other: --no-cache leaves "
+          + "the cache alone, --rerun refreshes it; give one of them")
+    }
+    if watch {
+      try validateWatch()
+      return
+    }
     if files.isEmpty {
       files = Self.notebooks(in: "notebooks")
       if files.isEmpty {
@@ -92,11 +130,19 @@ struct Run: ParsableCommand {
   }
 
   func run() throws {
+    if watch { try runWatch() }
     let parsed = overrides.compactMap { try? Override.parse($0).get() }
     let console = Console(style: quiet ? .quiet : Console.automaticStyle())
+    // Ctrl-C cancels the run between mini-batches; no report is written.
+    let trap = SignalTrap { signal in
+      // A run that does not notice (loading, evaluating) is left anyway.
+      Thread.sleep(forTimeInterval: 5)
+      Foundation.exit(SignalTrap.status(for: signal))
+    }
     let runner = NotebookRunner(
       options: RunOptions(
-        outputDirectory: output, dataDirectory: data, overrides: parsed),
+        outputDirectory: output, dataDirectory: data, overrides: parsed,
+        isCancelled: { trap.signal != nil }, cache: cacheSettings),
       console: console)
     var failed = false
     for file in files {
@@ -106,6 +152,9 @@ struct Run: ParsableCommand {
           (summary.failed ? "report with errors: " : "report: ")
             + summary.htmlPath)
         failed = failed || summary.failed
+      } catch .cancelled {
+        console.diagnostic("interrupted: \(file) (its report is unchanged)")
+        throw ExitCode(SignalTrap.status(for: trap.signal ?? SIGINT))
       } catch {
         console.diagnostic("\(error)")
         failed = true

@@ -94,6 +94,8 @@ public struct NotebookRunner: Sendable {
         items.append(.prose(html: html))
       case .lab(let cell):
         let report = session.run(cell)
+        // Not "✓": the cell stopped part-way and its report is dropped.
+        if options.isCancelled() { break }
         announce(report, of: cell)
         items.append(.cell(report))
       }

@@ -10,6 +10,9 @@ import Foundation
 /// of `running`, `progress`, `abandoned` and `reload` events, each with a
 /// JSON line `{"notebook": …, "page": …}`.
 public final class PreviewServer: @unchecked Sendable {
+  /// The port tried first (the README documents it).
+  public static let defaultPort: UInt16 = 8020
+
   /// The folder served.
   public let root: String
   private let hub = EventHub()
@@ -137,7 +140,7 @@ public final class PreviewServer: @unchecked Sendable {
     for (key, value) in extra { object[key] = value }
     guard
       let data = try? JSONSerialization.data(
-        withJSONObject: object, options: [.sortedKeys])
+        withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     else { return "{}" }
     return String(decoding: data, as: UTF8.self)
   }

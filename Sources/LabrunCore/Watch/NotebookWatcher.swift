@@ -110,8 +110,8 @@ public final class NotebookWatcher: @unchecked Sendable {
 
   // MARK: - Changes
 
-  /// The notebooks the targets name now, sorted by path.
-  func notebooks() -> [String] {
+  /// The notebooks the watched paths name now, sorted by path.
+  public func notebooks() -> [String] {
     var paths: [String] = []
     for target in targets {
       if let name = target.onlyName {
