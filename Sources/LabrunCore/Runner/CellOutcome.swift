@@ -11,7 +11,7 @@ enum Resource: String, Sendable, CaseIterable {
     switch verb {
     case "load": [.data]
     case "net", "sgd": [.network]
-    case "seed", "evaluate": []
+    case "seed", "evaluate", "playground": []
     // A verb nobody knows could have been meant as anything.
     default: Resource.allCases
     }
@@ -21,6 +21,7 @@ enum Resource: String, Sendable, CaseIterable {
   static func needed(by verb: String) -> [Resource] {
     switch verb {
     case "sgd", "evaluate": [.data, .network]
+    case "playground": [.network]
     default: []
     }
   }

@@ -20,6 +20,9 @@ final class LabSession {
   private(set) var generator: SeededGenerator
   private(set) var splits: Splits?
   private(set) var network: Network?
+  /// True once `sgd` has trained the current network (`net` makes an
+  /// untrained one); the playground refuses untrained networks.
+  var networkIsTrained = false
   /// Data files used so far, for the footer.
   private(set) var dataFiles: [DataFile] = []
 
@@ -138,6 +141,9 @@ final class LabSession {
       return try run(sgd, at: directive, warnings: &warnings)
     case .evaluate(let evaluate):
       return .evaluation(try run(evaluate, at: directive))
+    case .playground:
+      return .playground(
+        try runPlayground(at: directive, warnings: &warnings))
     }
   }
 
@@ -236,6 +242,7 @@ final class LabSession {
       initialization: Initialization(rawValue: net.initialization.rawValue)
         ?? .normal)
     network = Network(configuration, seed: generator.next())
+    networkIsTrained = false
     let layers = zip(net.sizes, net.sizes.dropFirst()).enumerated().map {
       index, pair in
       NetworkResult.Layer(
@@ -299,6 +306,57 @@ final class LabSession {
       confusion: evaluation.confusion, misclassified: Array(misclassified))
   }
 
+  // MARK: - Playground
+
+  /// The trained network's parameters for the page's drawing area.
+  private func runPlayground(
+    at directive: Directive, warnings: inout [Diagnostic]
+  ) throws(CellFailure) -> PlaygroundResult {
+    guard let network, networkIsTrained else {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location,
+          self.network == nil
+            ? "'playground' needs a trained network, but none exists yet"
+            : "'playground' needs a trained network, but the current one "
+              + "has not been trained",
+          suggestion: self.network == nil
+            ? "add 'net 784-30-10' and 'sgd' in cells before this one"
+            : "add 'sgd' after 'net' in a cell before this one"))
+    }
+    let sizes = network.configuration.sizes
+    // Drawings are square images; the loaded data set says their size.
+    let rows = splits?.training.rows ?? 28
+    let columns = splits?.training.columns ?? 28
+    guard rows * columns == network.inputSize else {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location,
+          "the playground draws \(rows)×\(columns) images, but the network "
+            + "takes \(network.inputSize) inputs",
+          suggestion: "train a network whose input layer has "
+            + "\(rows * columns) units, e.g. 'net \(rows * columns)-30-10'"))
+    }
+    let names = splits?.name.classNames ?? []
+    var parameters: [Float] = []
+    for (weights, biases) in zip(network.weights, network.biases) {
+      parameters += weights  // (out, in), row-major
+      parameters += biases  // (out)
+    }
+    if let warning = PlaygroundProbe.answer(
+      network, cell: directive.location, environment: options.environment)
+    {
+      warnings.append(warning)
+    }
+    return PlaygroundResult(
+      sizes: sizes, hidden: network.configuration.hidden.rawValue,
+      output: network.configuration.output.rawValue, rows: rows,
+      columns: columns,
+      classNames: names.count == network.outputSize
+        ? names : (0..<network.outputSize).map(String.init),
+      parameters: parameters)
+  }
+
   // MARK: - Training
 
   private func run(
@@ -315,6 +373,7 @@ final class LabSession {
         network, plan: plan, splits: splits, shuffleSeed: shuffleSeed,
         label: "", console: console, options: options)
       warnings += divergenceWarnings([result], plans: plans, at: directive)
+      networkIsTrained = true
       return .training(result)
     }
 
@@ -339,6 +398,7 @@ final class LabSession {
     let runs = results.values
     let chosen = Self.bestRun(runs)
     network = networks[chosen]
+    networkIsTrained = true
     warnings += divergenceWarnings(runs, plans: plans, at: directive)
     return .comparison(
       ComparisonResult(

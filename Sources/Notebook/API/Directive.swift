@@ -65,6 +65,9 @@ public enum DirectiveKind: Sendable, Equatable {
   case sgd(SGD)
   /// `evaluate on=test`: measure the current network.
   case evaluate(Evaluate)
+  /// `playground`: a drawing area in the report where readers draw a digit
+  /// and watch the current network classify it.
+  case playground
 
   /// The directive's verb, e.g. `sgd`.
   public var verb: String {
@@ -74,6 +77,7 @@ public enum DirectiveKind: Sendable, Equatable {
     case .net: "net"
     case .sgd: "sgd"
     case .evaluate: "evaluate"
+    case .playground: "playground"
     }
   }
 
@@ -102,6 +106,8 @@ public enum DirectiveKind: Sendable, Equatable {
         + " momentum=\(list(sgd.momentum))"
     case .evaluate(let evaluate):
       return "evaluate on=\(evaluate.split.rawValue)"
+    case .playground:
+      return "playground"
     }
   }
 }

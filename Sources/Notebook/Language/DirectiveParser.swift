@@ -517,6 +517,8 @@ struct DirectiveParser {
     case "evaluate":
       guard let split = word("on").flatMap(Split.init) else { return nil }
       return .evaluate(Evaluate(split: split))
+    case "playground":
+      return .playground
     default:
       return nil
     }

@@ -260,6 +260,11 @@ public enum DirectiveLanguage {
           aliases: ["split", "set", "data"],
           "The split to measure on."),
       ], maxListLength: 1, atMostOneList: false),
+    DirectiveSpec(
+      verb: "playground",
+      summary: "Let readers draw a digit and watch the trained network read it.",
+      positional: nil, parameters: [], maxListLength: 1,
+      atMostOneList: false),
   ]
 
   /// Every directive with its parameters, types, defaults and one-line

@@ -8,6 +8,8 @@ enum ResultSection {
     case .training(let training): writeTraining(training, to: &html)
     case .comparison(let comparison): writeComparison(comparison, to: &html)
     case .evaluation(let evaluation): writeEvaluation(evaluation, to: &html)
+    case .playground(let playground):
+      PlaygroundSection.write(playground, to: &html)
     }
     html.newline()
   }

@@ -139,6 +139,13 @@ enum JSONMapping {
             ])
           }),
       ])
+    case .playground(let p):
+      return .object([
+        "kind": .string("playground"),
+        "sizes": .array(p.sizes.map(JSONValue.int)),
+        "parameters": .int(p.parameters.count),
+        "bytes": .int(p.bytes),
+      ])
     }
   }
 

@@ -190,6 +190,7 @@ public enum CellResult: Sendable, Equatable {
   case training(TrainingResult)
   case comparison(ComparisonResult)
   case evaluation(EvaluationResult)
+  case playground(PlaygroundResult)
 }
 
 /// A greyscale image with its label, for grids of digits.
@@ -370,4 +371,39 @@ public struct EvaluationResult: Sendable, Equatable {
     self.confusion = confusion
     self.misclassified = misclassified
   }
+}
+
+/// `playground`: the trained network, embedded in the page so that readers
+/// can draw a digit and watch it being classified.
+public struct PlaygroundResult: Sendable, Equatable {
+  /// Neurons per layer, input first: `[784, 30, 10]`.
+  public var sizes: [Int]
+  /// Activation of the hidden layers: `sigmoid`, `relu` or `tanh`.
+  public var hidden: String
+  /// Activation of the output layer: `sigmoid` or `softmax`.
+  public var output: String
+  /// The image size the network reads; rows × columns = `sizes[0]`.
+  public var rows: Int
+  public var columns: Int
+  /// Names of the outputs, in order ("0"..."9", or "T-shirt/top"...).
+  public var classNames: [String]
+  /// Every weight and bias, layer by layer: the weights (out, in)
+  /// row-major, then the biases (out).
+  public var parameters: [Float]
+  public init(
+    sizes: [Int], hidden: String, output: String, rows: Int, columns: Int,
+    classNames: [String], parameters: [Float]
+  ) {
+    self.sizes = sizes
+    self.hidden = hidden
+    self.output = output
+    self.rows = rows
+    self.columns = columns
+    self.classNames = classNames
+    self.parameters = parameters
+  }
+
+  /// Bytes of the parameters as float32: what the page embeds (before
+  /// base64).
+  public var bytes: Int { parameters.count * 4 }
 }

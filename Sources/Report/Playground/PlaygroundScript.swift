@@ -1,0 +1,355 @@
+// The playground's JavaScript, written for this page. It runs the network
+// forward exactly as the Swift engine does (Sources/NeuralNet: z = W a + b
+// per layer, sigmoid/relu/tanh hidden, sigmoid/softmax output, the answer
+// is the first largest output) and prepares a drawing the way MNIST's
+// digits were prepared:
+//
+// 1. the ink's bounding box is scaled to fit a 20 × 20 box, keeping its
+//    aspect ratio, by area averaging (each small pixel is the mean ink of
+//    the big pixels it covers, so edges become grey levels);
+// 2. that box is placed in the 28 × 28 field so that its centre of mass
+//    sits at the centre;
+// 3. grey levels are rounded to bytes, ink high, and the network reads
+//    byte / 255, the same scaling as training.
+//
+// Tests reach each playground through `window.labrunPlaygrounds`.
+//
+// Keep out of this text: the sequences that end a CDATA section or the
+// script element, and the HTML comment opener.
+
+enum PlaygroundScript {
+  static let source = #"""
+(function () {
+  "use strict";
+  var root = document.currentScript
+    ? document.currentScript.previousElementSibling : null;
+  if (!root || !root.classList.contains("playground")) { return; }
+  var layout = root.querySelector(".pg-layout");
+  if (!layout) { return; }
+
+  // MARK: - The network
+
+  /** Little-endian float32 values from base64 text. */
+  function decode(text) {
+    var binary = atob(text);
+    var view = new DataView(new ArrayBuffer(binary.length));
+    for (var i = 0; i !== binary.length; i++) {
+      view.setUint8(i, binary.charCodeAt(i));
+    }
+    var values = new Float32Array(Math.floor(binary.length / 4));
+    for (var k = 0; k !== values.length; k++) {
+      values[k] = view.getFloat32(4 * k, true);
+    }
+    return values;
+  }
+
+  /** Layers from the flat parameters: per layer the weights (out, in)
+      row-major, then the biases (out). */
+  function layersOf(sizes, parameters) {
+    var layers = [];
+    var offset = 0;
+    for (var l = 1; l !== sizes.length; l++) {
+      var inputs = sizes[l - 1];
+      var outputs = sizes[l];
+      var end = offset + inputs * outputs;
+      layers.push({
+        inputs: inputs, outputs: outputs,
+        weights: parameters.subarray(offset, end),
+        biases: parameters.subarray(end, end + outputs)
+      });
+      offset = end + outputs;
+    }
+    if (offset !== parameters.length) {
+      throw new Error("the embedded network has " + parameters.length
+        + " parameters, its sizes need " + offset);
+    }
+    return layers;
+  }
+
+  /** f(z) in place. */
+  function activate(name, z) {
+    var j;
+    if (name === "softmax") {
+      var largest = -Infinity;
+      for (j = 0; j !== z.length; j++) { largest = Math.max(largest, z[j]); }
+      var sum = 0;
+      for (j = 0; j !== z.length; j++) {
+        z[j] = Math.exp(z[j] - largest);
+        sum += z[j];
+      }
+      for (j = 0; j !== z.length; j++) { z[j] /= sum; }
+    } else if (name === "relu") {
+      for (j = 0; j !== z.length; j++) { z[j] = Math.max(z[j], 0); }
+    } else if (name === "tanh") {
+      for (j = 0; j !== z.length; j++) { z[j] = Math.tanh(z[j]); }
+    } else {
+      for (j = 0; j !== z.length; j++) { z[j] = 1 / (1 + Math.exp(-z[j])); }
+    }
+  }
+
+  /** The output activations for one input of values in [0, 1]. */
+  function feedforward(network, input) {
+    var a = input;
+    for (var l = 0; l !== network.layers.length; l++) {
+      var layer = network.layers[l];
+      var z = new Float64Array(layer.outputs);  // (out)
+      for (var j = 0; j !== layer.outputs; j++) {
+        var row = j * layer.inputs;
+        var sum = layer.biases[j];
+        for (var k = 0; k !== layer.inputs; k++) {
+          sum += layer.weights[row + k] * a[k];
+        }
+        z[j] = sum;
+      }
+      var last = l === network.layers.length - 1;
+      activate(last ? network.output : network.hidden, z);
+      a = z;
+    }
+    return a;
+  }
+
+  /** Index of the first largest value, as the engine picks it. */
+  function argmax(values) {
+    var best = 0;
+    for (var j = 1; j !== values.length; j++) {
+      if (values[j] > values[best]) { best = j; }
+    }
+    return best;
+  }
+
+  // MARK: - Preprocessing
+
+  /** Area averaging along one axis: each of `lines` lines holds `length`
+      values, read(line, k); write(line, p, mean) receives the mean of each
+      of `parts` equal spans, partly covered values weighted by how much of
+      them the span covers. */
+  function shrink(read, length, parts, lines, write) {
+    var span = length / parts;
+    for (var p = 0; p !== parts; p++) {
+      var from = p * span;
+      var to = from + span;
+      var first = Math.floor(from);
+      var last = Math.min(Math.ceil(to), length);
+      for (var line = 0; line !== lines; line++) {
+        var sum = 0;
+        for (var k = first; k < last; k++) {
+          var weight = Math.min(to, k + 1) - Math.max(from, k);
+          if (weight > 0) { sum += weight * read(line, k); }
+        }
+        write(line, p, sum / span);
+      }
+    }
+  }
+
+  /** The bytes (rows, columns) the network sees for an ink image
+      (height, width) of coverages in [0, 1]; null when there is no ink. */
+  function preprocess(ink, width, height, rows, columns) {
+    var left = width, right = -1, top = height, bottom = -1;
+    for (var y = 0; y !== height; y++) {
+      for (var x = 0; x !== width; x++) {
+        if (ink[y * width + x] > 0) {
+          if (x < left) { left = x; }
+          if (x > right) { right = x; }
+          if (y < top) { top = y; }
+          if (y > bottom) { bottom = y; }
+        }
+      }
+    }
+    if (right < 0) { return null; }
+    var boxWidth = right - left + 1;
+    var boxHeight = bottom - top + 1;
+    // MNIST: the longer side becomes 20 of 28 pixels.
+    var box = Math.max(1, Math.round(Math.min(rows, columns) * 20 / 28));
+    var scale = box / Math.max(boxWidth, boxHeight);
+    var w = Math.min(box, Math.max(1, Math.round(boxWidth * scale)));
+    var h = Math.min(box, Math.max(1, Math.round(boxHeight * scale)));
+
+    var narrow = new Float64Array(boxHeight * w);  // (boxHeight, w)
+    shrink(function (line, k) { return ink[(top + line) * width + left + k]; },
+      boxWidth, w, boxHeight,
+      function (line, p, v) { narrow[line * w + p] = v; });
+    var small = new Float64Array(h * w);  // (h, w)
+    shrink(function (line, k) { return narrow[k * w + line]; },
+      boxHeight, h, w,
+      function (line, p, v) { small[p * w + line] = v; });
+
+    var mass = 0, mx = 0, my = 0;
+    for (var i = 0; i !== h; i++) {
+      for (var j = 0; j !== w; j++) {
+        var v = small[i * w + j];
+        mass += v;
+        mx += v * (j + 0.5);
+        my += v * (i + 0.5);
+      }
+    }
+    var dx = Math.round(columns / 2 - mx / mass);
+    var dy = Math.round(rows / 2 - my / mass);
+    dx = Math.min(Math.max(dx, 0), columns - w);
+    dy = Math.min(Math.max(dy, 0), rows - h);
+
+    var image = new Uint8Array(rows * columns);  // (rows, columns)
+    for (var r = 0; r !== h; r++) {
+      for (var c = 0; c !== w; c++) {
+        var grey = Math.min(Math.max(small[r * w + c], 0), 1);
+        image[(dy + r) * columns + dx + c] = Math.round(grey * 255);
+      }
+    }
+    return image;
+  }
+
+  // MARK: - The page
+
+  var sizes = layout.getAttribute("data-sizes").split(",").map(Number);
+  var network = {
+    hidden: layout.getAttribute("data-hidden"),
+    output: layout.getAttribute("data-output"),
+    layers: layersOf(sizes, decode(layout.getAttribute("data-parameters")))
+  };
+  var rows = Number(layout.getAttribute("data-rows"));
+  var columns = Number(layout.getAttribute("data-columns"));
+
+  var pad = layout.querySelector("canvas.pg-draw");
+  var pen = pad.getContext("2d", { willReadFrequently: true });
+  pen.lineCap = "round";
+  pen.lineJoin = "round";
+  pen.strokeStyle = "#111111";
+  // About a tenth of a digit drawn across most of the pad: MNIST's strokes
+  // are 2 to 3 pixels wide in its 20-pixel box.
+  pen.lineWidth = pad.width * 0.075;
+
+  var seen = layout.querySelector("canvas.pg-input");
+  var seenPen = seen.getContext("2d");
+  var answer = layout.querySelector(".pg-predicted");
+  var chart = layout.querySelector("svg.pg-bars");
+  var track = Number(chart.getAttribute("data-track"));
+  var chartRows = chart.querySelectorAll(".pg-row");
+
+  var state = {
+    /** The bytes (rows, columns) the network saw last. */
+    input: new Uint8Array(rows * columns),
+    /** Its output activations, or null before anything is drawn. */
+    outputs: null,
+    /** Index of the predicted class, or -1. */
+    predicted: -1,
+    label: null,
+    canvas: pad,
+    update: update,
+    clear: clear,
+    feedforward: function (input) { return feedforward(network, input); }
+  };
+  window.labrunPlaygrounds = window.labrunPlaygrounds || [];
+  window.labrunPlaygrounds.push(state);
+
+  function update() {
+    var pixels = pen.getImageData(0, 0, pad.width, pad.height).data;
+    var ink = new Float64Array(pad.width * pad.height);  // (height, width)
+    for (var i = 0; i !== ink.length; i++) { ink[i] = pixels[4 * i + 3] / 255; }
+    var image = preprocess(ink, pad.width, pad.height, rows, columns);
+    if (image === null) {
+      state.input = new Uint8Array(rows * columns);
+      state.outputs = null;
+      state.predicted = -1;
+      state.label = null;
+    } else {
+      var x = new Float64Array(image.length);
+      for (var k = 0; k !== image.length; k++) { x[k] = image[k] / 255; }
+      state.input = image;
+      state.outputs = feedforward(network, x);
+      state.predicted = argmax(state.outputs);
+      var label = chartRows[state.predicted].querySelector(".pg-label");
+      state.label = label ? label.textContent : String(state.predicted);
+    }
+    render();
+  }
+
+  function render() {
+    var picture = seenPen.createImageData(columns, rows);
+    for (var i = 0; i !== rows * columns; i++) {
+      var grey = 255 - state.input[i];
+      picture.data[4 * i] = grey;
+      picture.data[4 * i + 1] = grey;
+      picture.data[4 * i + 2] = grey;
+      picture.data[4 * i + 3] = 255;
+    }
+    seenPen.putImageData(picture, 0, 0);
+    answer.textContent = state.label === null ? "–" : state.label;
+    for (var j = 0; j !== chartRows.length; j++) {
+      var value = state.outputs ? state.outputs[j] : 0;
+      var shown = Math.min(Math.max(value, 0), 1);
+      chartRows[j].querySelector(".pg-bar")
+        .setAttribute("width", (shown * track).toFixed(1));
+      chartRows[j].querySelector(".pg-value").textContent =
+        state.outputs ? value.toFixed(2) : "";
+      chartRows[j].classList.toggle("top", j === state.predicted);
+    }
+  }
+
+  function clear() {
+    pen.clearRect(0, 0, pad.width, pad.height);
+    update();
+  }
+
+  // MARK: - Drawing: mouse, pen and touch alike through Pointer Events
+
+  var last = null;
+  var scheduled = false;
+
+  function point(event) {
+    var box = pad.getBoundingClientRect();
+    return {
+      x: (event.clientX - box.left) * pad.width / box.width,
+      y: (event.clientY - box.top) * pad.height / box.height
+    };
+  }
+
+  function stroke(from, to) {
+    pen.beginPath();
+    pen.moveTo(from.x, from.y);
+    // A zero-length line draws nothing; a tap should leave a dot.
+    pen.lineTo(to.x + (from.x === to.x && from.y === to.y ? 0.01 : 0), to.y);
+    pen.stroke();
+  }
+
+  /** Live updates, at most one per frame. */
+  function schedule() {
+    if (scheduled) { return; }
+    scheduled = true;
+    window.requestAnimationFrame(function () {
+      scheduled = false;
+      update();
+    });
+  }
+
+  pad.addEventListener("pointerdown", function (event) {
+    if (event.pointerType === "mouse" && event.button !== 0) { return; }
+    event.preventDefault();
+    try { pad.setPointerCapture(event.pointerId); } catch (ignored) {}
+    last = point(event);
+    stroke(last, last);
+    schedule();
+  });
+  pad.addEventListener("pointermove", function (event) {
+    if (last === null) { return; }
+    event.preventDefault();
+    var events = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
+    if (events.length === 0) { events = [event]; }
+    for (var i = 0; i !== events.length; i++) {
+      var next = point(events[i]);
+      stroke(last, next);
+      last = next;
+    }
+    schedule();
+  });
+  function finish() {
+    if (last === null) { return; }
+    last = null;
+    update();
+  }
+  pad.addEventListener("pointerup", finish);
+  pad.addEventListener("pointercancel", finish);
+  pad.addEventListener("lostpointercapture", finish);
+  layout.querySelector(".pg-clear").addEventListener("click", clear);
+  render();
+})();
+"""#
+}
