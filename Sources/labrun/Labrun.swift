@@ -68,19 +68,6 @@ struct Run: ParsableCommand {
   var quiet = false
 
   @Flag(
-    name: .customLong("no-cache"),
-    help: "Neither read nor write the per-cell cache (output/.labrun-cache).")
-  var noCache = false
-
-  @Flag(help: "Recompute every cell and refresh the cache with the results.")
-  var rerun = false
-
-  /// What `--no-cache` and `--rerun` ask of the cache.
-  var cacheSettings: CacheSettings {
-    CacheSettings(mode: noCache ? .off : rerun ? .refresh : .use)
-  }
-
-  @Flag(
     help: ArgumentHelp(
       "Run, then run again whenever a notebook is saved (default folder: "
         + "notebooks/); serve the reports with live reload."))
@@ -97,11 +84,6 @@ struct Run: ParsableCommand {
   var noServe = false
 
   mutating func validate() throws {
-    if noCache && rerun {
-      throw ValidationError(
-        "--no-cache and --rerun contradict each other: --no-cache leaves "
-          + "the cache alone, --rerun refreshes it; give one of them")
-    }
     if watch {
       try validateWatch()
       return
@@ -142,7 +124,7 @@ struct Run: ParsableCommand {
     let runner = NotebookRunner(
       options: RunOptions(
         outputDirectory: output, dataDirectory: data, overrides: parsed,
-        isCancelled: { trap.signal != nil }, cache: cacheSettings),
+        isCancelled: { trap.signal != nil }),
       console: console)
     var failed = false
     for file in files {
@@ -152,7 +134,7 @@ struct Run: ParsableCommand {
           (summary.failed ? "report with errors: " : "report: ")
             + summary.htmlPath)
         failed = failed || summary.failed
-      } catch .cancelled {
+      } catch RunError.cancelled {
         console.diagnostic("interrupted: \(file) (its report is unchanged)")
         throw ExitCode(SignalTrap.status(for: trap.signal ?? SIGINT))
       } catch {
