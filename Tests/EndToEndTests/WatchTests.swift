@@ -1,0 +1,268 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `labrun --watch` as an instructor uses it: save, see the report change.
+@Suite("labrun --watch", .serialized)
+struct WatchTests {
+  let dataFolder = repositoryRoot.appendingPathComponent("data").path
+
+  /// A prose-only notebook (runs in milliseconds) that says `marker`.
+  func prose(_ marker: String) -> String {
+    "# Notes\n\nThe marker is \(marker).\n"
+  }
+
+  /// A folder `notebooks/` with `name` holding `text`.
+  func notebookFolder(_ name: String, _ text: String) throws -> (URL, URL) {
+    let folder = try temporaryFolder()
+    let notebooks = folder.appendingPathComponent("notebooks")
+    try FileManager.default.createDirectory(
+      at: notebooks, withIntermediateDirectories: true)
+    let file = try write(text, as: name, in: notebooks)
+    return (folder, file)
+  }
+
+  @Test("each way an editor saves reruns the notebook")
+  func threeWaysOfSaving() throws {
+    let (folder, file) = try notebookFolder("notes.md", prose("v0"))
+    let watch = try WatchProcess(
+      ["--port", "0", "--data", dataFolder], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.report("notes").contains("marker is v0") },
+      "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+    for (index, style) in SaveStyle.allCases.enumerated() {
+      let marker = "v\(index + 1)-\(style.rawValue)"
+      try save(prose(marker), to: file, style: style)
+      #expect(
+        waitUntil { watch.report("notes").contains("marker is \(marker).") },
+        "\(style) save not seen; stdout: \(watch.stdout)")
+    }
+    #expect(watch.process.isRunning)
+    #expect(watch.stderr.isEmpty, "stderr: \(watch.stderr)")
+  }
+
+  @Test("a burst of ten saves gives one or two runs, not ten")
+  func burstIsDebounced() throws {
+    let (folder, file) = try notebookFolder("notes.md", prose("start"))
+    let watch = try WatchProcess(["--no-serve"], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.report("notes").contains("marker is start") })
+    // Let the first run's line land before counting.
+    #expect(waitUntil { watch.stdout.contains("report: output/notes.html") })
+    let before = watch.runs(of: "notebooks/notes.md")
+    for i in 1...10 {
+      try save(prose("burst \(i)"), to: file, style: .inPlace)
+    }
+    #expect(waitUntil { watch.report("notes").contains("marker is burst 10.") })
+    usleep(500_000)
+    let burstRuns = watch.runs(of: "notebooks/notes.md") - before
+    #expect((1...2).contains(burstRuns), "stdout: \(watch.stdout)")
+  }
+
+  @Test("a failing notebook shows its error in the report and stays watched")
+  func failingNotebookStaysWatched() throws {
+    let broken = """
+      # Broken
+
+      ```lab
+      sgd lr=fast
+      ```
+      """
+    let (folder, file) = try notebookFolder("lab.md", broken)
+    let watch = try WatchProcess(
+      ["--no-serve", "--data", dataFolder], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.stdout.contains("report with errors") },
+      "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+    // The terminal says where: the cell and the notebook's line.
+    #expect(watch.stdout.contains("failed: cell 1 (line 3)"))
+    #expect(watch.stderr.contains("notebooks/lab.md:4:"))
+    let report = watch.report("lab")
+    #expect(report.contains("lr"))
+    #expect(report.contains("fast"))
+
+    try save(prose("fixed"), to: file, style: .atomicRename)
+    #expect(waitUntil { watch.report("lab").contains("marker is fixed") },
+      "stdout: \(watch.stdout)")
+    #expect(watch.process.isRunning)
+  }
+
+  @Test("new notebooks are picked up; deleted ones are dropped quietly")
+  func newAndDeletedNotebooks() throws {
+    let (folder, _) = try notebookFolder("a.md", prose("a"))
+    let watch = try WatchProcess(["--no-serve"], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.report("a").contains("marker is a") })
+    let notebooks = folder.appendingPathComponent("notebooks")
+    let added = try write(prose("b"), as: "b.md", in: notebooks)
+    #expect(waitUntil { watch.report("b").contains("marker is b") },
+      "stdout: \(watch.stdout)")
+    try FileManager.default.removeItem(at: added)
+    #expect(waitUntil { watch.stdout.contains("removed: notebooks/b.md") })
+    // Still watching the rest.
+    try save(prose("a2"), to: notebooks.appendingPathComponent("a.md"),
+      style: .inPlace)
+    #expect(waitUntil { watch.report("a").contains("marker is a2") })
+    #expect(watch.stderr.isEmpty, "stderr: \(watch.stderr)")
+  }
+
+  @Test("a save during training cancels the run and starts again")
+  func saveDuringTrainingRestarts() throws {
+    let long = """
+      # Long
+
+      ```lab
+      load mnist train=2000 validation=200 test=200
+      net 784-30-10
+      sgd lr=3 batch=10 epochs=200
+      ```
+      """
+    let (folder, file) = try notebookFolder("long.md", long)
+    let watch = try WatchProcess(
+      ["--no-serve", "--data", dataFolder], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.stdout.contains("epoch 2/200") },
+      "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+    try save(prose("short now"), to: file, style: .inPlace)
+    #expect(waitUntil { watch.report("long").contains("marker is short now") },
+      "stdout: \(watch.stdout)")
+    #expect(watch.stdout.contains("changed during the run: starting again"))
+    // The cancelled run wrote nothing: the only report is the new one.
+    #expect(!watch.stdout.contains("epoch 200/200"))
+  }
+
+  // MARK: - The preview server
+
+  @Test("served pages get the reload hook; the files on disk have no script")
+  func servedPageHasHook() throws {
+    let (folder, _) = try notebookFolder("notes.md", prose("served"))
+    let watch = try WatchProcess(["--port", "0"], in: folder)
+    defer { watch.kill() }
+    let port = try watch.port()
+    #expect(waitUntil { watch.report("notes").contains("marker is served") })
+    let page = try rawGET("/notes.html", port: port)
+    #expect(page.status == 200)
+    #expect(page.text.contains("marker is served"))
+    #expect(page.text.contains("/_labrun/events"))
+    #expect(page.text.contains("sessionStorage"))
+    #expect(!watch.report("notes").contains("<script"))
+    let json = try rawGET("/notes.json", port: port)
+    #expect(json.status == 200)
+    #expect(!json.text.contains("<script"))
+  }
+
+  @Test(
+    "paths outside the output folder are refused",
+    arguments: [
+      "/../etc/passwd", "/%2e%2e/etc/passwd", "/%2E%2E/%2E%2E/etc/passwd",
+      "/..%2f..%2fetc%2fpasswd", "/notes/../../etc/passwd",
+      "//etc/passwd", "/.labrun-cache/x", "/%2e%2e%5c%2e%2e%5cetc/passwd",
+    ])
+  func outsideRefused(target: String) throws {
+    let (folder, _) = try notebookFolder("notes.md", prose("x"))
+    // Something private beside the output folder, and a hidden file in it.
+    try write("secret", as: "private.txt", in: folder)
+    let watch = try WatchProcess(["--port", "0"], in: folder)
+    defer { watch.kill() }
+    let port = try watch.port()
+    #expect(waitUntil { watch.report("notes").contains("marker is x") })
+    let response = try rawGET(target, port: port)
+    #expect(response.status != 200, "\(target): \(response.text.prefix(200))")
+    #expect(!response.text.contains("root:"))
+    let sibling = try rawGET("/../private.txt", port: port)
+    #expect(sibling.status != 200)
+    #expect(!sibling.text.contains("secret"))
+  }
+
+  @Test("a connected page is told to reload after a save")
+  func eventStreamReload() throws {
+    let (folder, file) = try notebookFolder("notes.md", prose("one"))
+    let watch = try WatchProcess(["--port", "0"], in: folder)
+    defer { watch.kill() }
+    let port = try watch.port()
+    #expect(waitUntil { watch.report("notes").contains("marker is one") })
+    let events = try RawConnection(port: port)
+    events.get("/_labrun/events")
+    let opening = events.read { $0.contains(": connected") }
+    #expect(opening.contains("text/event-stream"))
+    try save(prose("two"), to: file, style: .atomicRename)
+    let stream = events.read { $0.contains("event: reload") }
+    #expect(stream.contains("event: running"))
+    #expect(stream.contains("event: reload"))
+    #expect(stream.contains("\"page\":\"notes.html\""))
+    // The reload comes after the report is complete on disk.
+    #expect(watch.report("notes").contains("marker is two"))
+  }
+
+  // MARK: - Ctrl-C
+
+  @Test("Ctrl-C during training exits 130 and leaves no temporary files")
+  func interruptInWatchMode() throws {
+    let long = """
+      # Long
+
+      ```lab
+      load mnist train=2000 validation=200 test=200
+      net 784-30-10
+      sgd lr=3 batch=10 epochs=500
+      ```
+      """
+    let (folder, _) = try notebookFolder("long.md", long)
+    let watch = try WatchProcess(["--port", "0", "--data", dataFolder], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.stdout.contains("epoch 2/500") },
+      "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+    #expect(watch.interrupt(SIGINT, timeout: 10) == 130)
+    let output = folder.appendingPathComponent("output")
+    let names = (try? FileManager.default.contentsOfDirectory(
+      atPath: output.path)) ?? []
+    #expect(!names.contains { $0.hasPrefix(".labrun-tmp-") }, "\(names)")
+    // The cancelled run wrote no partial report.
+    #expect(!names.contains("long.html"))
+  }
+
+  @Test("Ctrl-C in a single run exits 130 without a report")
+  func interruptSingleRun() throws {
+    let folder = try temporaryFolder()
+    try write(
+      """
+      ```lab
+      load mnist train=2000 validation=200 test=200
+      net 784-30-10
+      sgd lr=3 batch=10 epochs=500
+      ```
+      """, as: "long.md", in: folder)
+    let process = Process()
+    process.executableURL = labrunExecutable
+    process.arguments = ["long.md", "--data", dataFolder]
+    process.currentDirectoryURL = folder
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    let lock = NSLock()
+    nonisolated(unsafe) var text = ""
+    out.fileHandleForReading.readabilityHandler = { handle in
+      let chunk = String(decoding: handle.availableData, as: UTF8.self)
+      lock.withLock { text += chunk }
+    }
+    try process.run()
+    defer {
+      if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+      }
+    }
+    #expect(waitUntil { lock.withLock { text.contains("epoch 2/500") } })
+    kill(process.processIdentifier, SIGINT)
+    #expect(waitUntil(timeout: 10) { !process.isRunning })
+    #expect(process.terminationStatus == 130)
+    let output = folder.appendingPathComponent("output")
+    let names = (try? FileManager.default.contentsOfDirectory(
+      atPath: output.path)) ?? []
+    #expect(!names.contains("long.html"))
+    #expect(!names.contains { $0.hasPrefix(".labrun-tmp-") })
+  }
+}
