@@ -16,21 +16,23 @@ final class LabSession {
   let console: Console
   let notebookPath: String
 
-  /// Seeds initialisation and shuffling; `seed N` restarts it.
-  private(set) var generator: SeededGenerator
-  private(set) var splits: Splits?
-  private(set) var network: Network?
+  /// Seeds initialisation and shuffling; `seed N` restarts it. The cache
+  /// (`CellCache`) restores these when a cell replayed from it has set
+  /// them.
+  var generator: CountingGenerator
+  var splits: Splits?
+  var network: Network?
   /// True once `sgd` has trained the current network (`net` makes an
   /// untrained one); the playground refuses untrained networks.
   var networkIsTrained = false
   /// Data files used so far, for the footer.
-  private(set) var dataFiles: [DataFile] = []
+  var dataFiles: [DataFile] = []
 
   /// Resources a failed cell should have made: name → that cell's number.
   private var failed: [Resource: Int] = [:]
 
   init(seed: UInt64, options: RunOptions, console: Console, notebookPath: String) {
-    self.generator = SeededGenerator(seed: seed)
+    self.generator = CountingGenerator(seed: seed)
     self.options = options
     self.console = console
     self.notebookPath = notebookPath
@@ -81,15 +83,18 @@ final class LabSession {
         break
       }
     }
-    // A cell that ran makes its resources good again.
-    if report.status == .ok {
-      for verb in cell.directives.map(\.verb) {
-        for resource in Resource.produced(by: verb) {
-          failed[resource] = nil
-        }
+    if report.status == .ok { markSucceeded(cell) }
+    return report
+  }
+
+  /// Makes the resources `cell` produces good again: it ran, or its
+  /// results came from the cache.
+  func markSucceeded(_ cell: LabCell) {
+    for verb in cell.directives.map(\.verb) {
+      for resource in Resource.produced(by: verb) {
+        failed[resource] = nil
       }
     }
-    return report
   }
 
   /// The first word of every directive line, valid or not.
@@ -112,7 +117,7 @@ final class LabSession {
 
   /// A resource this cell needs (before making it itself) that a failed
   /// cell should have made.
-  private func blockedDependency(of cell: LabCell) -> (Resource, Int)? {
+  func blockedDependency(of cell: LabCell) -> (Resource, Int)? {
     var madeHere: Set<Resource> = []
     for directive in cell.directives {
       for resource in Resource.needed(by: directive.verb)
@@ -131,7 +136,7 @@ final class LabSession {
   ) throws(CellFailure) -> CellResult? {
     switch directive.kind {
     case .seed(let seed):
-      generator = SeededGenerator(seed: seed)
+      generator = CountingGenerator(seed: seed)
       return nil
     case .load(let load):
       return .dataset(try run(load, at: directive))

@@ -16,18 +16,22 @@ public struct RunOptions: Sendable {
   /// Asked between mini-batches and cells: true stops the run as soon as
   /// possible (watch mode sets it when the notebook is saved again).
   public var isCancelled: @Sendable () -> Bool
+  /// The per-cell cache: `--no-cache`, `--rerun`, its folder and size.
+  public var cache: CacheSettings
 
   public init(
     outputDirectory: String = "output", dataDirectory: String? = nil,
     overrides: [Override] = [],
     environment: [String: String] = ProcessInfo.processInfo.environment,
-    isCancelled: @escaping @Sendable () -> Bool = { false }
+    isCancelled: @escaping @Sendable () -> Bool = { false },
+    cache: CacheSettings = CacheSettings()
   ) {
     self.outputDirectory = outputDirectory
     self.dataDirectory = dataDirectory
     self.overrides = overrides
     self.environment = environment
     self.isCancelled = isCancelled
+    self.cache = cache
   }
 }
 
@@ -64,8 +68,15 @@ public struct NotebookRunner: Sendable {
     do {
       notebook = try Notebook.load(path: path, overrides: options.overrides)
     } catch {
-      throw .cannotRead(path: path, reason: error.message)
+      // The location (invalid UTF-8 names its line) and the advice stay.
+      throw .cannotRead(
+        path: error.location?.description ?? path,
+        reason: error.message
+          + (error.suggestion.map { "; " + $0 } ?? ""))
     }
+    // Before the cells run: an output folder that cannot be made fails
+    // now, not after minutes of training.
+    try makeOutputFolder()
     let document = execute(notebook)
     // A cancelled run's report would be partial: keep the previous one.
     if options.isCancelled() { throw .cancelled(path: path) }
@@ -85,6 +96,7 @@ public struct NotebookRunner: Sendable {
     let session = LabSession(
       seed: seed, options: options, console: console,
       notebookPath: notebook.path)
+    let cache = CellCache(options: options, console: console, session: session)
     var items: [ReportItem] = []
     for item in notebook.items {
       // Between cells: a cancelled run stops here (its report is dropped).
@@ -93,13 +105,14 @@ public struct NotebookRunner: Sendable {
       case .prose(let html):
         items.append(.prose(html: html))
       case .lab(let cell):
-        let report = session.run(cell)
+        let report = cache?.run(cell, in: session) ?? session.run(cell)
         // Not "✓": the cell stopped part-way and its report is dropped.
         if options.isCancelled() { break }
         announce(report, of: cell)
         items.append(.cell(report))
       }
     }
+    cache?.finish()
     let footer = ReportFooter(
       seed: seed, labrunVersion: labrunVersion,
       dataFiles: session.dataFiles.map {
@@ -133,13 +146,17 @@ public struct NotebookRunner: Sendable {
       cell.sourceLines.first {
         !$0.trimmingCharacters(in: .whitespaces).isEmpty
           && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
-      }?.trimmingCharacters(in: .whitespaces) ?? ""
+      }?.trimmingCharacters(in: .whitespaces).prefix(60) ?? ""
     var text = "\(mark) cell \(cell.number) (line \(cell.fence.line)) \(first)"
     if cell.directives.count > 1 {
       text += " … (+\(cell.directives.count - 1))"
     }
     switch report.status {
-    case .ok: text += "  " + Format.seconds(report.seconds)
+    case .ok:
+      text += "  " + Format.seconds(report.seconds)
+      if report.cached, let original = report.originalSeconds {
+        text += " (cached; computed in \(Format.seconds(original)))"
+      }
     case .error: text += "  failed"
     case .skipped: text += "  skipped: " + (report.skipReason ?? "")
     }
@@ -162,18 +179,40 @@ public struct NotebookRunner: Sendable {
     throws(RunError) -> (String, String)
   {
     let directory = options.outputDirectory
-    do {
-      try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true)
-    } catch {
-      throw .cannotCreateFolder(path: directory, reason: "\(error)")
-    }
+    try makeOutputFolder()
     AtomicFile.removeStaleTemporaries(in: directory)
     let html = directory + "/" + stem + ".html"
     let json = directory + "/" + stem + ".json"
     try AtomicFile.write(JSONReport.render(document), to: json)
     try AtomicFile.write(HTMLReport.render(document), to: html)
     return (html, json)
+  }
+
+  /// Creates the output folder (and its parents) if it is missing.
+  private func makeOutputFolder() throws(RunError) {
+    let directory = options.outputDirectory
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(
+      atPath: directory, isDirectory: &isDirectory)
+    {
+      if isDirectory.boolValue { return }
+      throw .cannotCreateFolder(
+        path: directory,
+        reason: "a file of that name is in the way; "
+          + "choose another folder with --output")
+    }
+    do {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      // Foundation's error prints as a dictionary dump; the system's
+      // reason is what a person can act on.
+      let posix = (error as NSError).userInfo[NSUnderlyingErrorKey]
+        as? NSError
+      let reason = posix.map { String(cString: strerror(Int32($0.code))) }
+      throw .cannotCreateFolder(
+        path: directory, reason: reason ?? error.localizedDescription)
+    }
   }
 
   private func stem(of path: String) -> String {

@@ -1,0 +1,162 @@
+import Datasets
+import NeuralNet
+
+// The parts of a session's state that a cached cell records, so that a
+// later cell can start from it without the cells before running again.
+
+// MARK: - Random numbers
+
+/// Where a ``SeededGenerator`` stands: its seed and how many numbers were
+/// drawn since. Replaying the draws recreates the generator exactly.
+struct GeneratorState: Sendable, Equatable {
+  var seed: UInt64
+  var draws: UInt64
+
+  /// The most draws an entry may ask to replay (a notebook draws two per
+  /// training); more means the entry is damaged.
+  static let maximumDraws: UInt64 = 1 << 24
+}
+
+/// The session's generator, counting its draws so that its state can be
+/// written down and restored.
+struct CountingGenerator: RandomNumberGenerator, Sendable {
+  private(set) var state: GeneratorState
+  private var generator: SeededGenerator
+
+  init(seed: UInt64) {
+    state = GeneratorState(seed: seed, draws: 0)
+    generator = SeededGenerator(seed: seed)
+  }
+
+  /// The generator seeded with `state.seed` after `state.draws` draws.
+  init(_ state: GeneratorState) {
+    self.init(seed: state.seed)
+    for _ in 0..<min(state.draws, GeneratorState.maximumDraws) { _ = next() }
+  }
+
+  mutating func next() -> UInt64 {
+    state.draws &+= 1
+    return generator.next()
+  }
+}
+
+// MARK: - Data
+
+/// The data a session trains on, without the images: which data set, which
+/// files (by SHA-256), and how many images each split takes.
+struct DataSelection: Sendable, Equatable {
+  var dataset: String
+  var training: Int
+  var validation: Int
+  var test: Int
+  var files: [DataFile]
+
+  init(_ splits: Splits) {
+    dataset = splits.name.rawValue
+    training = splits.training.count
+    validation = splits.validation.count
+    test = splits.test.count
+    files = splits.files
+  }
+
+  init(
+    dataset: String, training: Int, validation: Int, test: Int,
+    files: [DataFile]
+  ) {
+    self.dataset = dataset
+    self.training = training
+    self.validation = validation
+    self.test = test
+    self.files = files
+  }
+
+  /// Everything that decides the images, for a cache key.
+  var key: String {
+    "\(dataset) train=\(training) validation=\(validation) test=\(test) "
+      + files.map(\.sha256).joined(separator: ",")
+  }
+
+  /// The splits cut from freshly loaded `data`, or nil when the data does
+  /// not hold these files or enough images.
+  func splits(from data: LoadedData) -> Splits? {
+    guard data.name.rawValue == dataset,
+      data.files.map(\.sha256) == files.map(\.sha256),
+      training >= 0, validation >= 0, test >= 0,
+      training + validation <= data.training.count,
+      test <= data.test.count
+    else { return nil }
+    return Splits(
+      name: data.name,
+      training: data.training.slice(0..<training),
+      validation: data.training.slice(training..<training + validation),
+      test: data.test.slice(0..<test),
+      files: data.files)
+  }
+}
+
+// MARK: - The network
+
+/// A network's configuration and parameters, as plain values.
+struct NetworkSnapshot: Sendable, Equatable {
+  var configuration: NetworkConfiguration
+  /// Per layer, (out, in) row-major.
+  var weights: [[Float]]
+  /// Per layer, (out).
+  var biases: [[Float]]
+  /// Whether `sgd` has trained it (the playground needs a trained one).
+  var trained: Bool
+
+  init(_ network: Network, trained: Bool) {
+    configuration = network.configuration
+    weights = network.weights
+    biases = network.biases
+    self.trained = trained
+  }
+
+  init(
+    configuration: NetworkConfiguration, weights: [[Float]],
+    biases: [[Float]], trained: Bool
+  ) {
+    self.configuration = configuration
+    self.weights = weights
+    self.biases = biases
+    self.trained = trained
+  }
+
+  /// Why these values cannot make a network, or nil when they can.
+  var problem: String? {
+    let sizes = configuration.sizes
+    if let first = configuration.problems.first { return first.description }
+    guard weights.count == sizes.count - 1, biases.count == sizes.count - 1
+    else { return "one weight matrix and bias vector per layer" }
+    for layer in 0..<weights.count {
+      let (count, overflow) = sizes[layer].multipliedReportingOverflow(
+        by: sizes[layer + 1])
+      if overflow || weights[layer].count != count
+        || biases[layer].count != sizes[layer + 1]
+      {
+        return "layer \(layer + 1) has parameters of the wrong shape"
+      }
+    }
+    return nil
+  }
+
+  /// A network with these parameters; nil when ``problem`` is not nil.
+  func network() -> Network? {
+    guard problem == nil else { return nil }
+    // The seed only fills the parameters that are overwritten at once.
+    let network = Network(configuration, seed: 0)
+    network.weights = weights
+    network.biases = biases
+    return network
+  }
+
+  /// The SHA-256 of the configuration, every parameter and the trained
+  /// flag: equal networks, however they were made, have equal keys.
+  var key: String {
+    let parameters = (weights + biases).reduce(0) { $0 + $1.count }
+    var writer = ByteWriter(capacity: parameters * 4 + 256)
+    CacheEntry.write(self, to: &writer)
+    return SHA256Digest.hex(of: writer.bytes)
+  }
+}
