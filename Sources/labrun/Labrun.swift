@@ -68,6 +68,19 @@ struct Run: ParsableCommand {
   var quiet = false
 
   @Flag(
+    name: .customLong("no-cache"),
+    help: "Neither read nor write the per-cell cache (output/.labrun-cache).")
+  var noCache = false
+
+  @Flag(help: "Recompute every cell and refresh the cache with the results.")
+  var rerun = false
+
+  /// What `--no-cache` and `--rerun` ask of the cache.
+  var cacheSettings: CacheSettings {
+    CacheSettings(mode: noCache ? .off : rerun ? .refresh : .use)
+  }
+
+  @Flag(
     help: ArgumentHelp(
       "Run, then run again whenever a notebook is saved (default folder: "
         + "notebooks/); serve the reports with live reload."))
@@ -84,6 +97,11 @@ struct Run: ParsableCommand {
   var noServe = false
 
   mutating func validate() throws {
+    if noCache && rerun {
+      throw ValidationError(
+        "--no-cache and --rerun contradict each other: --no-cache leaves "
+          + "the cache alone, --rerun refreshes it; give one of them")
+    }
     if watch {
       try validateWatch()
       return
@@ -124,7 +142,7 @@ struct Run: ParsableCommand {
     let runner = NotebookRunner(
       options: RunOptions(
         outputDirectory: output, dataDirectory: data, overrides: parsed,
-        isCancelled: { trap.signal != nil }),
+        isCancelled: { trap.signal != nil }, cache: cacheSettings),
       console: console)
     var failed = false
     for file in files {
