@@ -62,6 +62,10 @@ let package = Package(
     .testTarget(
       name: "ReportTests", dependencies: ["Report"], exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["labrun"]),
+    .target(name: "LabrunTestSupport", path: "Tests/LabrunTestSupport"),
+    .testTarget(
+      name: "EndToEndTests", dependencies: ["labrun", "LabrunTestSupport"]),
+    .testTarget(
+      name: "FaultTests", dependencies: ["labrun", "LabrunTestSupport"]),
   ]
 )

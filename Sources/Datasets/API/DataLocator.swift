@@ -176,7 +176,16 @@ private func missingFiles(in folder: String) -> String? {
   }
   if missing.isEmpty { return nil }
   if missing.count == FileKind.allCases.count { return "no IDX files" }
-  return "missing " + missing.map(\.gzipName).joined(separator: ", ")
+  // A folder where a file belongs is named as such: "missing" would send
+  // the reader looking for a file that seems to be there.
+  let names = missing.map { kind in
+    for name in [kind.gzipName, kind.baseName]
+    where pathKind(joinPath(folder, name)) == .directory {
+      return "\(name) (a folder, not a file)"
+    }
+    return kind.gzipName
+  }
+  return "missing " + names.joined(separator: ", ")
 }
 
 /// `~/x` → `$HOME/x`, as a shell would, for paths from front matter.

@@ -3,7 +3,9 @@ import Foundation
 /// Number formatting for the terminal, fixed so that output is stable.
 enum Format {
   static func number(_ value: Double, digits: Int) -> String {
-    value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
+    if value.isFinite { return String(format: "%.\(digits)f", value) }
+    // Not "-nan": a diverged cost reads the same on every platform.
+    return value.isNaN ? "NaN" : value > 0 ? "∞" : "-∞"
   }
 
   static func percent(_ fraction: Double) -> String {

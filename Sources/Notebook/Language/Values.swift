@@ -67,6 +67,24 @@ extension ValueType {
       if let max, maxInclusive ? value > max : value >= max {
         return .failure(expected)
       }
+      // The engine computes in float32: beyond its range a value would
+      // become infinite, and a tiny positive one zero, without a word.
+      let single = Float(value)
+      if !single.isFinite {
+        return .failure(
+          ValueProblem(
+            message: "\(quoted(text)) is too large for \(subject): numbers"
+              + " are computed in 32-bit floating point, which ends at"
+              + " about 3.4e38",
+            suggestion: "use a smaller value"))
+      }
+      if !minInclusive, Double(single) <= min {
+        return .failure(
+          ValueProblem(
+            message: "\(quoted(text)) is too small for \(subject): in 32-bit"
+              + " floating point it would be \(formatNumber(Double(single)))",
+            suggestion: "use at least 1e-38"))
+      }
       return .success(.number(value))
 
     case .choice(let words):
@@ -132,12 +150,12 @@ private func parseLayerSizes(
     // Weights, their gradients and momentum velocities, as 4-byte floats.
     let gigabytes = Double(count) * 4 * 3 / 1e9
     let memory = gigabytes < 1000
-      ? "\(formatFixed(gigabytes, digits: 1)) GB"
+      ? "about \(formatFixed(gigabytes, digits: 1)) GB"
       : "more than 1 TB"
     return .failure(
       ValueProblem(
         message: "network \(text) has \(grouped(count)) parameters and would"
-          + " need about \(memory) of memory (float32 weights, gradients and"
+          + " need \(memory) of memory (float32 weights, gradients and"
           + " velocities); at most \(grouped(maxParameters)) parameters are"
           + " allowed"))
   }
