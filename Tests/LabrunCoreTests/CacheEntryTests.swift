@@ -187,6 +187,33 @@ struct CacheEntryTests {
     }
   }
 
+  @Test("absurd sizes behind a valid checksum are refused, not trapped on")
+  func absurdSizes() throws {
+    var entry = Self.entry()
+    entry.results = [
+      .network(
+        NetworkResult(
+          sizes: [7], layers: [.init(inputs: 7, outputs: 3, activation: "s")],
+          cost: "c", initialization: "i"))
+    ]
+    var bytes = entry.encoded()
+    // The layer's `inputs`, 7 as a little-endian Int64, made Int.max; then
+    // the checksum recomputed as a forger would.
+    let seven: [UInt8] = [7, 0, 0, 0, 0, 0, 0, 0]
+    let sizesEnd = try #require(
+      bytes.indices.dropLast(8).filter {
+        Array(bytes[$0..<$0 + 8]) == seven
+      }.dropFirst().first)
+    bytes.replaceSubrange(
+      sizesEnd..<sizesEnd + 8,
+      with: [255, 255, 255, 255, 255, 255, 255, 127])
+    let body = Array(bytes.dropLast(64))
+    bytes = body + Array(SHA256Digest.hex(of: body).utf8)
+    #expect(throws: DecodingFailure.self) {
+      try CacheEntry.decode(bytes, expectedKey: entry.key)
+    }
+  }
+
   // MARK: - Keys
 
   func cell(_ source: String) throws -> LabCell {

@@ -118,9 +118,14 @@ enum ReportCoding {
     NetworkResult(
       sizes: try readInts(&r),
       layers: try r.array(minimumSize: 24) { (r) throws(DecodingFailure) in
-        NetworkResult.Layer(
-          inputs: try r.int(), outputs: try r.int(),
-          activation: try r.string())
+        let offset = r.offset
+        let (inputs, outputs) = (try r.int(), try r.int())
+        // The layer multiplies them: refuse what would overflow.
+        guard inputs.magnitude <= 1 << 31, outputs.magnitude <= 1 << 31 else {
+          throw DecodingFailure(offset: offset, reason: "absurd layer size")
+        }
+        return NetworkResult.Layer(
+          inputs: inputs, outputs: outputs, activation: try r.string())
       },
       cost: try r.string(), initialization: try r.string())
   }
