@@ -1,0 +1,760 @@
+#!/usr/bin/python3
+"""Browser tests: labrun's reports in a real Chromium.
+
+Runs the built labrun on the lecture and on the notebooks beside this file,
+opens every report from file:// in headless Chromium (driven by Selenium and
+chromedriver) and checks what a student would notice:
+
+- every report loads with no console error, no network request, every chart
+  visible with a non-zero size, the cells in order, and no horizontal
+  scrolling on a 390-pixel-wide phone;
+- the playground's forward pass agrees with the Swift engine on 100 real
+  MNIST test digits fed through the page's own input path;
+- strokes drawn with the mouse (and a finger) are read as the digits drawn;
+- nothing a notebook writes (prose, directive values, the title) runs.
+
+Usage: tests/browser/run.py [--labrun PATH] [--update-screenshot]
+Artefacts (screenshots, the reports) land in output/browser/.
+Closes with "N passed, N failed"; exits 1 when anything failed.
+"""
+
+import argparse
+import base64
+import glob
+import gzip
+import html
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import traceback
+
+import numpy as np
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+NOTEBOOKS = os.path.join(HERE, "notebooks")
+MNIST = os.path.join(ROOT, "data", "mnist")
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+DESKTOP_WIDTH, DESKTOP_HEIGHT = 1280, 900
+DIGITS = 100  # MNIST test digits fed through the playground
+MOVE_MS = 16  # each pointer move of a stroke takes about one frame
+
+# Installed before any script of the page runs: records dialogs instead of
+# showing them, so injected code that calls alert() is seen, not missed.
+SENTINEL = """
+window.__dialogs = [];
+for (const name of ["alert", "confirm", "prompt", "print"]) {
+  window[name] = function () { window.__dialogs.push(name); };
+}
+"""
+
+
+# MARK: - Bookkeeping
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = []
+
+    def check(self, name, condition, detail=""):
+        if condition:
+            self.passed += 1
+            print(f"  ok    {name}")
+        else:
+            self.failed.append(name)
+            print(f"  FAIL  {name}" + (f": {detail}" if detail else ""))
+        return condition
+
+    def run(self, name, body):
+        """Runs a group of checks; an exception fails the group."""
+        print(name)
+        start = time.monotonic()
+        try:
+            body()
+        except Exception as error:  # a broken group must not stop the rest
+            traceback.print_exc()
+            self.check(f"{name} ran to the end", False, repr(error))
+        print(f"  ({time.monotonic() - start:.1f} s)")
+
+
+# MARK: - labrun
+
+def run_labrun(labrun, notebook, out, env=None, expect_ok=True):
+    """Runs one notebook; returns (html path, parsed JSON)."""
+    start = time.monotonic()
+    # Paths as the README writes them, relative to the repository.
+    process = subprocess.run(
+        [labrun, os.path.relpath(notebook, ROOT), "--output", out,
+         "--quiet"],
+        cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, **(env or {})))
+    stem = os.path.splitext(os.path.basename(notebook))[0]
+    page = os.path.join(out, stem + ".html")
+    print(f"  labrun {os.path.relpath(notebook, ROOT)}: exit "
+          f"{process.returncode} in {time.monotonic() - start:.1f} s")
+    if expect_ok and process.returncode != 0:
+        raise RuntimeError(f"labrun failed:\n{process.stderr}")
+    if not os.path.exists(page):
+        raise RuntimeError(f"no report at {page}:\n{process.stderr}")
+    with open(os.path.join(out, stem + ".json"), encoding="utf-8") as file:
+        return page, json.load(file)
+
+
+def mnist(kind, count):
+    """The first `count` test images (count, 784) or labels (count)."""
+    name = {"images": "t10k-images-idx3-ubyte.gz",
+            "labels": "t10k-labels-idx1-ubyte.gz"}[kind]
+    with gzip.open(os.path.join(MNIST, name), "rb") as file:
+        data = file.read()
+    if kind == "images":
+        magic, total, rows, columns = struct.unpack(">IIII", data[:16])
+        assert magic == 2051 and rows == 28 and columns == 28
+        pixels = np.frombuffer(data, np.uint8, offset=16)
+        return pixels.reshape(total, rows * columns)[:count]
+    magic, total = struct.unpack(">II", data[:8])
+    assert magic == 2049
+    return np.frombuffer(data, np.uint8, offset=8)[:count]
+
+
+# MARK: - The browser
+
+def start_browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--hide-scrollbars",
+                     f"--window-size={DESKTOP_WIDTH},{DESKTOP_HEIGHT}",
+                     "--force-color-profile=srgb", "--lang=en-GB"]:
+        options.add_argument(argument)
+    options.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or
+                        "/usr/bin/chromedriver"),
+        options=options)
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": SENTINEL})
+    return driver
+
+
+def phone(driver, on):
+    if on:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        driver.execute_cdp_cmd(
+            "Emulation.setTouchEmulationEnabled",
+            {"enabled": True, "maxTouchPoints": 5})
+    else:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd(
+            "Emulation.setTouchEmulationEnabled", {"enabled": False})
+
+
+def open_page(driver, page):
+    """Loads a report; returns (console entries, URLs requested)."""
+    driver.get_log("browser")  # drain what earlier pages left
+    driver.get_log("performance")
+    url = "file://" + os.path.abspath(page)
+    driver.get(url)
+    # Give anything that would fire late (an image's onerror) time to fire.
+    time.sleep(0.3)
+    console = driver.get_log("browser")
+    requests = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            requested = message["params"]["request"]["url"]
+            if requested != url:
+                requests.append(requested)
+    return console, requests
+
+
+def full_page_screenshot(driver, path):
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    size = metrics["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"],
+                 "height": size["height"], "scale": 1}})
+    with open(path, "wb") as file:
+        file.write(base64.b64decode(shot["data"]))
+
+
+LAYOUT_FACTS = """
+const svgs = Array.from(document.querySelectorAll("svg")).map(svg => {
+  const box = svg.getBoundingClientRect();
+  const style = getComputedStyle(svg);
+  return {what: svg.getAttribute("class") || svg.getAttribute("aria-label"),
+          width: box.width, height: box.height,
+          visible: style.display !== "none" && style.visibility !== "hidden"
+            && svg.checkVisibility()};
+});
+const cells = Array.from(document.querySelectorAll("section.cell")).map(
+  cell => ({id: cell.id,
+            line: cell.querySelector(".where").textContent,
+            status: cell.className}));
+return {svgs: svgs, cells: cells,
+        scrollWidth: document.scrollingElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        scripts: document.scripts.length,
+        playgrounds: document.querySelectorAll(".playground .pg-layout").length,
+        dialogs: window.__dialogs};
+"""
+
+
+def check_report(results, driver, name, page, report, artefacts):
+    """The checks every report must pass, on a desktop and on a phone."""
+    cells = report["cells"]
+    for device in ["desktop", "phone"]:
+        phone(driver, device == "phone")
+        console, requests = open_page(driver, page)
+        facts = driver.execute_script(LAYOUT_FACTS)
+        label = f"{name} ({device})"
+        errors = [entry["message"] for entry in console
+                  if entry["level"] in ("SEVERE", "WARNING")]
+        results.check(f"{label}: no console error or warning", not errors,
+                      "; ".join(errors))
+        results.check(f"{label}: no network request", not requests,
+                      ", ".join(requests))
+        hidden = [svg for svg in facts["svgs"] if not svg["visible"]
+                  or svg["width"] <= 0 or svg["height"] <= 0]
+        results.check(
+            f"{label}: all {len(facts['svgs'])} charts visible with a size",
+            not hidden, str(hidden[:3]))
+        ids = [cell["id"] for cell in facts["cells"]]
+        expected = [f"cell-{cell['number']}" for cell in cells]
+        results.check(f"{label}: the {len(cells)} cells in order",
+                      ids == expected and
+                      [cell["number"] for cell in cells] ==
+                      list(range(1, len(cells) + 1)) and
+                      [c["line"] for c in facts["cells"]] ==
+                      [f"line {cell['line']}" for cell in cells],
+                      f"{ids} vs {expected}")
+        playgrounds = sum(1 for cell in cells for result in cell["results"]
+                          if result["kind"] == "playground")
+        results.check(
+            f"{label}: one script per playground ({playgrounds}), no other",
+            facts["scripts"] == playgrounds == facts["playgrounds"],
+            f"{facts['scripts']} scripts, {facts['playgrounds']} shown")
+        results.check(f"{label}: no dialog opened", not facts["dialogs"],
+                      str(facts["dialogs"]))
+        if device == "phone":
+            # Against the device's width too: a mobile browser widens the
+            # layout viewport (innerWidth) to content that overflows.
+            results.check(
+                f"{label}: no horizontal scrolling at 390 px",
+                facts["scrollWidth"] <= facts["innerWidth"] == PHONE["width"],
+                f"scrollWidth {facts['scrollWidth']}, innerWidth "
+                f"{facts['innerWidth']}")
+        if artefacts:
+            full_page_screenshot(
+                driver, os.path.join(artefacts, f"{name}-{device}.png"))
+    phone(driver, False)
+
+
+# MARK: - The playground
+
+FEED_DIGITS = """
+const [index, images, side] = arguments;
+const playground = window.labrunPlaygrounds[index];
+const pad = playground.canvas;
+const pen = pad.getContext("2d");
+const cell = pad.width / side;
+const answers = [];
+for (const image of images) {
+  pen.clearRect(0, 0, pad.width, pad.height);
+  for (let r = 0; r < side; r++) {
+    for (let c = 0; c < side; c++) {
+      const value = image[r * side + c];
+      if (value > 0) {
+        pen.fillStyle = "rgba(17, 17, 17, " + value / 255 + ")";
+        pen.fillRect(c * cell, r * cell, cell, cell);
+      }
+    }
+  }
+  playground.update();
+  answers.push({input: Array.from(playground.input),
+                outputs: Array.from(playground.outputs),
+                predicted: playground.predicted});
+}
+return answers;
+"""
+
+
+def feed_digits(driver, index, images):
+    """Draws each 28×28 image onto playground `index`'s pad, pixel by pixel
+    as ink, and lets the page prepare and classify it."""
+    answers = driver.execute_script(
+        FEED_DIGITS, index, [image.tolist() for image in images], 28)
+    inputs = np.array([answer["input"] for answer in answers], np.uint8)
+    outputs = np.array([answer["outputs"] for answer in answers])
+    predicted = np.array([answer["predicted"] for answer in answers])
+    return inputs, outputs, predicted
+
+
+def embedded_networks(page):
+    """Every playground's network as the page embeds it, decoded here
+    independently of the page's script."""
+    with open(page, encoding="utf-8") as file:
+        text = file.read()
+    networks = []
+    for match in re.finditer(r'<div class="pg-layout"([^>]*)>', text):
+        attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', match.group(1)))
+        sizes = [int(size) for size in attributes["data-sizes"].split(",")]
+        values = np.frombuffer(
+            base64.b64decode(attributes["data-parameters"]), "<f4")
+        layers, offset = [], 0
+        for inputs, outputs in zip(sizes, sizes[1:]):
+            weights = values[offset:offset + inputs * outputs]
+            offset += inputs * outputs
+            biases = values[offset:offset + outputs]
+            offset += outputs
+            layers.append((weights.reshape(outputs, inputs)
+                           .astype(np.float64), biases.astype(np.float64)))
+        assert offset == len(values), "parameter count does not match sizes"
+        networks.append({"sizes": sizes, "layers": layers,
+                         "hidden": html.unescape(attributes["data-hidden"]),
+                         "output": html.unescape(attributes["data-output"]),
+                         "parameters": attributes["data-parameters"]})
+    return networks
+
+
+def numpy_forward(network, x):
+    """The oracle: the same network in numpy, float64. x: (n, inputs)."""
+    a = x
+    for index, (weights, biases) in enumerate(network["layers"]):
+        z = a @ weights.T + biases
+        name = network["output"] if index == len(network["layers"]) - 1 \
+            else network["hidden"]
+        if name == "softmax":
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+        elif name == "relu":
+            a = np.maximum(z, 0)
+        elif name == "tanh":
+            a = np.tanh(z)
+        else:
+            a = 1 / (1 + np.exp(-z))
+    return a
+
+
+def engine_answers(probe, report):
+    """The engine's outputs for the probe images, per playground, in page
+    order (the probe files are named after the directive's line)."""
+    answers = []
+    for cell in report["cells"]:
+        for directive in cell["directives"]:
+            if directive["verb"] == "playground":
+                path = f"{probe}.line{directive['line']}.json"
+                with open(path, encoding="utf-8") as file:
+                    data = json.load(file)
+                answers.append((np.array(data["outputs"]),
+                                np.array(data["predictions"])))
+    return answers
+
+
+def compare_with_engine(results, name, driver, page, report, probe, images,
+                        probe_inputs, labels):
+    """Page vs engine vs numpy on the same prepared images."""
+    console, requests = open_page(driver, page)
+    networks = embedded_networks(page)
+    engine = engine_answers(probe, report)
+    results.check(f"{name}: the engine answered for every playground",
+                  len(engine) == len(networks) > 0,
+                  f"{len(engine)} answers, {len(networks)} playgrounds")
+    summary = []
+    for index, network in enumerate(networks):
+        inputs, outputs, predicted = feed_digits(driver, index, images)
+        label = f"{name} playground {index + 1} " \
+                f"({'-'.join(map(str, network['sizes']))}, " \
+                f"{network['hidden']}/{network['output']})"
+        results.check(
+            f"{label}: the page prepares each digit as before, byte for byte",
+            np.array_equal(inputs, probe_inputs))
+        engine_outputs, engine_predicted = engine[index]
+        agree = int((predicted == engine_predicted).sum())
+        difference = float(np.abs(outputs - engine_outputs).max())
+        results.check(
+            f"{label}: page and engine agree on {agree} of {len(images)} "
+            f"digits", agree == len(images))
+        results.check(
+            f"{label}: page and engine activations within 1e-5 "
+            f"(largest difference {difference:.1e})", difference < 1e-5)
+        oracle = numpy_forward(network, inputs.astype(np.float64) / 255)
+        oracle_difference = float(np.abs(outputs - oracle).max())
+        results.check(
+            f"{label}: page and numpy oracle within 1e-9 "
+            f"(largest difference {oracle_difference:.1e})",
+            oracle_difference < 1e-9)
+        correct = int((predicted == labels).sum())
+        raw = numpy_forward(network, images.astype(np.float64) / 255)
+        raw_correct = int((raw.argmax(axis=1) == labels).sum())
+        summary.append((label, agree, difference, correct, raw_correct))
+        print(f"    {label}: {agree}/{len(images)} agree with the engine, "
+              f"largest activation difference {difference:.1e}; "
+              f"{correct}/{len(images)} read correctly after the page's "
+              f"preparation, {raw_correct} as MNIST gives them")
+    return summary
+
+
+def draw(driver, index, strokes, touch=False):
+    """Draws strokes (lists of (x, y) in CSS pixels from the pad's centre)
+    on playground `index` with the mouse (or a finger), then returns what
+    the page answered."""
+    pad = driver.execute_script(
+        "const p = window.labrunPlaygrounds[arguments[0]].canvas;"
+        "p.scrollIntoView({block: 'center'}); return p;", index)
+    driver.execute_script(
+        "window.labrunPlaygrounds[arguments[0]].clear()", index)
+    for stroke in strokes:
+        if touch:
+            finger = PointerInput(interaction.POINTER_TOUCH, "finger")
+            builder = ActionBuilder(driver, mouse=finger, duration=MOVE_MS)
+            builder.pointer_action.move_to(pad, *stroke[0]).pointer_down()
+            for point in stroke[1:]:
+                builder.pointer_action.move_to(pad, *point)
+            builder.pointer_action.pointer_up()
+            builder.perform()
+        else:
+            actions = ActionChains(driver, duration=MOVE_MS)
+            actions.move_to_element_with_offset(pad, *stroke[0])
+            actions.click_and_hold()
+            for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+                actions.move_by_offset(x1 - x0, y1 - y0)
+            actions.release().perform()
+    return driver.execute_script(
+        "const p = window.labrunPlaygrounds[arguments[0]];"
+        "return {predicted: p.predicted, label: p.label,"
+        " outputs: p.outputs ? Array.from(p.outputs) : null,"
+        " shown: document.querySelectorAll('.pg-predicted')[arguments[0]]"
+        "   .textContent, ink: Array.from(p.input).filter(v => v > 0).length};",
+        index)
+
+
+def one():
+    return [[(0, y) for y in range(-100, 101, 10)]]
+
+
+def zero():
+    points = []
+    for step in range(0, 41):
+        angle = 2 * np.pi * step / 40
+        points.append((int(round(55 * np.sin(angle))),
+                       int(round(-95 * np.cos(angle)))))
+    return [points]
+
+
+# MARK: - The tests
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--labrun", default=os.environ.get("LABRUN_BIN") or
+        os.path.join(ROOT, ".build", "release", "labrun"))
+    parser.add_argument("--update-screenshot", action="store_true",
+                        help="rewrite docs/report.png from the lecture")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    artefacts = os.path.join(ROOT, "output", "browser")
+    shutil.rmtree(artefacts, ignore_errors=True)
+    reports_dir = os.path.join(artefacts, "reports")
+    os.makedirs(reports_dir)
+    probe = os.path.join(artefacts, "probe.u8")
+
+    results = Results()
+    images = mnist("images", DIGITS)
+    labels = mnist("labels", DIGITS)
+    driver = start_browser()
+    try:
+        # The small notebooks, then a first page to prepare the digits: the
+        # preparation does not depend on the network, so any playground
+        # page gives the bytes the engine is then asked about.
+        reports = {}
+        for stem in ["playgrounds", "fashion", "errors", "hostile"]:
+            expect_ok = stem in ("playgrounds", "fashion")
+            reports[stem] = run_labrun(
+                args.labrun, os.path.join(NOTEBOOKS, stem + ".md"),
+                reports_dir, expect_ok=expect_ok)
+        open_page(driver, reports["playgrounds"][0])
+        probe_inputs, _, _ = feed_digits(driver, 0, images)
+        probe_inputs.tofile(probe)
+
+        # The real lecture, once, answering the probe as it goes; and the
+        # two-playground notebook again, answering it too.
+        env = {"LABRUN_PLAYGROUND_PROBE": probe}
+        lecture = run_labrun(
+            args.labrun, os.path.join(ROOT, "notebooks", "lecture20.md"),
+            reports_dir, env=env)
+        reports["playgrounds"] = run_labrun(
+            args.labrun, os.path.join(NOTEBOOKS, "playgrounds.md"),
+            reports_dir, env=env)
+
+        results.run("the harness can fail", lambda: harness_self_test(
+            results, driver, reports_dir))
+        results.run("lecture20: every page check", lambda: check_report(
+            results, driver, "lecture20", lecture[0], lecture[1], artefacts))
+        for stem, (page, report) in reports.items():
+            results.run(f"{stem}: every page check", lambda: check_report(
+                results, driver, stem, page, report, None))
+
+        summary = []
+        results.run("lecture20: page vs engine on 100 MNIST test digits",
+                    lambda: summary.extend(compare_with_engine(
+                        results, "lecture20", driver, lecture[0], lecture[1],
+                        probe, images, probe_inputs, labels)))
+        results.run("playgrounds: page vs engine on 100 MNIST test digits",
+                    lambda: summary.extend(compare_with_engine(
+                        results, "playgrounds", driver,
+                        reports["playgrounds"][0], reports["playgrounds"][1],
+                        probe, images, probe_inputs, labels)))
+        results.run("lecture20: the embedded network is the evaluated one",
+                    lambda: check_evaluation(results, lecture))
+
+        drawn = {}
+        results.run("lecture20: drawing with the pointer", lambda: drawing(
+            results, driver, lecture[0], drawn))
+        results.run("fashion: class names in the playground", lambda:
+                    fashion_names(results, driver, reports["fashion"]))
+        results.run("errors: playground errors and hints", lambda:
+                    playground_errors(results, reports["errors"][1]))
+        results.run("hostile: nothing the notebook wrote runs", lambda:
+                    hostile(results, driver, *reports["hostile"]))
+        if args.update_screenshot:
+            readme_screenshot(driver, lecture[0])
+
+        print()
+        for label, agree, difference, correct, raw in summary:
+            print(f"agreement: {label}: {agree}/{DIGITS} page = engine "
+                  f"(max |Δa| {difference:.1e}); {correct}/{DIGITS} correct "
+                  f"({raw} on the unprepared digits)")
+        for digit, answer in drawn.items():
+            print(f"drawn: {digit}: {answer}")
+    finally:
+        driver.quit()
+    print(f"screenshots and reports: {os.path.relpath(artefacts, ROOT)}/ "
+          f"({time.monotonic() - started:.0f} s)")
+    print(f"{results.passed} passed, {len(results.failed)} failed")
+    return 1 if results.failed else 0
+
+
+def harness_self_test(results, driver, folder):
+    """A page that breaks every rule must be caught: the checks can fail."""
+    page = os.path.join(folder, "canary.html")
+    with open(page, "w", encoding="utf-8") as file:
+        file.write('<!DOCTYPE html><meta name="viewport" '
+                   'content="width=device-width, initial-scale=1">'
+                   '<div style="width:600px">wide</div>'
+                   '<svg width="0" height="0"></svg>'
+                   '<img src="canary-missing.png">'
+                   '<script>console.error("canary"); alert("canary");'
+                   'window.__pwned = "canary"</script>')
+    phone(driver, True)
+    console, requests = open_page(driver, page)
+    facts = driver.execute_script(LAYOUT_FACTS)
+    pwned = driver.execute_script("return window.__pwned")
+    phone(driver, False)
+    results.check("a console error is seen",
+                  any("canary" in entry["message"] for entry in console))
+    results.check("a request is seen",
+                  any("canary-missing.png" in url for url in requests))
+    results.check("a zero-size chart is seen", any(
+        svg["width"] == 0 for svg in facts["svgs"]))
+    results.check("horizontal scrolling is seen",
+                  facts["scrollWidth"] > PHONE["width"])
+    results.check("a dialog is seen", facts["dialogs"] == ["alert"])
+    results.check("a script that ran is seen", pwned == "canary")
+
+
+def check_evaluation(results, lecture):
+    """numpy, with the weights decoded from the page, classifies the whole
+    test set as the engine's evaluate cell did: the page embeds the network
+    that was evaluated, in the right order."""
+    page, report = lecture
+    network = embedded_networks(page)[-1]
+    images = mnist("images", 10000).astype(np.float64) / 255
+    labels = mnist("labels", 10000)
+    predicted = numpy_forward(network, images).argmax(axis=1)
+    evaluations = [result for cell in report["cells"]
+                   for result in cell["results"]
+                   if result["kind"] == "evaluation"]
+    engine = evaluations[-1]
+    correct = int((predicted == labels).sum())
+    confusion = np.zeros((10, 10), int)
+    np.add.at(confusion, (labels, predicted), 1)
+    differing = int(np.abs(confusion - np.array(engine["confusion"])).sum())
+    # float64 against the engine's float32: a near-tie may fall either way.
+    results.check(
+        f"numpy on the embedded weights: {correct}/10000, the engine "
+        f"{engine['correct']}/10000 ({differing // 2} images differ)",
+        abs(correct - engine["correct"]) <= 3 and differing <= 6)
+    playground = [result for cell in report["cells"]
+                  for result in cell["results"]
+                  if result["kind"] == "playground"][-1]
+    results.check(
+        "the JSON records the playground's network size",
+        playground == {"kind": "playground", "sizes": [784, 30, 10],
+                       "parameters": 23860, "bytes": 95440}, str(playground))
+
+
+def drawing(results, driver, page, drawn):
+    open_page(driver, page)
+    for digit, strokes in [("1", one()), ("0", zero())]:
+        answer = draw(driver, 0, strokes)
+        top = sorted(enumerate(answer["outputs"] or []),
+                     key=lambda pair: -pair[1])[:3]
+        drawn[f"mouse '{digit}'"] = f"read as {answer['label']} " + \
+            "(" + ", ".join(f"{i}: {a:.2f}" for i, a in top) + ")"
+        results.check(f"a '{digit}' drawn with the mouse is read as "
+                      f"{digit}", answer["label"] == digit and
+                      answer["shown"] == digit, str(answer["label"]))
+    # Live: the answer changes while the button is still held.
+    pad = driver.execute_script(
+        "const p = window.labrunPlaygrounds[0]; p.clear(); return p.canvas;")
+    actions = ActionChains(driver, duration=MOVE_MS)
+    actions.move_to_element_with_offset(pad, 0, -90)
+    actions.click_and_hold()
+    for _ in range(9):
+        actions.move_by_offset(0, 20)
+    actions.pause(0.2).perform()
+    live = driver.execute_script(
+        "return window.labrunPlaygrounds[0].outputs !== null")
+    ActionChains(driver).release().perform()
+    results.check("the answer updates while drawing, before release", live)
+    driver.find_element("css selector", ".pg-clear").click()
+    cleared = driver.execute_script(
+        "const p = window.labrunPlaygrounds[0];"
+        "return [p.predicted, Array.from(p.input).some(v => v > 0),"
+        " document.querySelector('.pg-predicted').textContent];")
+    results.check("Clear empties the pad and the answer",
+                  cleared == [-1, False, "–"], str(cleared))
+    # A finger on a phone.
+    phone(driver, True)
+    open_page(driver, page)
+    answer = draw(driver, 0, one(), touch=True)
+    drawn["finger '1' (phone)"] = f"read as {answer['label']}"
+    results.check("a '1' drawn with a finger on a phone is read as 1",
+                  answer["label"] == "1", str(answer["label"]))
+    width = driver.execute_script(
+        "return window.labrunPlaygrounds[0].canvas"
+        ".getBoundingClientRect().width")
+    results.check("the drawing area is at least 280 CSS pixels on a phone",
+                  width >= 280, str(width))
+    phone(driver, False)
+
+
+def fashion_names(results, driver, fashion):
+    page, report = fashion
+    open_page(driver, page)
+    names = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.pg-label'))"
+        ".map(e => e.textContent)")
+    expected = [result for cell in report["cells"]
+                for result in cell["results"]
+                if result["kind"] == "dataset"][0]["classNames"]
+    results.check("the bars are labelled with the class names",
+                  names == expected, str(names))
+    answer = draw(driver, 0, zero())
+    results.check("a drawing is answered with a class name",
+                  answer["label"] in expected, str(answer["label"]))
+
+
+def playground_errors(results, report):
+    cells = report["cells"]
+    messages = [d["message"] + " / " + (d["suggestion"] or "")
+                for cell in cells for d in cell["diagnostics"]]
+    results.check(
+        "a playground before training says what to add",
+        any("'playground' needs a trained network" in m and "sgd" in m
+            for m in messages), "\n".join(messages))
+    results.check("the last cell trains and shows its playground",
+                  cells[-1]["status"] == "ok" and
+                  cells[-1]["results"][-1]["kind"] == "playground")
+
+
+def hostile(results, driver, page, report):
+    open_page(driver, page)
+    facts = driver.execute_script("""
+      const attributes = [];
+      for (const element of document.querySelectorAll("*")) {
+        for (const attribute of element.attributes) {
+          if (/^on/i.test(attribute.name)) attributes.push(attribute.name);
+        }
+      }
+      const links = Array.from(document.querySelectorAll("[href], [src]"))
+        .map(e => e.getAttribute("href") || e.getAttribute("src"));
+      return {pwned: window.__pwned === undefined ? null : window.__pwned,
+              dialogs: window.__dialogs, handlers: attributes,
+              links: links,
+              images: Array.from(document.images).filter(
+                image => image.getAttribute("src")).length,
+              scripts: document.scripts.length,
+              text: document.body.innerText};
+    """)
+    results.check("no injected code ran", facts["pwned"] is None,
+                  str(facts["pwned"]))
+    results.check("no dialog opened", not facts["dialogs"])
+    results.check("no event-handler attribute in the page",
+                  not facts["handlers"], str(facts["handlers"]))
+    results.check("no link or source with a scheme that runs code", not [
+        link for link in facts["links"]
+        if re.match(r"\s*(javascript|data|vbscript):", link or "", re.I)],
+        str(facts["links"]))
+    results.check("no image of the notebook's loads anything",
+                  facts["images"] == 0)
+    results.check("only the playground's own script",
+                  facts["scripts"] == 1, str(facts["scripts"]))
+    results.check("the injected directive values are shown as text",
+                  "window.__pwned='value'" in facts["text"])
+    # Clicking every link runs nothing either.
+    for link in driver.find_elements("css selector", "a[href]"):
+        try:
+            if link.is_displayed():
+                link.click()
+        except Exception:
+            pass
+    try:
+        driver.switch_to.alert
+        alerted = True
+    except NoAlertPresentException:
+        alerted = False
+    pwned = driver.execute_script(
+        "return window.__pwned === undefined ? null : window.__pwned")
+    results.check("clicking every link runs nothing",
+                  pwned is None and not alerted, str(pwned))
+    results.check("the playground still works on this page",
+                  draw(driver, 0, one())["outputs"] is not None)
+
+
+def readme_screenshot(driver, page):
+    """docs/report.png: the lecture's playground, a digit drawn in it."""
+    driver.set_window_size(1100, 900)
+    open_page(driver, page)
+    draw(driver, 0, zero())
+    box = driver.execute_script(
+        "const cell = window.labrunPlaygrounds[0].canvas.closest('.cell');"
+        "cell.scrollIntoView(); const r = cell.getBoundingClientRect();"
+        "return {x: r.left + scrollX, y: r.top + scrollY,"
+        " width: r.width, height: r.height};")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": dict(box, scale=1)})
+    with open(os.path.join(ROOT, "docs", "report.png"), "wb") as file:
+        file.write(base64.b64decode(shot["data"]))
+    driver.set_window_size(DESKTOP_WIDTH, DESKTOP_HEIGHT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
