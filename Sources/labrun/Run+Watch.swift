@@ -41,7 +41,8 @@ extension Run {
       onProgress: onProgress)
     let runner = NotebookRunner(
       options: RunOptions(
-        outputDirectory: output, dataDirectory: data, overrides: parsed),
+        outputDirectory: output, dataDirectory: data, overrides: parsed,
+        cache: cacheSettings),
       console: console)
     let watcher = NotebookWatcher(
       paths: files, runner: runner, console: console
