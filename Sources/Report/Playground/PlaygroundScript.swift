@@ -14,8 +14,9 @@
 //
 // Tests reach each playground through `window.labrunPlaygrounds`.
 //
-// Keep out of this text: the sequences that end a CDATA section or the
-// script element, and the HTML comment opener.
+// Keep `<` and `&` out of this text (write `b > a`): then nothing in it can
+// end the script element or a CDATA section early, open an HTML comment, or
+// confuse a tag scanner, and the page stays well-formed XML.
 
 enum PlaygroundScript {
   static let source = #"""
@@ -132,7 +133,7 @@ enum PlaygroundScript {
       var last = Math.min(Math.ceil(to), length);
       for (var line = 0; line !== lines; line++) {
         var sum = 0;
-        for (var k = first; k < last; k++) {
+        for (var k = first; last > k; k++) {
           var weight = Math.min(to, k + 1) - Math.max(from, k);
           if (weight > 0) { sum += weight * read(line, k); }
         }
@@ -148,14 +149,14 @@ enum PlaygroundScript {
     for (var y = 0; y !== height; y++) {
       for (var x = 0; x !== width; x++) {
         if (ink[y * width + x] > 0) {
-          if (x < left) { left = x; }
+          if (left > x) { left = x; }
           if (x > right) { right = x; }
-          if (y < top) { top = y; }
+          if (top > y) { top = y; }
           if (y > bottom) { bottom = y; }
         }
       }
     }
-    if (right < 0) { return null; }
+    if (right === -1) { return null; }
     var boxWidth = right - left + 1;
     var boxHeight = bottom - top + 1;
     // MNIST: the longer side becomes 20 of 28 pixels.
@@ -306,7 +307,8 @@ enum PlaygroundScript {
     pen.beginPath();
     pen.moveTo(from.x, from.y);
     // A zero-length line draws nothing; a tap should leave a dot.
-    pen.lineTo(to.x + (from.x === to.x && from.y === to.y ? 0.01 : 0), to.y);
+    var same = from.x === to.x ? from.y === to.y : false;
+    pen.lineTo(to.x + (same ? 0.01 : 0), to.y);
     pen.stroke();
   }
 
@@ -321,7 +323,9 @@ enum PlaygroundScript {
   }
 
   pad.addEventListener("pointerdown", function (event) {
-    if (event.pointerType === "mouse" && event.button !== 0) { return; }
+    if (event.pointerType === "mouse" ? event.button !== 0 : false) {
+      return;
+    }
     event.preventDefault();
     try { pad.setPointerCapture(event.pointerId); } catch (ignored) {}
     last = point(event);
