@@ -7,16 +7,21 @@ import NeuralNet
 // against the rate OpenBLAS's sgemm reaches on the same matrix shapes.
 //
 //   swift run -c release labrun-bench [--quick] [--json FILE]
+//   swift run -c release labrun-bench --edit-loop [--quick]
+//     (the built labrun's cached re-run and no-lab-cell targets; see
+//     EditLoop.swift)
 
 // MARK: - Arguments
 
-let usage = "usage: labrun-bench [--quick] [--json FILE]"
+let usage = "usage: labrun-bench [--quick] [--json FILE] | --edit-loop [--quick]"
 var quick = false
+var editLoop = false
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--quick": quick = true
+  case "--edit-loop": editLoop = true
   case "--json":
     guard let path = arguments.popFirst() else {
       FileHandle.standardError.write(Data("--json needs a file\n\(usage)\n".utf8))
@@ -31,6 +36,8 @@ while let argument = arguments.popFirst() {
     exit(2)
   }
 }
+
+if editLoop { exit(runEditLoopBenchmark(quick: quick)) }
 
 /// Measured epochs per training row (after one warm-up epoch).
 let repetitions = quick ? 1 : 5
