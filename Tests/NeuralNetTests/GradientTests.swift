@@ -27,6 +27,22 @@ import Testing
     let n = 20
     let engine = network.costAndGradients(
       on: Self.data, indices: indices, l2: l2, trainingSetSize: n)
+    // The same batch in parts of 2 + 2 + 1 rows sums to the same gradient.
+    let inParts = network.copy()
+    inParts.trainingBlock = 2
+    let summed = inParts.costAndGradients(
+      on: Self.data, indices: indices, l2: l2, trainingSetSize: n)
+    #expect(abs(summed.cost - engine.cost) <= 1e-6 * max(1, abs(engine.cost)))
+    for l in engine.weights.indices {
+      let w = close(
+        summed.weights[l].map(Double.init),
+        engine.weights[l].map(Double.init), rtol: 1e-5, atol: 1e-7)
+      let b = close(
+        summed.biases[l].map(Double.init), engine.biases[l].map(Double.init),
+        rtol: 1e-5, atol: 1e-7)
+      #expect(w.ok, "parts, layer \(l) weights: \(w.worst)")
+      #expect(b.ok, "parts, layer \(l) biases: \(b.worst)")
+    }
     var reference = ReferenceNetwork(network)
     let examples = indices.map {
       (x: Fixtures.input(Self.data, $0), label: Int(Self.data.labels[$0]))

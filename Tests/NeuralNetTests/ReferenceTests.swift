@@ -20,16 +20,33 @@ import Testing
     hidden: Activation, output: Activation, cost: Cost, momentum: Float,
     l2: Float
   ) {
+    // Whole batches, then parts of at most 3 rows: batches of 7 go as
+    // 3 + 2 + 2, the last batch of 5 as 3 + 2; still one step per batch.
+    for block in [nil, 3] {
+      Self.checkAgainstReference(
+        hidden: hidden, output: output, cost: cost, momentum: momentum,
+        l2: l2, trainingBlock: block)
+    }
+  }
+
+  /// Two epochs of the engine (with `trainingBlock` rows per part, or the
+  /// default) against the reference on the same batches.
+  static func checkAgainstReference(
+    hidden: Activation, output: Activation, cost: Cost, momentum: Float,
+    l2: Float, trainingBlock: Int?
+  ) {
+    let block = trainingBlock.map(String.init) ?? "default"
     let network = Network(
       NetworkConfiguration(
         sizes: [6, 5, 4], hidden: hidden, output: output, cost: cost,
         initialization: .scaled),
       seed: 9)
+    if let trainingBlock { network.trainingBlock = trainingBlock }
     var reference = ReferenceNetwork(network)
     // 40 images in batches of 7: five full batches and one of 5.
     let options = TrainingOptions(
       learningRate: 0.4, batchSize: 7, epochs: 2, l2: l2, momentum: momentum)
-    let stats = network.train(on: Self.data, options: options, shuffleSeed: 77)
+    let stats = network.train(on: data, options: options, shuffleSeed: 77)
     #expect(stats.count == 2)
 
     let orders = Fixtures.epochOrders(count: 40, epochs: 2, seed: 77)
@@ -38,7 +55,7 @@ import Testing
       var batches = 0
       for first in stride(from: 0, to: 40, by: 7) {
         let batch = order[first..<min(first + 7, 40)].map {
-          (x: Fixtures.input(Self.data, $0), label: Int(Self.data.labels[$0]))
+          (x: Fixtures.input(data, $0), label: Int(data.labels[$0]))
         }
         costSum += reference.cost(batch, l2: Double(l2), n: 40)
         batches += 1
@@ -48,7 +65,7 @@ import Testing
       let mean = costSum / Double(batches)
       #expect(
         abs(stats[epoch].meanCost - mean) <= 1e-4 * max(1, abs(mean)),
-        "epoch \(epoch + 1) cost \(stats[epoch].meanCost) vs \(mean)")
+        "block \(block), epoch \(epoch + 1): \(stats[epoch].meanCost) vs \(mean)")
     }
     for l in reference.weights.indices {
       let w = close(
@@ -57,8 +74,8 @@ import Testing
       let b = close(
         network.biases[l].map(Double.init), reference.biases[l],
         rtol: 1e-3, atol: 1e-4)
-      #expect(w.ok, "layer \(l) weights: \(w.worst)")
-      #expect(b.ok, "layer \(l) biases: \(b.worst)")
+      #expect(w.ok, "block \(block), layer \(l) weights: \(w.worst)")
+      #expect(b.ok, "block \(block), layer \(l) biases: \(b.worst)")
     }
   }
 
@@ -91,6 +108,44 @@ import Testing
         network.weights[l].map(Double.init), reference.flatWeights[l],
         rtol: 1e-3, atol: 1e-4)
       #expect(w.ok, "layer \(l) weights: \(w.worst)")
+    }
+  }
+
+  @Test(arguments: [(Float(0), Float(0)), (0.5, 2)])
+  func batchLargerThanTheBlockMatchesTheWholeBatch(momentum: Float, l2: Float)
+  {
+    // Full-batch steps on 300 images: with the default block (256) the
+    // batch goes as 150 + 150 rows, against all 300 rows at once.
+    let data = Fixtures.random(count: 300, pixels: 50, classes: 10, seed: 6)
+    let options = TrainingOptions(
+      learningRate: 2, batchSize: 300, epochs: 3, l2: l2, momentum: momentum)
+    let start = Network(
+      NetworkConfiguration(sizes: [50, 20, 10], initialization: .scaled),
+      seed: 12)
+    let parts = start.copy()
+    let whole = start.copy()
+    whole.trainingBlock = 300
+    #expect(parts.trainingBlock < 300)
+    let partStats = parts.train(on: data, options: options, shuffleSeed: 1)
+    let wholeStats = whole.train(on: data, options: options, shuffleSeed: 1)
+
+    // The batch buffers hold one part, not the whole batch.
+    #expect(parts.layers.allSatisfy { $0.capacity <= parts.trainingBlock })
+    #expect(whole.layers.allSatisfy { $0.capacity == 300 })
+    // The parameters did move: three steps of lr 2.
+    #expect(parts.weights != start.weights)
+    for (a, b) in zip(partStats, wholeStats) {
+      #expect(abs(a.meanCost - b.meanCost) <= 1e-5 * max(1, abs(b.meanCost)))
+    }
+    for l in start.layers.indices {
+      let w = close(
+        parts.weights[l].map(Double.init), whole.weights[l].map(Double.init),
+        rtol: 1e-4, atol: 1e-5)
+      let b = close(
+        parts.biases[l].map(Double.init), whole.biases[l].map(Double.init),
+        rtol: 1e-4, atol: 1e-5)
+      #expect(w.ok, "layer \(l) weights: \(w.worst)")
+      #expect(b.ok, "layer \(l) biases: \(b.worst)")
     }
   }
 

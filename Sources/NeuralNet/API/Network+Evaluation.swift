@@ -6,7 +6,10 @@ extension Network {
 
   /// Images run through the network at once during evaluation: big enough
   /// to amortise the per-call overhead, small enough to stay in cache.
-  static let evaluationChunk = 1000
+  /// Measured (CPU seconds for 10,000 images, 784-30-10): 128 rows 0.0072,
+  /// 256 0.0069, 500 0.0072, 1000 0.0074, 2500 0.0085; and every network
+  /// of a comparison keeps two such buffers (itself and its twin).
+  static let evaluationChunk = 256
 
   /// Classifies every image of `data` (the prediction is the output with
   /// the largest activation) and compares with the labels.

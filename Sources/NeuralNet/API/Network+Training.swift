@@ -46,7 +46,7 @@ extension Network {
       options.momentum != 0
       ? .momentum(learningRate: eta, momentum: options.momentum, decay: decay)
       : .sgd(learningRate: eta, decay: decay)
-    reserve(rows: batchSize)
+    reserve(rows: min(batchSize, trainingBlock))
 
     var generator = SeededGenerator(seed: shuffleSeed)
     let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
@@ -66,19 +66,16 @@ extension Network {
           for batch in 0..<batches {
             let first = batch * batchSize
             let rows = min(batchSize, count - first)
-            loadBatch(
-              pixels: pixels, labels: labels, indices: orderBase + first,
-              rows: rows)
-            // The next batch's images arrive while this one is computed.
             let next = first + rows
-            prefetchBatch(
-              pixels: pixels, indices: orderBase + next,
-              rows: min(batchSize, count - next))
-            forwardBatch(rows: rows)
             // The L2 term belongs to the weights this batch's cost sees.
             let penalty =
               decay == 0 ? 0 : Double(decay) / 2 * sumOfSquaredWeights()
-            let cost = backwardBatch(rows: rows, step: step)
+            let cost = trainBatch(
+              pixels: pixels, labels: labels, indices: orderBase + first,
+              rows: rows, step: step,
+              next: (
+                UnsafePointer(orderBase + next), min(batchSize, count - next)
+              ))
             costSum += cost / Double(rows) + penalty
             if (batch + 1) % progressEvery == 0 && batch + 1 < batches {
               let fraction = Double(batch + 1) / Double(batches)
@@ -117,7 +114,7 @@ extension Network {
     let rows = indices.count
     precondition(rows > 0 && incompatibility(with: data) == nil)
     let decay = l2 / Float(trainingSetSize ?? data.count)
-    reserve(rows: rows)
+    reserve(rows: min(rows, trainingBlock))
     let order = indices.map { Int32($0) }
     var cost: Double = 0
     data.pixels.withUnsafeBufferPointer { pixels in
@@ -126,12 +123,12 @@ extension Network {
           guard let pixels = pixels.baseAddress,
             let labels = labels.baseAddress, let order = order.baseAddress
           else { return }
-          loadBatch(
-            pixels: pixels, labels: labels, indices: order, rows: rows)
-          forwardBatch(rows: rows)
+          // The L2 term of the weights before the (gradient-only) step.
           let penalty = Double(decay) / 2 * sumOfSquaredWeights()
           cost =
-            backwardBatch(rows: rows, step: .gradient(decay: decay))
+            trainBatch(
+              pixels: pixels, labels: labels, indices: order, rows: rows,
+              step: .gradient(decay: decay), next: (order, 0))
             / Double(rows) + penalty
         }
       }

@@ -41,6 +41,15 @@ enum BLAS {
     cblas_saxpy(blasint(count), alpha, x, 1, y, 1)
   }
 
+  /// y ← alpha · x + beta · y.
+  @inline(__always)
+  static func axpby(
+    count: Int, alpha: Float, x: UnsafePointer<Float>, beta: Float,
+    y: UnsafeMutablePointer<Float>
+  ) {
+    cblas_saxpby(blasint(count), alpha, x, 1, beta, y, 1)
+  }
+
   /// Σ x_i², accumulated in double precision.
   @inline(__always)
   static func sumOfSquares(count: Int, x: UnsafePointer<Float>) -> Double {

@@ -10,6 +10,28 @@ enum ParameterStep {
   case gradient(decay: Float)
 }
 
+/// Where the rows of one backward pass sit in their mini-batch.
+///
+/// A mini-batch larger than the network's block goes through the layers in
+/// parts (so per-batch buffers stay small): every part adds its gradient,
+/// and only the last one changes the parameters, so the step is the same
+/// as for the whole batch at once.
+struct BatchPart {
+  /// Rows of the whole mini-batch: the m that averages the gradient.
+  var batchRows: Int
+  /// The first part starts the gradient sum.
+  var isFirst: Bool
+  /// The last part applies the step.
+  var isLast: Bool
+
+  /// The whole mini-batch of `rows` rows in one part.
+  static func whole(_ rows: Int) -> BatchPart {
+    BatchPart(batchRows: rows, isFirst: true, isLast: true)
+  }
+
+  var isWhole: Bool { isFirst && isLast }
+}
+
 /// One fully-connected layer: `a = f(x · Wᵀ + b)` for a batch of rows `x`.
 ///
 /// The layer owns its parameters and the per-batch buffers its forward and
@@ -26,7 +48,8 @@ final class DenseLayer {
   private(set) var weightVelocity: FloatBuffer?  // (out, in), row-major
   private(set) var biasVelocity: FloatBuffer?  // (out)
 
-  // Gradients for `ParameterStep.gradient`, allocated on first use.
+  // Gradients for `ParameterStep.gradient`, and the gradient sum of an SGD
+  // batch taken in parts; allocated on first use.
   private(set) var weightGradient: FloatBuffer?  // (out, in), row-major
   private(set) var biasGradient: FloatBuffer?  // (out)
 
@@ -99,7 +122,7 @@ final class DenseLayer {
   // MARK: - Backward
 
   /// From ∂C/∂z in ``delta``: writes ∂C/∂x into `inputDelta` (if given) and
-  /// applies `step` to the parameters.
+  /// applies `step` to the parameters once `part` is the batch's last.
   ///
   /// ∂C/∂x is taken before the weights change, as backpropagation needs.
   /// - Parameters:
@@ -107,7 +130,8 @@ final class DenseLayer {
   ///   - inputDelta: receives ∂C/∂x = δ · W, (rows, in), row-major.
   func backward(
     _ x: UnsafePointer<Float>, rows: Int,
-    inputDelta: UnsafeMutablePointer<Float>?, step: ParameterStep
+    inputDelta: UnsafeMutablePointer<Float>?, step: ParameterStep,
+    part: BatchPart
   ) {
     if let inputDelta {
       // Row blocks of (block, out) · (out, in) → (block, in).
@@ -120,20 +144,40 @@ final class DenseLayer {
           c: inputDelta + first * inputs, ldc: inputs)
       }
     }
-    let perExample = 1 / Float(rows)
+    let perExample = 1 / Float(part.batchRows)
+    // Later parts of a batch add to what the earlier ones summed.
+    let sumBeta: Float = part.isFirst ? 0 : 1
     switch step {
-    case .sgd(let eta, let decay):
+    case .sgd(let eta, let decay) where part.isWhole:
       // The decay rides on sgemm's beta, the gradient goes straight into W.
       accumulateGradient(
         x, rows: rows, alpha: -eta * perExample, beta: 1 - eta * decay,
         weightsInto: weights, biasesInto: biases)
+    case .sgd(let eta, let decay):
+      // The later parts still need the old weights: sum the gradient
+      // aside and step once, after the last part.
+      let (weightSum, biasSum) = gradientBuffers()
+      accumulateGradient(
+        x, rows: rows, alpha: 1, beta: sumBeta,
+        weightsInto: weightSum, biasesInto: biasSum)
+      guard part.isLast else { return }
+      BLAS.axpby(
+        count: weights.count, alpha: -eta * perExample, x: weightSum.base,
+        beta: 1 - eta * decay, y: weights.base)
+      BLAS.axpy(
+        count: outputs, alpha: -eta * perExample, x: biasSum.base,
+        y: biases.base)
     case .momentum(let eta, let mu, let decay):
       guard let weightVelocity, let biasVelocity else {
         preconditionFailure("resetVelocity() must precede momentum steps")
       }
+      // The weights change only after the last part, so the parts can
+      // sum straight into the velocity (the first one scales it by μ).
       accumulateGradient(
-        x, rows: rows, alpha: -eta * perExample, beta: mu,
+        x, rows: rows, alpha: -eta * perExample,
+        beta: part.isFirst ? mu : 1,
         weightsInto: weightVelocity, biasesInto: biasVelocity)
+      guard part.isLast else { return }
       if decay != 0 {
         BLAS.axpy(
           count: weights.count, alpha: -eta * decay, x: weights.base,
@@ -145,20 +189,28 @@ final class DenseLayer {
       BLAS.axpy(
         count: outputs, alpha: 1, x: biasVelocity.base, y: biases.base)
     case .gradient(let decay):
-      if weightGradient == nil {
-        weightGradient = FloatBuffer(count: outputs * inputs)
-        biasGradient = FloatBuffer(count: outputs)
-      }
-      guard let weightGradient, let biasGradient else { return }
+      let (weightGradient, biasGradient) = gradientBuffers()
       accumulateGradient(
-        x, rows: rows, alpha: perExample, beta: 0,
+        x, rows: rows, alpha: perExample, beta: sumBeta,
         weightsInto: weightGradient, biasesInto: biasGradient)
-      if decay != 0 {
+      if part.isLast && decay != 0 {
         BLAS.axpy(
           count: weights.count, alpha: decay, x: weights.base,
           y: weightGradient.base)
       }
     }
+  }
+
+  /// The gradient buffers, allocated on first use.
+  private func gradientBuffers() -> (FloatBuffer, FloatBuffer) {
+    if let weightGradient, let biasGradient {
+      return (weightGradient, biasGradient)
+    }
+    let buffers = (
+      FloatBuffer(count: outputs * inputs), FloatBuffer(count: outputs)
+    )
+    (weightGradient, biasGradient) = buffers
+    return buffers
   }
 
   /// W′ ← alpha · δᵀ · x + beta · W′ and b′ ← alpha · δᵀ · 1 + b′ (or
