@@ -95,10 +95,11 @@ class Results:
 def run_labrun(labrun, notebook, out, env=None, expect_ok=True):
     """Runs one notebook; returns (html path, parsed JSON)."""
     start = time.monotonic()
-    # Paths as the README writes them, relative to the repository.
+    # Paths as the README writes them, relative to the repository; every
+    # cell computed afresh (a replayed cell would not answer the probe).
     process = subprocess.run(
         [labrun, os.path.relpath(notebook, ROOT), "--output", out,
-         "--quiet"],
+         "--quiet", "--no-cache"],
         cwd=ROOT, capture_output=True, text=True,
         env=dict(os.environ, **(env or {})))
     stem = os.path.splitext(os.path.basename(notebook))[0]
