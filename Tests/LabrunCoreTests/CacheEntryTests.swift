@@ -323,6 +323,22 @@ struct CacheFolderTests {
     #expect(left.count * 1000 <= 2500)
   }
 
+  @Test("temporary files of killed runs are removed, live ones kept")
+  func staleTemporaries() throws {
+    let store = CacheStore(folder: try temporaryFolder())
+    #expect(store.write([1, 2, 3], for: "k"))
+    // No process has this id (above Linux's largest), so its files are stale.
+    let stale = store.cellsFolder + "/.labrun-tmp-2147483646-77-k.cell"
+    let live = store.cellsFolder + "/.labrun-tmp-\(getpid())-78-k.cell"
+    for path in [stale, live] {
+      #expect(FileManager.default.createFile(atPath: path, contents: Data([9])))
+    }
+    store.removeStaleTemporaries()
+    #expect(!FileManager.default.fileExists(atPath: stale))
+    #expect(FileManager.default.fileExists(atPath: live))
+    #expect(store.read("k") == [1, 2, 3])
+  }
+
   @Test("the memo knows a file until it changes")
   func hashMemo() throws {
     let folder = try temporaryFolder()

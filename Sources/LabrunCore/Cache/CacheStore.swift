@@ -37,13 +37,19 @@ final class CacheStore: @unchecked Sendable {
   /// good one meanwhile; that costs one recomputation at worst).
   func remove(_ key: String) { unlink(path(ofEntry: key)) }
 
+  /// Removes temporary files that killed runs left (a listing of the
+  /// folder: well under a millisecond for hundreds of entries).
+  func removeStaleTemporaries() {
+    AtomicFile.removeStaleTemporaries(in: folder)
+    AtomicFile.removeStaleTemporaries(in: cellsFolder)
+  }
+
   /// Removes the least recently used entries until the entries take at most
   /// `limit` bytes, sparing `keep` (this run's own) unless nothing else is
-  /// left; also removes temporary files that killed runs left.
+  /// left.
   /// - Returns: the keys removed.
   @discardableResult
   func evict(toFit limit: Int, keeping keep: Set<String>) -> [String] {
-    AtomicFile.removeStaleTemporaries(in: cellsFolder)
     guard let names = try? FileManager.default.contentsOfDirectory(
       atPath: cellsFolder)
     else { return [] }

@@ -77,10 +77,11 @@ final class CellCache {
     return compute(cell, in: session, access: access, key: key, start: start)
   }
 
-  /// Called once after the last cell: saves the file-hash memo and keeps
-  /// the folder within its size limit.
+  /// Called once after the last cell: saves the file-hash memo, removes
+  /// what killed runs left, and keeps the folder within its size limit.
   func finish() {
     memo.save()
+    store.removeStaleTemporaries()
     if stored {
       store.evict(toFit: settings.sizeLimit, keeping: used)
     }
