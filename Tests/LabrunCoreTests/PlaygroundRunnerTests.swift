@@ -1,0 +1,126 @@
+import Foundation
+import Notebook
+import Report
+import Testing
+
+@testable import LabrunCore
+
+/// `playground` in the runner: it needs a trained network, embeds exactly
+/// that network, and answers the browser tests' probe.
+@Suite("Playground cell")
+struct PlaygroundRunnerTests {
+  static let data = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("data").path
+
+  func cells(_ source: String, environment: [String: String] = [:])
+    -> [CellReport]
+  {
+    let runner = NotebookRunner(
+      options: RunOptions(
+        dataDirectory: Self.data, environment: environment,
+        cache: CacheSettings(mode: .off)),
+      console: Console(style: .quiet, write: { _, _ in }))
+    return runner.execute(Notebook.parse(source: source, path: "t.md")).cells
+  }
+
+  static let trained = """
+    ```lab
+    load mnist train=200 validation=0 test=0
+    net 784-12-10 hidden=tanh output=softmax
+    sgd lr=0.5 epochs=1
+    ```
+
+    ```lab
+    playground
+    ```
+    """
+
+  @Test("with no network it is an error that says what to add")
+  func noNetwork() throws {
+    let cell = try #require(cells("```lab\nplayground\n```\n").first)
+    #expect(cell.status == .error)
+    let diagnostic = try #require(cell.diagnostics.first)
+    #expect(diagnostic.line == 2 && diagnostic.column == 1)
+    #expect(diagnostic.message.contains("needs a trained network"))
+    #expect(diagnostic.suggestion?.contains("net 784-30-10") == true)
+    #expect(diagnostic.suggestion?.contains("sgd") == true)
+  }
+
+  @Test("an untrained network is refused, and that taints nothing else")
+  func untrained() throws {
+    let all = cells(
+      """
+      ```lab
+      load mnist train=100 validation=0 test=50
+      net 784-10-10
+      playground
+      ```
+
+      ```lab
+      evaluate
+      ```
+      """)
+    #expect(all.map(\.status) == [.error, .ok])
+    let diagnostic = try #require(all.first?.diagnostics.first)
+    #expect(diagnostic.line == 4)
+    #expect(diagnostic.message.contains("has not been trained"))
+    #expect(diagnostic.suggestion?.contains("sgd") == true)
+  }
+
+  @Test("after training it embeds that network, layer by layer")
+  func embeds() throws {
+    let all = cells(Self.trained)
+    #expect(all.map(\.status) == [.ok, .ok])
+    guard case .playground(let playground)? = all.last?.results.first else {
+      Issue.record("no playground result")
+      return
+    }
+    #expect(playground.sizes == [784, 12, 10])
+    #expect(playground.hidden == "tanh" && playground.output == "softmax")
+    #expect(playground.rows == 28 && playground.columns == 28)
+    #expect(playground.classNames == (0..<10).map(String.init))
+    #expect(playground.parameters.count == 784 * 12 + 12 + 12 * 10 + 10)
+    #expect(playground.parameters.allSatisfy { $0.isFinite })
+  }
+
+  @Test("the probe: the engine's outputs for given images, per playground")
+  func probe() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("probe-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(
+      at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let probe = folder.appendingPathComponent("in.u8").path
+    // A blank image and a vertical bar.
+    var bytes = [UInt8](repeating: 0, count: 2 * 784)
+    for row in 4..<24 { bytes[784 + row * 28 + 14] = 255 }
+    try Data(bytes).write(to: URL(fileURLWithPath: probe))
+
+    let all = cells(
+      Self.trained, environment: ["LABRUN_PLAYGROUND_PROBE": probe])
+    #expect(all.allSatisfy { $0.diagnostics.isEmpty })
+    let answer = try #require(
+      FileManager.default.contents(atPath: probe + ".line8.json"))
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: answer) as? [String: Any])
+    let outputs = try #require(object["outputs"] as? [[Double]])
+    let predictions = try #require(object["predictions"] as? [Int])
+    #expect(outputs.count == 2 && predictions.count == 2)
+    for (output, predicted) in zip(outputs, predictions) {
+      #expect(output.count == 10)
+      // Softmax: a distribution, and the prediction is its largest entry.
+      #expect(abs(output.reduce(0, +) - 1) < 1e-5)
+      #expect(output[predicted] == output.max())
+    }
+
+    // A file that is not whole images is a warning, not a failure.
+    try Data([1, 2, 3]).write(to: URL(fileURLWithPath: probe))
+    let warned = cells(
+      Self.trained, environment: ["LABRUN_PLAYGROUND_PROBE": probe])
+    #expect(warned.map(\.status) == [.ok, .ok])
+    #expect(
+      warned.last?.diagnostics.first?.message.contains("784-byte images")
+        == true)
+  }
+}
