@@ -19,6 +19,14 @@ func threadCPUTime() -> Double {
   return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
+/// CPU seconds all threads of this process have used: with the wall-clock
+/// time, how many cores a concurrent phase really had.
+func processCPUTime() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 /// The 1-minute load average (runnable processes), from /proc/loadavg.
 func loadAverage() -> Double? {
   guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)

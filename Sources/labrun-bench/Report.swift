@@ -9,8 +9,8 @@ struct BenchmarkRow: Codable {
   /// Median CPU seconds of the measuring thread for the same work (nil
   /// where several threads share it).
   var cpuSeconds: Double?
-  /// Images handled per second.
-  var imagesPerSecond: Double
+  /// Images handled per second (nil for a whole notebook).
+  var imagesPerSecond: Double?
   /// Matrix arithmetic per second achieved (nil where there is none).
   var gflops: Double?
   /// The rate one-thread `cblas_sgemm` reaches on the same shapes.
