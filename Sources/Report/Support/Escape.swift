@@ -6,6 +6,9 @@ extension String {
   /// values: `& < > " '` become character references, and control
   /// characters that XML forbids become U+FFFD.
   var htmlEscaped: String {
+    // Most text (numbers, labels, class names) needs no change: one pass
+    // over the bytes finds out, and the page is built from many such bits.
+    if !utf8.contains(where: Self.mayNeedEscaping) { return self }
     var out = ""
     out.reserveCapacity(utf8.count)
     for scalar in unicodeScalars {
@@ -30,5 +33,19 @@ extension String {
       }
     }
     return out
+  }
+
+  /// Whether a UTF-8 byte could start something `htmlEscaped` changes:
+  /// a special character, a control, or the lead byte of U+007F...U+009F
+  /// (0xC2) or U+FFFE/U+FFFF (0xEF).
+  private static func mayNeedEscaping(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"),
+      UInt8(ascii: "\""), UInt8(ascii: "'"), 0x7F, 0xC2, 0xEF:
+      true
+    default:
+      byte < 0x20 && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\n")
+        && byte != UInt8(ascii: "\r")
+    }
   }
 }
