@@ -36,9 +36,9 @@ struct DirectiveErrorTests {
       ```
       """,
       [
-        (1, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate",
+        (1, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground",
          "did you mean 'sgd'?"),
-        (2, "unknown directive 'train'; expected one of seed, load, net, sgd, evaluate", nil),
+        (2, "unknown directive 'train'; expected one of seed, load, net, sgd, evaluate, playground", nil),
       ])
   }
 
@@ -252,7 +252,7 @@ struct DirectiveErrorTests {
         (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
          "did you mean 'lr'?"),
         (2, "expected a positive integer for 'batch', found 'ten'", nil),
-        (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate",
+        (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground",
          "did you mean 'sgd'?"),
       ])
   }
