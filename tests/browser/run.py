@@ -505,6 +505,8 @@ def main():
 
         results.run("the harness can fail", lambda: harness_self_test(
             results, driver, reports_dir))
+        results.run("the page prepares digits as MNIST did", lambda:
+                    mnist_preparation(results, images, probe_inputs))
         results.run("lecture20: every page check", lambda: check_report(
             results, driver, "lecture20", lecture[0], lecture[1], artefacts))
         for stem, (page, report) in reports.items():
@@ -577,6 +579,17 @@ def harness_self_test(results, driver, folder):
                   facts["scrollWidth"] > PHONE["width"])
     results.check("a dialog is seen", facts["dialogs"] == ["alert"])
     results.check("a script that ran is seen", pwned == "canary")
+
+
+def mnist_preparation(results, images, prepared):
+    """MNIST's digits are already scaled to 20 pixels and centred by their
+    centre of mass: painted onto the pad and prepared again, they must come
+    back unchanged (a centre of mass exactly between two pixels may round
+    either way, hence the allowance)."""
+    same = int((prepared == images).all(axis=1).sum())
+    results.check(
+        f"{same} of {len(images)} digits come back byte for byte",
+        same >= len(images) - 2)
 
 
 def check_evaluation(results, lecture):
