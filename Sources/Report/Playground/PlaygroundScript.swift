@@ -297,6 +297,7 @@ enum PlaygroundScript {
   // MARK: - Drawing: mouse, pen and touch alike through Pointer Events
 
   var last = null;
+  var pointer = null;  // the one pointer drawing; a second finger is ignored
   var scheduled = false;
 
   function point(event) {
@@ -330,14 +331,16 @@ enum PlaygroundScript {
     if (event.pointerType === "mouse" ? event.button !== 0 : false) {
       return;
     }
+    if (last !== null) { return; }
     event.preventDefault();
     try { pad.setPointerCapture(event.pointerId); } catch (ignored) {}
+    pointer = event.pointerId;
     last = point(event);
     stroke(last, last);
     schedule();
   });
   pad.addEventListener("pointermove", function (event) {
-    if (last === null) { return; }
+    if (last === null ? true : event.pointerId !== pointer) { return; }
     event.preventDefault();
     var events = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
     if (events.length === 0) { events = [event]; }
@@ -348,9 +351,10 @@ enum PlaygroundScript {
     }
     schedule();
   });
-  function finish() {
-    if (last === null) { return; }
+  function finish(event) {
+    if (last === null ? true : event.pointerId !== pointer) { return; }
     last = null;
+    pointer = null;
     update();
   }
   pad.addEventListener("pointerup", finish);
