@@ -15,6 +15,19 @@ struct WatchTests {
     "# Notes\n\nThe marker is \(marker).\n"
   }
 
+  /// A notebook that trains for a while (about 6 ms an epoch, release).
+  func training(epochs: Int) -> String {
+    """
+    # Long
+
+    ```lab
+    load mnist train=2000 validation=200 test=200
+    net 784-30-10
+    sgd lr=3 batch=10 epochs=\(epochs)
+    ```
+    """
+  }
+
   /// A folder `notebooks/` with `name` holding `text`.
   func notebookFolder(_ name: String, _ text: String) throws -> (URL, URL) {
     let folder = try temporaryFolder()
@@ -111,16 +124,7 @@ struct WatchTests {
 
   @Test("a save during training cancels the run and starts again")
   func saveDuringTrainingRestarts() throws {
-    let long = """
-      # Long
-
-      ```lab
-      load mnist train=2000 validation=200 test=200
-      net 784-30-10
-      sgd lr=3 batch=10 epochs=200
-      ```
-      """
-    let (folder, file) = try notebookFolder("long.md", long)
+    let (folder, file) = try notebookFolder("long.md", training(epochs: 200))
     let watch = try WatchProcess(
       ["--no-serve", "--data", dataFolder], in: folder)
     defer { watch.kill() }
@@ -201,16 +205,7 @@ struct WatchTests {
 
   @Test("Ctrl-C during training exits 130 and leaves no temporary files")
   func interruptInWatchMode() throws {
-    let long = """
-      # Long
-
-      ```lab
-      load mnist train=2000 validation=200 test=200
-      net 784-30-10
-      sgd lr=3 batch=10 epochs=500
-      ```
-      """
-    let (folder, _) = try notebookFolder("long.md", long)
+    let (folder, _) = try notebookFolder("long.md", training(epochs: 500))
     let watch = try WatchProcess(["--port", "0", "--data", dataFolder], in: folder)
     defer { watch.kill() }
     #expect(waitUntil { watch.stdout.contains("epoch 2/500") },
@@ -227,14 +222,7 @@ struct WatchTests {
   @Test("Ctrl-C in a single run exits 130 without a report")
   func interruptSingleRun() throws {
     let folder = try temporaryFolder()
-    try write(
-      """
-      ```lab
-      load mnist train=2000 validation=200 test=200
-      net 784-30-10
-      sgd lr=3 batch=10 epochs=500
-      ```
-      """, as: "long.md", in: folder)
+    try write(training(epochs: 500), as: "long.md", in: folder)
     let process = Process()
     process.executableURL = labrunExecutable
     process.arguments = ["long.md", "--data", dataFolder]

@@ -174,6 +174,16 @@ struct WatchUnitTests {
     #expect(object["fraction"] as? Double == 0.5)
   }
 
+  @Test("only loopback Host names are answered (no DNS rebinding)")
+  func loopbackHosts() {
+    for host in ["127.0.0.1:8020", "localhost:8020", "LOCALHOST", "[::1]:8020"] {
+      #expect(PreviewServer.isLoopback(host: host), "\(host)")
+    }
+    for host in ["evil.example:8020", "127.0.0.1.evil.example", "10.0.0.1:8020", ""] {
+      #expect(!PreviewServer.isLoopback(host: host), "\(host)")
+    }
+  }
+
   // MARK: - Port
 
   @Test("a taken port is skipped for the next free one")

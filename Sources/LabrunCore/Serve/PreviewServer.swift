@@ -151,6 +151,11 @@ public final class PreviewServer: @unchecked Sendable {
     guard request.method == .GET || request.method == .HEAD else {
       return Self.text(.methodNotAllowed, "only GET and HEAD\n")
     }
+    // A page elsewhere that rebinds its own name to 127.0.0.1 must not
+    // read the reports: only loopback names are answered.
+    if let host = request.headers[.host], !Self.isLoopback(host: host) {
+      return Self.text(.forbidden, "the preview answers 127.0.0.1 only\n")
+    }
     if request.path == LiveReloadScript.eventsPath {
       return HTTPResponse(
         statusCode: .ok,
@@ -200,6 +205,17 @@ public final class PreviewServer: @unchecked Sendable {
       statusCode: status,
       headers: [.contentType: "text/plain; charset=utf-8"],
       body: Data(body.utf8))
+  }
+
+  /// Whether a Host header names this machine's loopback (any port).
+  static func isLoopback(host: String) -> Bool {
+    var name = host.lowercased()
+    if name.hasPrefix("["), let end = name.firstIndex(of: "]") {
+      name = String(name[name.index(after: name.startIndex)..<end])
+    } else if let colon = name.firstIndex(of: ":") {
+      name = String(name[..<colon])
+    }
+    return name == "127.0.0.1" || name == "localhost" || name == "::1"
   }
 
   /// A list of the reports in the folder, newest first.
