@@ -156,6 +156,14 @@ struct WatchTests {
     let json = try rawGET("/notes.json", port: port)
     #expect(json.status == 200)
     #expect(!json.text.contains("<script"))
+    // A report not written yet: a waiting page that reloads itself.
+    let waiting = try rawGET("/later.html", port: port)
+    #expect(waiting.status == 404)
+    #expect(waiting.text.contains("No report yet"))
+    #expect(waiting.text.contains("/_labrun/events"))
+    let missing = try rawGET("/later.json", port: port)
+    #expect(missing.status == 404)
+    #expect(!missing.text.contains("<script"))
   }
 
   @Test(

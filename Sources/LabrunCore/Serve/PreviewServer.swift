@@ -169,7 +169,7 @@ public final class PreviewServer: @unchecked Sendable {
     case .forbidden:
       return Self.text(.forbidden, "outside the output folder\n")
     case .notFound:
-      return Self.text(.notFound, "not found: \(request.path)\n")
+      return notFound(request.path)
     case .index:
       return page(LiveReloadScript.inject(into: indexPage()))
     case .file(let path):
@@ -186,6 +186,30 @@ public final class PreviewServer: @unchecked Sendable {
         headers: [.contentType: type, .init("Cache-Control"): "no-store"],
         body: data)
     }
+  }
+
+  /// A missing report is often one whose first run has not finished (the
+  /// address is printed before it): a page that waits for it, with the
+  /// reload hook, rather than a bare 404 the reader must retry by hand.
+  private func notFound(_ path: String) -> HTTPResponse {
+    let name = String(path.drop { $0 == "/" })
+    guard name.hasSuffix(".html"), !name.contains("/") else {
+      return Self.text(.notFound, "not found: \(path)\n")
+    }
+    let html = """
+      <!doctype html>
+      <html lang="en"><head><meta charset="utf-8">
+      <title>\(Self.escape(name)) (waiting)</title></head>
+      <body style="font-family:system-ui,sans-serif;max-width:40em;margin:2em auto">
+      <h1>No report yet</h1>
+      <p><code>\(Self.escape(name))</code> is not in the output folder yet.
+      If its notebook is being run, this page shows the report as soon as
+      it is written. <a href="/">All reports</a></p>
+      </body></html>
+      """
+    var response = page(LiveReloadScript.inject(into: html))
+    response.statusCode = .notFound
+    return response
   }
 
   private func page(_ html: String) -> HTTPResponse {

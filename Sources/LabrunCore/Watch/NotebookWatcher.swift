@@ -57,7 +57,7 @@ public final class NotebookWatcher: @unchecked Sendable {
   ///   - onEvent: told when runs start and finish (any thread).
   public init(
     paths: [String], runner: NotebookRunner, console: Console,
-    debounce: Double = 0.03,
+    debounce: Double = 0.04,
     onEvent: @escaping @Sendable (WatchEvent) -> Void = { _ in }
   ) {
     self.targets = paths.map(Self.target(for:))
