@@ -104,6 +104,11 @@ struct PlaygroundTests {
     #expect(html.contains(">Clear</button>"))
     #expect(!PlaygroundSection.css.contains("<"))
     #expect(!PlaygroundSection.css.contains("&"))
+    // Its rules sit in the one stylesheet in <head>, and only on such pages.
+    #expect(Markup.count("<style", in: html) == 1)
+    let head = html.components(separatedBy: "</head>")[0]
+    #expect(head.contains("canvas.pg-draw"))
+    #expect(!HTMLReport.render(Samples.small()).contains("pg-draw"))
   }
 
   @Test("a network that does not fit its sizes is refused in words, without a script")

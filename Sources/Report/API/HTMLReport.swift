@@ -68,7 +68,13 @@ public enum HTMLReport {
     html.newline()
     html.element("title", text: document.title)
     html.newline()
-    html.element("style") { $0.raw(Stylesheet.css) }
+    html.element("style") {
+      $0.raw(Stylesheet.css)
+      // Only pages with a playground carry its rules (and its script).
+      if PlaygroundSection.appears(in: document) {
+        $0.raw(PlaygroundSection.css)
+      }
+    }
     html.newline()
     html.close()
     html.newline()

@@ -14,7 +14,6 @@ enum PlaygroundSection {
 
   static func write(_ playground: PlaygroundResult, to html: inout HTMLWriter) {
     html.open("div", ["class": "result playground"])
-    html.element("style") { $0.raw(css) }
     html.element("h3", text: "Playground: draw a digit")
     if let problem = problem(playground) {
       html.element(
@@ -84,6 +83,16 @@ enum PlaygroundSection {
       // The comment markers make the script a CDATA section for XML
       // parsers and a comment for JavaScript: the page stays XML-parsable.
       html.raw("//<![CDATA[\n" + PlaygroundScript.source + "\n//]]>")
+    }
+  }
+
+  /// Whether any cell of `document` has a playground (its rules then go
+  /// into the page's stylesheet).
+  static func appears(in document: ReportDocument) -> Bool {
+    document.cells.contains { cell in
+      cell.results.contains {
+        if case .playground = $0 { true } else { false }
+      }
     }
   }
 
@@ -179,8 +188,11 @@ enum PlaygroundSection {
 
   // MARK: - Style
 
-  /// The playground's own rules, kept next to it: no `<`, `&` or `url(`.
+  /// The playground's own rules, kept next to it and added to the page's
+  /// stylesheet only when a playground is on the page: no `<`, `&` or
+  /// `url(`.
   static let css = """
+
 .playground .pg-layout { display: flex; flex-wrap: wrap; gap: 1rem 1.75rem;
   align-items: flex-start; margin-top: 0.4rem; }
 .playground .pg-pad { display: flex; flex-direction: column;
