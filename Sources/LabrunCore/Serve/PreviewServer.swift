@@ -115,12 +115,14 @@ public final class PreviewServer: @unchecked Sendable {
 
   /// Training progress of the current run (at most ten events a second).
   public func progress(label: String, fraction: Double) {
-    let now = DispatchTime.now()
     let run: (notebook: String, page: String)? = lock.withLock {
+      // Read the clock under the lock: the runs of a comparison report
+      // from several threads, and time must not go backwards here.
+      let now = DispatchTime.now()
       guard let current,
         fraction >= 1
-          || now.uptimeNanoseconds - lastProgress.uptimeNanoseconds
-            > 100_000_000
+          || now.uptimeNanoseconds
+            >= lastProgress.uptimeNanoseconds + 100_000_000
       else { return nil }
       lastProgress = now
       return current
