@@ -209,6 +209,26 @@ struct WatchTests {
     #expect(watch.report("notes").contains("marker is two"))
   }
 
+  @Test("a connected page sees training progress, then the reload")
+  func eventStreamProgress() throws {
+    let (folder, file) = try notebookFolder("long.md", prose("none yet"))
+    let watch = try WatchProcess(
+      ["--port", "0", "--data", dataFolder], in: folder)
+    defer { watch.kill() }
+    let port = try watch.port()
+    #expect(waitUntil { watch.report("long").contains("marker is none yet") })
+    let events = try RawConnection(port: port, timeout: 60)
+    events.get("/_labrun/events")
+    _ = events.read { $0.contains(": connected") }
+    try save(training(epochs: 20), to: file, style: .inPlace)
+    let stream = events.read { $0.contains("event: reload") }
+    let progress = try #require(stream.range(of: "event: progress"))
+    let reload = try #require(stream.range(of: "event: reload"))
+    #expect(progress.lowerBound < reload.lowerBound)
+    #expect(stream.contains("\"label\":\"epoch "))
+    #expect(stream.contains("\"page\":\"long.html\""))
+  }
+
   // MARK: - Ctrl-C
 
   @Test("Ctrl-C during training exits 130 and leaves no temporary files")
