@@ -138,6 +138,18 @@ struct WatchTests {
     #expect(!watch.stdout.contains("epoch 200/200"))
   }
 
+  @Test("a path that does not exist is a usage error (exit 2)")
+  func missingPath() throws {
+    let folder = try temporaryFolder()
+    let result = try labrun(["--watch", "drafts/"], in: folder)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("no such file or folder: drafts/"))
+    // And with no path and no notebooks/ folder, the default is named.
+    let bare = try labrun(["--watch"], in: folder)
+    #expect(bare.status == 2)
+    #expect(bare.stderr.contains("notebooks"))
+  }
+
   // MARK: - The preview server
 
   @Test("served pages get the reload hook; the files on disk have no script")

@@ -54,9 +54,9 @@ import Foundation
       self.fd = fd
       self.folders = folders
       source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-      source.setEventHandler { [unowned self] in
-        let events = self.readEvents()
-        if !events.isEmpty { handler(events) }
+      source.setEventHandler { [weak self] in
+        guard let events = self?.readEvents(), !events.isEmpty else { return }
+        handler(events)
       }
       source.setCancelHandler { close(fd) }
       source.resume()
