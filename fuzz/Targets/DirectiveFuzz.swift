@@ -1,0 +1,47 @@
+// libFuzzer target: the directive parser on one lab block's lines.
+//
+// Compiled together with the Notebook module's sources (see fuzz/run), so
+// the internal `DirectiveParser` is reachable. The first line, when it
+// starts with `--set `, becomes a command-line override, so that override
+// parsing and its application to directives are fuzzed too.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzDirectives(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  timed(data, size) { check(data, size) }
+}
+
+private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
+  let bytes = UnsafeBufferPointer(start: data, count: size)
+  // The notebook reader rejects invalid UTF-8 before parsing, so decoding
+  // with repair gives the parser only what it can really see.
+  let text = String(decoding: bytes, as: UTF8.self)
+  var lines = text.split(
+    separator: "\n", omittingEmptySubsequences: false
+  ).map(String.init)
+  var overrides: [Override] = []
+  if let first = lines.first, first.hasPrefix("--set ") {
+    if case .success(let override) = Override.parse(
+      String(first.dropFirst(6)))
+    {
+      overrides.append(override)
+    }
+    lines.removeFirst()
+  }
+  let block = lines.enumerated().map { offset, line in
+    BlockLine(line, line: offset + 2, baseColumn: offset % 3)
+  }
+  let parser = DirectiveParser(file: "fuzz.md", overrides: overrides)
+  let (directives, diagnostics) = parser.parse(block)
+  // Every location must be inside the block and every message printable.
+  for diagnostic in diagnostics {
+    if let location = diagnostic.location {
+      precondition(location.line >= 2 && location.line < block.count + 2)
+      precondition(location.column >= 1)
+    }
+    _ = diagnostic.description
+  }
+  for directive in directives {
+    precondition(directive.location.line >= 2)
+    _ = String(describing: directive.kind)
+  }
+}
