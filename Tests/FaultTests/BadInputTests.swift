@@ -144,6 +144,46 @@ struct BadInputTests {
     #expect(whole < 60)
   }
 
+  // MARK: - Values
+
+  @Test("values the engine cannot hold are refused where they are written")
+  func values() throws {
+    let folder = try temporaryFolder()
+    try write(
+      """
+      ```lab
+      sgd lr=nan batch=0 epochs=-1
+      sgd lr=inf l2=1e300 momentum=1e-50
+      net 784-1000000-1000000-10
+      load mnist train=99999999999999999999
+      ```
+
+      ```lab
+      load mnist train=60000 validation=10000
+      ```
+      """, as: "values.md", in: folder)
+    let start = Date()
+    let result = try labrun(["values.md", "--data", dataFolder], in: folder)
+    // Refused before allocating: no terabyte was asked of the system.
+    #expect(Date().timeIntervalSince(start) < 20)
+    #expect(result.status == 1)
+    for expected in [
+      "values.md:2:8: error: expected a positive number for 'lr', found 'nan'",
+      "values.md:2:18: error: expected a positive integer for 'batch', found '0'",
+      "values.md:2:27: error: expected an integer from 1 to 10000 for 'epochs', found '-1'",
+      "values.md:3:8: error: expected a positive number for 'lr', found 'inf'",
+      "values.md:3:15: error: '1e300' is too large for 'l2'",
+      "values.md:4:5: error: network 784-1000000-1000000-10 has"
+        + " 1,000,796,000,010 parameters and would need more than 1 TB of memory",
+      "values.md:5:18: error: expected a positive integer for 'train'",
+      "values.md:9:18: error: the MNIST training file holds 60000 images, but"
+        + " train=60000 and validation=10000 ask for 70000; keep train +"
+        + " validation at most 60000, e.g. train=50000",
+    ] {
+      #expect(result.stderr.contains(expected), "\(expected)\n\(result.stderr)")
+    }
+  }
+
   // MARK: - Training that diverges
 
   @Test("divergence: the epoch in the cell, words in the report, valid JSON")
