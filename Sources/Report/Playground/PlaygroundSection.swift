@@ -24,9 +24,12 @@ enum PlaygroundSection {
     }
     let shape = playground.sizes.map(String.init).joined(separator: "-")
     html.element("p", ["class": "facts"]) { html in
+      // The span keeps the shape on one line (`.facts span`).
+      html.text("Draw with the mouse or a finger. The ")
+      html.element("span", text: shape)
+      let count = Format.grouped(playground.parameters.count)
       html.text(
-        "Draw with the mouse or a finger. The \(shape) network trained above "
-          + "is built into this page (\(Format.grouped(playground.parameters.count)) "
+        " network trained above is built into this page (\(count) "
           + "parameters, \(kilobytes(playground.bytes))) and reads your "
           + "drawing as you draw: shrunk to the \(playground.rows)\u{A0}×\u{A0}"
           + "\(playground.columns) image it sees, the way MNIST's digits "
