@@ -172,6 +172,10 @@ public struct Notebook: Sendable {
       items: items, diagnostics: diagnostics)
   }
 
+  /// The largest notebook file `load` reads, in bytes (64 MB: parsing
+  /// takes seconds per ten megabytes).
+  public static let maxFileSize = 64_000_000
+
   /// Reads and parses a notebook file.
   ///
   /// - Throws: A `Diagnostic` when the file cannot be read or is not valid
@@ -186,6 +190,26 @@ public struct Notebook: Sendable {
     }
     if isDirectory.boolValue {
       throw .error(at: nil, "cannot read '\(path)': it is a directory")
+    }
+    // A device or a pipe could block or never end, and a huge file would
+    // take minutes: both are refused before reading.
+    var info = stat()
+    if stat(path, &info) == 0 {
+      if info.st_mode & S_IFMT != S_IFREG {
+        throw .error(
+          at: nil,
+          "cannot read '\(path)': it is not a regular file (a device or a"
+            + " pipe)",
+          suggestion: "name a Markdown file")
+      }
+      if Int(info.st_size) > maxFileSize {
+        throw .error(
+          at: nil,
+          "cannot read '\(path)': it holds \(Int(info.st_size) / 1_000_000)"
+            + " MB, and a notebook may hold at most"
+            + " \(maxFileSize / 1_000_000) MB",
+          suggestion: "split it into several notebooks")
+      }
     }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw .error(at: nil, "cannot read '\(path)': permission denied or I/O error")
