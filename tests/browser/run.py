@@ -657,10 +657,19 @@ def drawing(results, driver, page, drawn):
     # A finger on a phone.
     phone(driver, True)
     open_page(driver, page)
+    scrolled = "return document.scrollingElement.scrollTop"
+    driver.execute_script(
+        "window.labrunPlaygrounds[0].canvas"
+        ".scrollIntoView({block: 'center'})")
+    before = driver.execute_script(scrolled)
     answer = draw(driver, 0, one(), touch=True)
     drawn["finger '1' (phone)"] = f"read as {answer['label']}"
     results.check("a '1' drawn with a finger on a phone is read as 1",
                   answer["label"] == "1", str(answer["label"]))
+    # Without `touch-action: none` the stroke would scroll the page instead.
+    after = driver.execute_script(scrolled)
+    results.check("the page stays put under a drawing finger",
+                  before == after, f"scrolled from {before} to {after}")
     width = driver.execute_script(
         "return window.labrunPlaygrounds[0].canvas"
         ".getBoundingClientRect().width")
