@@ -23,6 +23,9 @@ struct Labrun: ParsableCommand {
 
   /// Maps usage errors to exit status 2 (ArgumentParser's default is 64).
   static func main() {
+    // `labrun … | head` closes the pipe early: the run goes on and still
+    // writes its report, instead of dying of SIGPIPE at the next line.
+    signal(SIGPIPE, SIG_IGN)
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -161,6 +161,37 @@ struct KillTests {
     #expect(run.process.terminationStatus == 130 || run.process.terminationStatus == 0)
   }
 
+  @Test("a reader that goes away (labrun … | head): the report is written")
+  func closedPipe() throws {
+    let folder = try temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try write(notebook, as: "piped.md", in: folder)
+    let process = Process()
+    process.executableURL = labrunExecutable
+    process.arguments = ["piped.md", "--data", dataFolder, "--no-cache"]
+    process.currentDirectoryURL = folder
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    // Like `head -1`: read one line, then close the reading end.
+    let handle = pipe.fileHandleForReading
+    var first = Data()
+    while !first.contains(0x0A) {
+      let chunk = handle.availableData
+      if chunk.isEmpty { break }
+      first.append(chunk)
+    }
+    try handle.close()
+    try pipe.fileHandleForWriting.close()
+    process.waitUntilExit()
+    #expect(process.terminationReason == .exit)
+    #expect(process.terminationStatus == 0)
+    let files = try ReportFiles(
+      stem: "piped", in: folder.appendingPathComponent("output"))
+    #expect(files.isWhole)
+  }
+
   @Test("two runs at once on the same notebook and output: both finish, whole")
   func twoAtOnce() throws {
     let folder = try temporaryFolder()

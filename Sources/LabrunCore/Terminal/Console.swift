@@ -47,8 +47,9 @@ public final class Console: @unchecked Sendable {
 
   public static let standardWrite: @Sendable (String, Bool) -> Void = {
     text, toError in
-    FileHandle(fileDescriptor: toError ? STDERR_FILENO : STDOUT_FILENO)
-      .write(Data(text.utf8))
+    // `try?`: a reader that went away (EPIPE) must not stop the run.
+    try? FileHandle(fileDescriptor: toError ? STDERR_FILENO : STDOUT_FILENO)
+      .write(contentsOf: Data(text.utf8))
   }
 
   /// A line on standard output (clears a progress bar first).
