@@ -310,6 +310,12 @@ struct BadInputTests {
       "\(result.stderr)")
     #expect(!result.stdout.contains("cell 1"))
     #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+    let empty = try labrun(["nb.md", "-o", ""], in: folder)
+    #expect(empty.status == 1)
+    #expect(
+      empty.stderr.contains(
+        "cannot create the output folder: the folder name is empty"),
+      "\(empty.stderr)")
   }
 }
 

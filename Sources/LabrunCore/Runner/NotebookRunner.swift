@@ -191,6 +191,10 @@ public struct NotebookRunner: Sendable {
   /// Creates the output folder (and its parents) if it is missing.
   private func makeOutputFolder() throws(RunError) {
     let directory = options.outputDirectory
+    if directory.isEmpty {
+      throw .cannotCreateFolder(
+        path: "''", reason: "the folder name is empty; give --output a folder")
+    }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(
       atPath: directory, isDirectory: &isDirectory)
