@@ -444,6 +444,52 @@ def draw(driver, index, strokes, touch=False):
         index)
 
 
+def prepare(ink, rows=28, columns=28):
+    """The oracle for the page's preparation, written differently: the area
+    average as two matrix products with exact overlap weights. ink:
+    (height, width) coverages in [0, 1]. Returns (rows, columns) bytes."""
+    ys, xs = np.nonzero(ink > 0)
+    top, left = ys.min(), xs.min()
+    box = ink[top:ys.max() + 1, left:xs.max() + 1]
+    height, width = box.shape
+    scale = 20 / max(height, width)
+    h = min(20, max(1, int(np.floor(height * scale + 0.5))))
+    w = min(20, max(1, int(np.floor(width * scale + 0.5))))
+
+    def weights(parts, length):
+        span = length / parts
+        starts = np.arange(parts)[:, None] * span
+        cells = np.arange(length)[None, :]
+        overlap = np.minimum(starts + span, cells + 1) - \
+            np.maximum(starts, cells)
+        return np.clip(overlap, 0, None) / span  # (parts, length)
+
+    small = weights(h, height) @ box @ weights(w, width).T  # (h, w)
+    mass = small.sum()
+    cy = (small.sum(axis=1) * np.arange(h)).sum() / mass
+    cx = (small.sum(axis=0) * np.arange(w)).sum() / mass
+    dy = int(np.clip(np.floor(rows // 2 - cy + 0.5), 0, rows - h))
+    dx = int(np.clip(np.floor(columns // 2 - cx + 0.5), 0, columns - w))
+    image = np.zeros((rows, columns), np.uint8)
+    image[dy:dy + h, dx:dx + w] = np.floor(
+        np.clip(small, 0, 1) * 255 + 0.5).astype(np.uint8)
+    return image.reshape(-1)
+
+
+def pad_ink(driver, index):
+    """The pad's ink, read back as coverages (height, width)."""
+    alpha = driver.execute_script(
+        "const pad = window.labrunPlaygrounds[arguments[0]].canvas;"
+        "const data = pad.getContext('2d')"
+        "  .getImageData(0, 0, pad.width, pad.height).data;"
+        "let text = '';"
+        "for (let i = 3; data.length > i; i += 4) {"
+        "  text += String.fromCharCode(data[i]); }"
+        "return [btoa(text), pad.width, pad.height];", index)
+    values = np.frombuffer(base64.b64decode(alpha[0]), np.uint8)
+    return values.reshape(alpha[2], alpha[1]).astype(np.float64) / 255
+
+
 def one():
     return [[(0, y) for y in range(-100, 101, 10)]]
 
@@ -634,6 +680,14 @@ def drawing(results, driver, page, drawn):
         results.check(f"a '{digit}' drawn with the mouse is read as "
                       f"{digit}", answer["label"] == digit and
                       answer["shown"] == digit, str(answer["label"]))
+        # The drawing's preparation (shrinking, grey levels, centring)
+        # against the oracle; float rounding may tip a grey level by one.
+        seen = np.array(driver.execute_script(
+            "return Array.from(window.labrunPlaygrounds[0].input)"), int)
+        oracle = prepare(pad_ink(driver, 0)).astype(int)
+        off = int(np.abs(seen - oracle).max())
+        results.check(f"the '{digit}' is prepared as the numpy oracle "
+                      f"prepares it (largest difference {off})", off <= 1)
     # Live: the answer changes while the button is still held.
     pad = driver.execute_script(
         "const p = window.labrunPlaygrounds[0]; p.clear(); return p.canvas;")
