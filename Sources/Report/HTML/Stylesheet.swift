@@ -46,7 +46,7 @@ h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 0.4rem; }
 h2 { font-size: 1.05rem; margin: 0; }
 h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .page-head { margin-bottom: 1.5rem; }
-.page-head .meta { color: var(--muted); margin: 0; }
+.page-head .meta { color: var(--muted); margin: 0; overflow-wrap: anywhere; }
 .prose { max-width: 44rem; }
 .prose img { max-width: 100%; }
 .prose pre { overflow-x: auto; background: var(--code); padding: 0.75rem;
