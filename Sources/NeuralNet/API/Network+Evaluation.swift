@@ -17,23 +17,35 @@ extension Network {
   /// Large sets are split between two threads: this network and a private
   /// copy of it, so the call still must not overlap another use of this
   /// network.
-  /// - Precondition: `incompatibility(with: data) == nil`.
-  public func evaluate(on data: Dataset) -> Evaluation {
+  /// - Parameter images: the images of `data` to classify (all if nil): the
+  ///   same as evaluating `data.slice(images)`, without copying them.
+  /// - Precondition: `incompatibility(with: data) == nil`, and `images`
+  ///   lies within `0..<data.count`.
+  public func evaluate(on data: Dataset, images: Range<Int>? = nil)
+    -> Evaluation
+  {
     precondition(incompatibility(with: data) == nil, "images do not fit")
+    let images = images ?? 0..<data.count
+    precondition(
+      images.lowerBound >= 0 && images.upperBound <= data.count,
+      "images \(images) outside 0..<\(data.count)")
     BLAS.useOneThread()
-    let count = data.count
+    let count = images.count
     var predictions = [UInt8](repeating: 0, count: count)
     let halves = count >= 4 * Self.evaluationChunk ? 2 : 1
     let workers = halves == 2 ? [self, evaluationTwin()] : [self]
     predictions.withUnsafeMutableBufferPointer { predicted in
       let output = SendablePointer(predicted)
-      let split = count / halves
+      let split = images.lowerBound + count / halves
       DispatchQueue.concurrentPerform(iterations: halves) { part in
-        let range = part == 0 ? 0..<split : split..<count
-        workers[part].classify(data, range, into: output.buffer)
+        let range =
+          part == 0 ? images.lowerBound..<split : split..<images.upperBound
+        workers[part].classify(
+          data, range, into: output.buffer, offset: images.lowerBound)
       }
     }
-    return Self.score(predictions, labels: data.labels, outputs: outputSize)
+    return Self.score(
+      predictions, labels: data.labels[images], outputs: outputSize)
   }
 
   /// A copy of this network's parameters for a second evaluation thread,
@@ -51,10 +63,10 @@ extension Network {
   }
 
   /// Writes the predicted class of the images `range` into `predictions`
-  /// (indexed like the data set).
+  /// (image i at `i - offset`).
   private func classify(
     _ data: Dataset, _ range: Range<Int>,
-    into predictions: UnsafeMutableBufferPointer<UInt8>
+    into predictions: UnsafeMutableBufferPointer<UInt8>, offset: Int
   ) {
     guard !range.isEmpty, let output = layers.last else { return }
     let chunk = min(Self.evaluationChunk, range.count)
@@ -74,7 +86,8 @@ extension Network {
           for row in 0..<rows {
             let predicted = Kernels.argmax(
               output.a.base + row * output.outputs, count: output.outputs)
-            predictions[first + row] = UInt8(truncatingIfNeeded: predicted)
+            predictions[first + row - offset] = UInt8(
+              truncatingIfNeeded: predicted)
           }
         }
       }
@@ -83,7 +96,7 @@ extension Network {
 
   /// Counts correct predictions and fills the confusion matrix.
   private static func score(
-    _ predictions: [UInt8], labels: [UInt8], outputs: Int
+    _ predictions: [UInt8], labels: ArraySlice<UInt8>, outputs: Int
   ) -> Evaluation {
     let classes = max(outputs, Int(labels.max() ?? 0) + 1)
     var confusion = [[Int]](

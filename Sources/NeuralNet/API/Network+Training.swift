@@ -23,17 +23,26 @@ extension Network {
   /// - Parameters:
   ///   - data: images with ``inputSize`` pixels (see
   ///     ``incompatibility(with:)``).
+  ///   - images: the images of `data` to train on (all if nil): the same
+  ///     as training on `data.slice(images)`, without copying them.
   ///   - observer: called synchronously on the calling thread.
-  /// - Precondition: `incompatibility(with: data) == nil`.
+  /// - Precondition: `incompatibility(with: data) == nil`, and `images`
+  ///   lies within `0..<data.count`.
   @discardableResult
   public func train(
-    on data: Dataset, options: TrainingOptions, shuffleSeed: UInt64,
+    on data: Dataset, images: Range<Int>? = nil, options: TrainingOptions,
+    shuffleSeed: UInt64,
     observer: (TrainingEvent) -> TrainingDecision = { _ in .continue }
   ) -> [EpochStats] {
     precondition(incompatibility(with: data) == nil, "images do not fit")
-    let count = data.count
+    let images = images ?? 0..<data.count
+    precondition(
+      images.lowerBound >= 0 && images.upperBound <= data.count,
+      "images \(images) outside 0..<\(data.count)")
+    let count = images.count
     guard count > 0, options.epochs > 0 else { return [] }
     BLAS.useOneThread()
+    allocateOnThisThread()
     let batchSize = min(max(options.batchSize, 1), count)
     let batches = (count + batchSize - 1) / batchSize
     let progressEvery = max(1, batches / 100)
@@ -51,7 +60,7 @@ extension Network {
     var generator = SeededGenerator(seed: shuffleSeed)
     let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
     defer { order.deallocate() }
-    for i in 0..<count { order[i] = Int32(i) }
+    for i in 0..<count { order[i] = Int32(images.lowerBound + i) }
 
     var finished: [EpochStats] = []
     data.pixels.withUnsafeBufferPointer { pixels in

@@ -80,6 +80,16 @@ final class DenseLayer {
     biases = FloatBuffer(count: outputs)
   }
 
+  /// A layer with the same shape and parameters, and no batch buffers or
+  /// optimiser state, allocated on the calling thread.
+  func copy() -> DenseLayer {
+    let layer = DenseLayer(
+      inputs: inputs, outputs: outputs, activation: activation)
+    layer.weights.base.update(from: weights.base, count: weights.count)
+    layer.biases.base.update(from: biases.base, count: biases.count)
+    return layer
+  }
+
   /// Makes the batch buffers hold at least `rows` examples.
   func reserve(rows: Int) {
     guard rows > capacity else { return }

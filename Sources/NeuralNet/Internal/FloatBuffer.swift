@@ -12,10 +12,13 @@ final class FloatBuffer {
   init(count: Int) {
     precondition(count >= 0)
     self.count = count
+    // Whole 64-byte cache lines: no other allocation shares a line with
+    // the floats, which one thread may be rewriting every batch.
+    let lines = (max(count, 1) * MemoryLayout<Float>.stride + 63) / 64
     let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
-    base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-    base.initialize(repeating: 0, count: max(count, 1))
+      byteCount: lines * 64, alignment: 64)
+    base = raw.bindMemory(to: Float.self, capacity: lines * 16)
+    base.initialize(repeating: 0, count: lines * 16)
   }
 
   /// Allocates a copy of `values`.
