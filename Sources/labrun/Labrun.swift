@@ -16,7 +16,12 @@ struct Labrun: ParsableCommand {
 
       Exit status: 0 when every cell ran, 1 when a cell failed (the report
       is still written), 2 for usage errors.
-      """,
+
+      Options of a run ('labrun help run' explains each): --output DIR,
+      --data DIR, --set verb.key=value, --quiet, --no-cache, --rerun,
+      --watch [PATH...], --port N, --no-serve.
+
+      """ + "\n" + DirectiveLanguage.helpText(),
     version: labrunVersion,
     subcommands: [Run.self, Directives.self],
     defaultSubcommand: Run.self)

@@ -161,3 +161,24 @@ struct RunNotebookTests {
     #expect(html.contains("<em>world</em>"))
   }
 }
+
+@Suite("labrun --help")
+struct HelpTests {
+  @Test("--help lists every directive with its parameters and defaults")
+  func helpListsDirectives() throws {
+    let help = try labrun(["--help"], in: repositoryRoot)
+    #expect(help.status == 0)
+    let synopses = help.stdout.split(separator: "\n").compactMap {
+      $0.split(separator: " ").first.map(String.init)
+    }
+    for verb in ["seed", "load", "net", "sgd", "evaluate", "playground"] {
+      #expect(synopses.contains(verb), "\(verb) missing")
+    }
+    #expect(help.stdout.contains("default 50000"))
+    #expect(help.stdout.contains("--watch"))
+    // `labrun help directives` says the same without rewrapping it.
+    let directives = try labrun(["help", "directives"], in: repositoryRoot)
+    #expect(directives.status == 0)
+    #expect(directives.stdout.contains("one of sigmoid, relu, tanh, default sigmoid"))
+  }
+}

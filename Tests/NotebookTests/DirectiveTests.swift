@@ -172,7 +172,7 @@ struct LanguageTests {
     #expect(help.contains("an integer from 1 to 10000, default 5"))
     #expect(help.contains("one of sigmoid, relu, tanh, default sigmoid"))
     #expect(help.contains("a number ≥ 0 and < 1, default 0"))
-    #expect(help.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    #expect(help.split(separator: "\n").allSatisfy { $0.count <= 76 })
   }
 }
 

@@ -275,8 +275,9 @@ public enum DirectiveLanguage {
       "",
       "A ```lab block holds one directive per line: a verb, then its"
         + " arguments",
-      "separated by spaces. '#' starts a comment. Numbers are written 3, 0.5"
-        + " or 3e-2.",
+      "separated by spaces. '#' starts a comment. Numbers are written 3,"
+        + " 0.5",
+      "or 3e-2.",
       "",
     ]
     for spec in allSpecs {
@@ -311,12 +312,13 @@ public enum DirectiveLanguage {
       "e.g. --set sgd.epochs=1; a positional argument by its name, e.g."
         + " --set")
     lines.append(
-      "net.sizes=784-100-10; the front matter with --set seed=N or"
-        + " --set title=TEXT.")
+      "net.sizes=784-100-10; the front matter with --set seed=N or --set")
+    lines.append("title=TEXT.")
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// `    name        text…`, wrapped at 80 columns under the text.
+  /// `    name        text…`, wrapped at 76 columns under the text (the
+  /// width `labrun --help` prints without wrapping again).
   private static func helpRow(_ name: String, _ text: String) -> String {
     let padded = name.count < 12
       ? name + String(repeating: " ", count: 12 - name.count) : name + " "
@@ -325,7 +327,7 @@ public enum DirectiveLanguage {
     var line = "    " + padded
     var lineHasWord = false
     for word in text.split(separator: " ") {
-      if lineHasWord, line.count + 1 + word.count > 80 {
+      if lineHasWord, line.count + 1 + word.count > 76 {
         lines.append(line)
         line = indent
         lineHasWord = false
