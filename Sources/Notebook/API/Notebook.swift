@@ -211,10 +211,12 @@ public struct Notebook: Sendable {
           suggestion: "split it into several notebooks")
       }
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw .error(at: nil, "cannot read '\(path)': permission denied or I/O error")
+    let bytes: [UInt8]
+    switch readFile(path, limit: maxFileSize) {
+    case .success(let read): bytes = read
+    case .failure(let failure):
+      throw .error(at: nil, "cannot read '\(path)': \(failure.reason)")
     }
-    let bytes = [UInt8](data)
     if let bad = firstInvalidUTF8(in: bytes) {
       throw .error(
         at: SourceLocation(file: path, line: bad.line, column: bad.column),
@@ -320,4 +322,38 @@ public struct Notebook: Sendable {
         + " of its container is shown as code",
       suggestion: "add a line \(fence) after the block")
   }
+}
+
+// MARK: - Reading files
+
+/// Why a file could not be read, in the system's words.
+private struct ReadFailure: Error {
+  var reason: String
+
+  init(reason: String) { self.reason = reason }
+  init(_ code: Int32) { reason = String(cString: strerror(code)) }
+}
+
+/// The whole file, read with plain system calls (Foundation's
+/// `FileManager.contents` leaks a page on an empty file), at most `limit`
+/// bytes.
+private func readFile(_ path: String, limit: Int)
+  -> Result<[UInt8], ReadFailure>
+{
+  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  guard fd >= 0 else { return .failure(ReadFailure(errno)) }
+  defer { close(fd) }
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 1 << 16)
+  while bytes.count <= limit {
+    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    if n < 0 {
+      if errno == EINTR { continue }
+      return .failure(ReadFailure(errno))
+    }
+    if n == 0 { return .success(bytes) }
+    bytes.append(contentsOf: chunk[..<n])
+  }
+  return .failure(
+    ReadFailure(reason: "it holds more than \(limit / 1_000_000) MB"))
 }
