@@ -6,6 +6,15 @@ import Testing
   import Glibc
 #endif
 
+// MARK: - Time limits
+
+/// Stretches the tests' time limits: `FAULT_TIME_SCALE=10` for a labrun
+/// built with a sanitizer, which runs several times slower.
+let timeScale: Double = {
+  let text = ProcessInfo.processInfo.environment["FAULT_TIME_SCALE"] ?? ""
+  return max(1, Double(text) ?? 1)
+}()
+
 // MARK: - A labrun in the background
 
 /// A `labrun` started without waiting, to be killed or interrupted.

@@ -142,8 +142,8 @@ struct KillTests {
       } else {
         usleep(150_000)
       }
-      let seconds = try #require(run.signal(SIGINT, timeout: 10))
-      #expect(seconds < 1.0, "stopped after \(seconds) s")
+      let seconds = try #require(run.signal(SIGINT, timeout: 10 * timeScale))
+      #expect(seconds < 1.0 * timeScale, "stopped after \(seconds) s")
       #expect(run.process.terminationStatus == 130)
       #expect(try ReportFiles(stem: "long", in: output) == before)
       #expect(temporaryFiles(under: output) == [])
@@ -158,8 +158,8 @@ struct KillTests {
     let run = try BackgroundRun(["--watch", "--no-serve", "w.md"], in: folder)
     #expect(
       run.waitFor("report", timeout: 30), "\(run.stdout)\(run.stderr)")
-    let seconds = try #require(run.signal(SIGINT, timeout: 10))
-    #expect(seconds < 1.0, "stopped after \(seconds) s")
+    let seconds = try #require(run.signal(SIGINT, timeout: 10 * timeScale))
+    #expect(seconds < 1.0 * timeScale, "stopped after \(seconds) s")
     #expect(run.process.terminationStatus == 130 || run.process.terminationStatus == 0)
   }
 
