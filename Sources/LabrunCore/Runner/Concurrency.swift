@@ -21,10 +21,12 @@ final class ComparisonProgress: @unchecked Sendable {
   private let lock = NSLock()
   private var fractions: [Double]
   private let label: String
+  private let runs: Int
   private let console: Console
 
   init(label: String, runs: Int, console: Console) {
     self.label = label
+    self.runs = runs
     self.fractions = Array(repeating: 0, count: runs)
     self.console = console
   }
@@ -34,7 +36,8 @@ final class ComparisonProgress: @unchecked Sendable {
       fractions[run] = fraction
       return fractions.reduce(0, +) / Double(fractions.count)
     }
-    console.progress(
-      label: "\(label) (\(fractions.count) runs)", fraction: mean)
+    // `runs`, not `fractions.count`: the array is only read under the
+    // lock (ThreadSanitizer saw this read race another run's write).
+    console.progress(label: "\(label) (\(runs) runs)", fraction: mean)
   }
 }
