@@ -144,7 +144,13 @@ struct KillTests {
       }
       let seconds = try #require(run.signal(SIGINT, timeout: 10 * timeScale))
       #expect(seconds < 1.0 * timeScale, "stopped after \(seconds) s")
-      #expect(run.process.terminationStatus == 130)
+      // 130 once labrun has set up its handler; before that (a busy
+      // machine, the first milliseconds) the signal's default action.
+      let interrupted =
+        run.process.terminationReason == .uncaughtSignal
+        ? run.process.terminationStatus == SIGINT
+        : run.process.terminationStatus == 130
+      #expect(interrupted, "\(run.process.terminationStatus)")
       #expect(try ReportFiles(stem: "long", in: output) == before)
       #expect(temporaryFiles(under: output) == [])
     }
