@@ -123,14 +123,7 @@ enum CommonMarkConverter {
     _ root: OpaquePointer, into result: inout ConvertedMarkdown
   ) -> [(node: OpaquePointer, block: CodeBlock)] {
     var nested: [(node: OpaquePointer, block: CodeBlock)] = []
-    guard let iterator = cmark_iter_new(root) else { return nested }
-    defer { cmark_iter_free(iterator) }
-    while true {
-      let event = cmark_iter_next(iterator)
-      if event == CMARK_EVENT_DONE { break }
-      guard event == CMARK_EVENT_ENTER,
-        let node = cmark_iter_get_node(iterator)
-      else { continue }
+    forEachNode(under: root) { node in
       let type = cmark_node_get_type(node)
       if type == CMARK_NODE_HEADING, result.firstHeading == nil {
         result.firstHeading = plainText(node)
@@ -143,6 +136,23 @@ enum CommonMarkConverter {
       }
     }
     return nested
+  }
+
+  /// Calls `body` for `root` and every node below it, in document order
+  /// (each node once, on entering it).
+  private static func forEachNode(
+    under root: OpaquePointer, _ body: (OpaquePointer) -> Void
+  ) {
+    guard let iterator = cmark_iter_new(root) else { return }
+    defer { cmark_iter_free(iterator) }
+    while true {
+      let event = cmark_iter_next(iterator)
+      if event == CMARK_EVENT_DONE { break }
+      guard event == CMARK_EVENT_ENTER,
+        let node = cmark_iter_get_node(iterator)
+      else { continue }
+      body(node)
+    }
   }
 
   /// The code block a node is, or nil for any other node.
@@ -162,14 +172,7 @@ enum CommonMarkConverter {
   /// The text of a heading without its markup: `# Hi *there*` → `Hi there`.
   private static func plainText(_ heading: OpaquePointer) -> String {
     var text = ""
-    guard let iterator = cmark_iter_new(heading) else { return text }
-    defer { cmark_iter_free(iterator) }
-    while true {
-      let event = cmark_iter_next(iterator)
-      if event == CMARK_EVENT_DONE { break }
-      guard event == CMARK_EVENT_ENTER,
-        let node = cmark_iter_get_node(iterator)
-      else { continue }
+    forEachNode(under: heading) { node in
       let type = cmark_node_get_type(node)
       if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE {
         text += string(cmark_node_get_literal(node))
