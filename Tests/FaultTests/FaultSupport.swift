@@ -75,6 +75,25 @@ final class BackgroundRun: @unchecked Sendable {
     return process.terminationStatus
   }
 
+  /// Waits until the process catches `signal` (its handler is set up), from
+  /// `/proc/PID/status`. A signal sent earlier meets the disposition the
+  /// process inherited, which the test runner may have set to "ignore".
+  func waitUntilCatching(_ signal: Int32, timeout: Double = 60) -> Bool {
+    let path = "/proc/\(process.processIdentifier)/status"
+    let start = Date()
+    while Date().timeIntervalSince(start) < timeout && process.isRunning {
+      let status = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+      for line in status.split(separator: "\n")
+      where line.hasPrefix("SigCgt:") {
+        let hex = line.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        let mask = UInt64(hex, radix: 16) ?? 0
+        if mask & (1 << UInt64(signal - 1)) != 0 { return true }
+      }
+      usleep(2_000)
+    }
+    return false
+  }
+
   /// Waits until standard output contains `text`.
   func waitFor(_ text: String, timeout: Double = 60) -> Bool {
     let start = Date()

@@ -140,7 +140,8 @@ struct KillTests {
         #expect(run.waitFor("epoch 1/30"), "\(run.stdout)\(run.stderr)")
         usleep(UInt32(trial) * 300_000)
       } else {
-        usleep(150_000)
+        // As soon as labrun handles Ctrl-C: it is still loading the data.
+        #expect(run.waitUntilCatching(SIGINT))
       }
       let seconds = try #require(run.signal(SIGINT, timeout: 10 * timeScale))
       #expect(seconds < 1.0 * timeScale, "stopped after \(seconds) s")
@@ -164,6 +165,7 @@ struct KillTests {
     let run = try BackgroundRun(["--watch", "--no-serve", "w.md"], in: folder)
     #expect(
       run.waitFor("report", timeout: 30), "\(run.stdout)\(run.stderr)")
+    #expect(run.waitUntilCatching(SIGINT))
     let seconds = try #require(run.signal(SIGINT, timeout: 10 * timeScale))
     #expect(seconds < 1.0 * timeScale, "stopped after \(seconds) s")
     #expect(run.process.terminationStatus == 130 || run.process.terminationStatus == 0)
