@@ -56,11 +56,13 @@ let package = Package(
       name: "labrun-bench", dependencies: ["NeuralNet", "Datasets"]),
 
     // MARK: - Tests
-    .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+    .testTarget(
+      name: "NotebookTests", dependencies: ["Notebook", "LabrunTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"]),
     .testTarget(
-      name: "ReportTests", dependencies: ["Report"], exclude: ["Snapshots"]),
+      name: "ReportTests", dependencies: ["Report", "LabrunTestSupport"],
+      exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
     .target(name: "LabrunTestSupport", path: "Tests/LabrunTestSupport"),
     .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Notebook
+import LabrunTestSupport
 
 /// Writes bytes to a fresh temporary file and returns its path.
 private func temporaryFile(_ bytes: [UInt8]) throws -> String {
@@ -173,15 +174,3 @@ struct RobustnessTests {
   }
 }
 
-/// A small deterministic generator for the noise test.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}

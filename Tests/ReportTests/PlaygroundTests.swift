@@ -1,4 +1,5 @@
 import Foundation
+import LabrunTestSupport
 import Testing
 
 @testable import Report

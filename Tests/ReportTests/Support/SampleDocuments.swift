@@ -3,6 +3,7 @@
 // evaluation, an error cell and a skipped cell.
 
 import Foundation
+import LabrunTestSupport
 import Report
 
 enum Samples {
