@@ -31,12 +31,19 @@ func closestMatch(
   if let exact = candidates.first(where: { $0.lowercased() == lowered }) {
     return exact
   }
+  let word = Array(lowered.unicodeScalars)
   var best: (candidate: String, distance: Int)?
   for candidate in candidates {
-    let target = candidate.lowercased()
-    let distance = editDistance(Array(lowered.unicodeScalars),
-                                Array(target.unicodeScalars))
-    let limit = max(1, min(target.count, lowered.count) / 3)
+    let target = Array(candidate.lowercased().unicodeScalars)
+    let limit = max(1, min(target.count, word.count) / 3)
+    // The distance is at least the difference in length: a candidate
+    // that cannot come within the limit, or beat the best, is skipped
+    // without filling the table (most mistyped words are far from all).
+    let floor = abs(target.count - word.count)
+    guard floor <= limit, floor < (best?.distance ?? Int.max) else {
+      continue
+    }
+    let distance = editDistance(word, target)
     if distance <= limit, distance < (best?.distance ?? Int.max) {
       best = (candidate, distance)
     }
