@@ -110,6 +110,14 @@ struct Run: ParsableCommand {
         "--no-cache and --rerun contradict each other: --no-cache leaves "
           + "the cache alone, --rerun refreshes it; give one of them")
     }
+    for text in overrides {
+      if case .failure(let diagnostic) = Override.parse(text) {
+        // ArgumentParser prints "Error: " before it: no second "error:".
+        var message = diagnostic.message
+        if let suggestion = diagnostic.suggestion { message += "; \(suggestion)" }
+        throw ValidationError(message)
+      }
+    }
     if watch {
       try validateWatch()
       return
@@ -128,11 +136,6 @@ struct Run: ParsableCommand {
       else { throw ValidationError("no such file: \(file)") }
       if isDirectory.boolValue {
         throw ValidationError("\(file) is a folder; name a notebook (.md) in it")
-      }
-    }
-    for text in overrides {
-      if case .failure(let diagnostic) = Override.parse(text) {
-        throw ValidationError(diagnostic.description)
       }
     }
   }

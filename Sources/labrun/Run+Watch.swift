@@ -21,11 +21,6 @@ extension Run {
         throw ValidationError("\(path) is not a notebook (.md) or a folder")
       }
     }
-    for text in overrides {
-      if case .failure(let diagnostic) = Override.parse(text) {
-        throw ValidationError(diagnostic.description)
-      }
-    }
   }
 
   /// Serves, runs every notebook, then waits for saves until Ctrl-C.

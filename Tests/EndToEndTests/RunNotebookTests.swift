@@ -146,7 +146,14 @@ struct RunNotebookTests {
     #expect(badFlag.status == 2)
     let badSet = try labrun(["empty.md", "--set", "sgd.lrate=3"], in: folder)
     #expect(badSet.status == 2)
-    #expect(badSet.stderr.contains("lr"))
+    #expect(badSet.stderr.contains("did you mean 'sgd.lr'?"))
+    // One "Error:" per message, not "Error: error:".
+    #expect(!badSet.stderr.lowercased().contains("error: error"))
+    // The same check with --watch, before anything is watched.
+    let badWatchSet = try labrun(
+      ["--watch", "empty.md", "--set", "sgd.lrate=3"], in: folder)
+    #expect(badWatchSet.status == 2)
+    #expect(badWatchSet.stderr.contains("did you mean 'sgd.lr'?"))
   }
 
   @Test("a notebook with no lab cells still gets a report")

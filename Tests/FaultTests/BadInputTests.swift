@@ -203,6 +203,10 @@ struct BadInputTests {
       result.stderr.contains(
         "diverge.md:4:8: warning: training diverged: the cost became"
           + " infinite or NaN in epoch 1"), "\(result.stderr)")
+    // The rate is spelled as the notebook wrote it, not 1000000000000.
+    #expect(
+      result.stderr.contains("try a smaller learning rate than lr=1e12"),
+      "\(result.stderr)")
     #expect(result.stdout.contains("cost NaN") || result.stdout.contains("cost ∞"))
     #expect(!result.stdout.contains("nan,"))
 
@@ -221,6 +225,7 @@ struct BadInputTests {
     #expect(html.contains("training diverged"))
     // The banner over the training table says it in words.
     #expect(html.contains("The cost became NaN (not a number) at epoch 1"))
+    #expect(html.contains("(lr = 1e12)"))
   }
 
   // MARK: - Data files

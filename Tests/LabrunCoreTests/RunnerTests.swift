@@ -24,6 +24,15 @@ struct RunnerTests {
     cells(source).map(\.status)
   }
 
+  /// What the first cell of `source` compared, when it ends in a comparison.
+  func comparisonResult(of source: String) throws -> Report.ComparisonResult? {
+    let cell = try #require(cells(source).first)
+    guard case .comparison(let comparison)? = cell.results.last else {
+      return nil
+    }
+    return comparison
+  }
+
   /// The one cell of `source`, which must have failed with a diagnostic.
   func failure(_ source: String) throws -> DiagnosticRecord {
     let cell = try #require(cells(source).first)
@@ -107,6 +116,21 @@ struct RunnerTests {
     #expect(LabSession.bestRun([run(0.5), run(0.99, diverged: 1)]) == 0)
   }
 
+  @Test("results carry the settings as written, not their Float roundings")
+  func settingsAsWritten() throws {
+    let source = """
+      ```lab
+      load mnist train=100 validation=0 test=100
+      net 784-10-10
+      sgd lr=0.1,0.3 batch=10 epochs=1 l2=0.1 momentum=0.9
+      ```
+      """
+    let comparison = try #require(try comparisonResult(of: source))
+    #expect(comparison.runs.map(\.learningRate) == [0.1, 0.3])
+    #expect(comparison.runs.map(\.l2) == [0.1, 0.1])
+    #expect(comparison.runs.map(\.momentum) == [0.9, 0.9])
+  }
+
   @Test("comparisons run on both cores give the same numbers as one run")
   func comparisonIsDeterministic() throws {
     let source = """
@@ -117,12 +141,7 @@ struct RunnerTests {
       ```
       """
     func histories() throws -> [[EpochResult]] {
-      let cell = try #require(cells(source).first)
-      guard case .comparison(let comparison)? = cell.results.last else {
-        Issue.record("no comparison in \(cell.results)")
-        return []
-      }
-      return comparison.runs.map { run in
+      try #require(try comparisonResult(of: source)).runs.map { run in
         run.history.map { var epoch = $0; epoch.seconds = 0; return epoch }
       }
     }

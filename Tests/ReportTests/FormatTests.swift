@@ -35,5 +35,17 @@ struct FormatTests {
     #expect(Format.plain(3) == "3")
     #expect(Format.plain(0.5) == "0.5")
     #expect(Format.plain(0.001) == "0.001")
+    #expect(Format.plain(50000) == "50000")
+    #expect(Format.plain(1234567) == "1234567")
+    #expect(Format.plain(1e12) == "1e12")
+    #expect(Format.plain(-2.5e7) == "-2.5e7")
+    #expect(Format.plain(1e20) == "1e20")
+    #expect(Format.plain(1e-5) == "1e-5")
+    #expect(Format.plain(1.5e-7) == "1.5e-7")
+    #expect(Format.plain(.infinity) == "∞")
+    // Every spelling reads back as the same number.
+    for x in [1e12, -2.5e7, 1e20, 1e-5, 1.5e-7, 123_000_000, 0.1, 3] {
+      #expect(Double(Format.plain(x)) == x, "\(x)")
+    }
   }
 }

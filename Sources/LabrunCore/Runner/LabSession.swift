@@ -439,7 +439,8 @@ final class LabSession {
         at: directive.location(of: "lr"),
         "\(which) diverged: the cost became infinite or NaN in epoch "
           + "\(epoch), so it stopped there",
-        suggestion: "try a smaller learning rate than lr=\(plan.options.learningRate)")
+        suggestion: "try a smaller learning rate than lr="
+          + Format.plain(plan.written.learningRate))
     }
   }
 
@@ -491,9 +492,9 @@ final class LabSession {
       return .continue
     }
     return TrainingResult(
-      learningRate: Double(plan.options.learningRate),
+      learningRate: plan.written.learningRate,
       batchSize: plan.options.batchSize, epochs: epochs,
-      l2: Double(plan.options.l2), momentum: Double(plan.options.momentum),
+      l2: plan.written.l2, momentum: plan.written.momentum,
       trainingImages: splits.training.count, history: history,
       divergedAtEpoch: diverged)
   }

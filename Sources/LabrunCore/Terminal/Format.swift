@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// Number formatting for the terminal, fixed so that output is stable.
 enum Format {
@@ -16,13 +17,10 @@ enum Format {
     value < 10 ? String(format: "%.2f s", value) : String(format: "%.1f s", value)
   }
 
-  /// A value as a person would write it: `3`, not `3.0`.
+  /// A value as a person would write it: `3`, not `3.0`; `1e12`, not
+  /// `1000000000000` (the report's spelling).
   static func plain(_ value: some CustomStringConvertible) -> String {
-    if let double = value as? Double, double.rounded() == double,
-      abs(double) < 1e15
-    {
-      return String(Int(double))
-    }
+    if let double = value as? Double { return Report.Format.plain(double) }
     return value.description
   }
 }

@@ -1,8 +1,9 @@
 // Fixed, locale-free number formatting. The report must be byte-identical
 // for equal documents, so nothing here consults the locale or the clock.
 
-/// Number formatting shared by the HTML and SVG writers.
-enum Format {
+/// Number formatting shared by the HTML and SVG writers (and `plain` by
+/// the terminal, so that both spell a learning rate the same way).
+public enum Format {
   /// `x` with exactly `decimals` digits after the point: `fixed(0.5, 2)` is
   /// `0.50`. Non-finite values become `NaN`, `∞` or `−∞`.
   static func fixed(_ x: Double, _ decimals: Int) -> String {
@@ -25,12 +26,32 @@ enum Format {
     return (x < 0 && n != 0 ? "-" : "") + text
   }
 
-  /// The shortest spelling that reads back as `x`, without a trailing
-  /// `.0`: `3.0` → `3`, `0.5` → `0.5`, `1e-05` → `1e-05`.
-  static func plain(_ x: Double) -> String {
+  /// The shortest spelling that reads back as `x`, as a person would
+  /// write it in a notebook: `3.0` → `3`, `0.5` → `0.5`, and powers of
+  /// ten in exponent form: `1e12` (not `1000000000000`), `2.5e7`, `1e-5`.
+  public static func plain(_ x: Double) -> String {
     guard x.isFinite else { return nonFinite(x) }
-    let text = x.description
-    return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    var text = x.description  // "3.0", "1e-05", "1e+16", "25000000.0"
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    if let e = text.firstIndex(of: "e") {
+      // Swift writes "1e-05" and "1e+16"; a notebook says 1e-5 and 1e16.
+      var exponent = text[text.index(after: e)...]
+      let negative = exponent.first == "-"
+      exponent = exponent.drop { $0 == "+" || $0 == "-" }.drop { $0 == "0" }
+      return text[..<e] + "e" + (negative ? "-" : "") + exponent
+    }
+    // Whole numbers of a million and more lose their trailing zeros.
+    guard abs(x) >= 1e6, !text.contains(".") else { return text }
+    let sign = x < 0 ? "-" : ""
+    let digits = text.drop { $0 == "-" }
+    let significand = digits.reversed().drop { $0 == "0" }.reversed()
+    let exponent = digits.count - 1
+    guard digits.count - significand.count >= 3 else { return text }
+    let mantissa =
+      significand.count == 1
+      ? String(significand)
+      : "\(significand.first!)." + String(significand.dropFirst())
+    return sign + mantissa + "e\(exponent)"
   }
 
   /// An integer with thousands separators: `50000` → `50,000`.
