@@ -58,7 +58,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "NotebookTests", dependencies: ["Notebook", "LabrunTestSupport"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    .testTarget(
+      name: "DatasetsTests", dependencies: ["Datasets", "LabrunTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "LabrunTestSupport"],

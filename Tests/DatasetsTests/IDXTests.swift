@@ -1,4 +1,5 @@
 import Foundation
+import LabrunTestSupport
 import Testing
 
 @testable import Datasets
@@ -303,25 +304,13 @@ struct SHA256Tests {
 
 @Suite("IDX reader: mutated files")
 struct IDXMutationTests {
-  /// SplitMix64: a tiny seeded generator, so failures reproduce.
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9e37_79b9_7f4a_7c15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z >> 31)
-    }
-  }
-
   @Test("randomly damaged files either decode consistently or throw", arguments: [
     false, true,
   ])
   func mutations(gzipped: Bool) {
     let plain = imageFile(count: 4, rows: 5, columns: 3)
     let original = gzipped ? gzip(plain) : plain
-    var generator = SplitMix64(state: gzipped ? 1 : 2)
+    var generator = SplitMix64(seed: gzipped ? 1 : 2)
     var accepted = 0
     for _ in 0..<3000 {
       var bytes = original
