@@ -42,6 +42,14 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
   }
   for directive in directives {
     precondition(directive.location.line >= 2)
-    _ = String(describing: directive.kind)
+    // The canonical spelling is what cache keys are made of: it must read
+    // back as the very same directive, or two different cells could
+    // share a key (or one cell miss its own).
+    let canonical = directive.kind.canonical
+    let (again, problems) = DirectiveParser(file: "fuzz.md", overrides: [])
+      .parse([BlockLine(canonical, line: 2, baseColumn: 0)])
+    precondition(
+      problems.isEmpty && again.map(\.kind) == [directive.kind],
+      "canonical form does not read back: \(canonical)")
   }
 }
