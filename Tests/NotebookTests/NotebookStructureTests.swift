@@ -153,6 +153,34 @@ struct FrontMatterTests {
     #expect(tabs.diagnostics.first?.severity == .error)
   }
 
+  /// Found by the notebook fuzzer: YAML breaks lines at NEL (U+0085), LS
+  /// and PS, so its line numbers ran past the end of the file.
+  @Test("YAML's other line breaks (NEL, LS, PS) do not shift locations")
+  func yamlLineBreaks() throws {
+    let nel = Notebook.parse(
+      source: "---\n\"\ts!d\ndeg*r\u{85}`\n-g*r\u{85}`\n---", path: "nb.md")
+    let error = try #require(nel.diagnostics.first)
+    #expect(error.message.hasPrefix("invalid YAML in the front matter"))
+    // The quoted scalar runs to the end of line 4 ('-g*r', NEL, '`').
+    #expect(error.location == SourceLocation(file: "nb.md", line: 4, column: 7))
+    for separator in ["\u{2028}", "\u{2029}"] {
+      let bad = Notebook.parse(
+        source: "---\ntitle: a\(separator)b\nseed: x\n---\n", path: "nb.md")
+      let located = bad.diagnostics.compactMap(\.location)
+      #expect(!located.isEmpty)
+      #expect(located.allSatisfy { (1...5).contains($0.line) }, "\(located)")
+    }
+    // YAML reads 'b: c' as a key on a line of its own (its line 2) and
+    // the seed on its line 3; to us they are at 2:10 and 3:7.
+    let seed = Notebook.parse(
+      source: "---\ntitle: a\u{2028}b: c\nseed: x\n---\n", path: "nb.md")
+    #expect(
+      seed.diagnostics.map(\.location) == [
+        SourceLocation(file: "nb.md", line: 2, column: 10),
+        SourceLocation(file: "nb.md", line: 3, column: 7),
+      ], "\(seed.diagnostics)")
+  }
+
   @Test("bad values are errors at the value")
   func badValues() {
     let notebook = Notebook.parse(

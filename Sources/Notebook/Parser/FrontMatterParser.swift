@@ -44,11 +44,37 @@ func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
   let yaml = (2..<closing).map(source.lineText).joined(separator: "\n")
 
   // Marks from Yams are 1-based within the YAML text, which starts on the
-  // file's line 2; columns are in Unicode scalars, as ours are.
+  // file's line 2; columns are in Unicode scalars, as ours are. But YAML
+  // also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029), which
+  // are ordinary characters to us: where each of YAML's lines starts in
+  // ours is worked out once, on the first mark (there may be thousands).
+  var yamlLineStarts: [(line: Int, column: Int)] = []
   func location(_ mark: Mark?) -> SourceLocation {
     guard let mark else { return start }
+    if yamlLineStarts.isEmpty {
+      yamlLineStarts.append((2, 1))
+      var (line, column) = (2, 1)
+      for scalar in yaml.unicodeScalars {
+        switch scalar {
+        case "\n":
+          (line, column) = (line + 1, 1)
+          yamlLineStarts.append((line, column))
+        case "\u{85}", "\u{2028}", "\u{2029}":
+          column += 1
+          yamlLineStarts.append((line, column))
+        default:
+          column += 1
+        }
+      }
+    }
+    // Past the last line: libyaml's "end of stream" is the closing line.
+    guard mark.line >= 1, mark.line <= yamlLineStarts.count else {
+      return SourceLocation(file: file, line: closing, column: 1)
+    }
+    let lineStart = yamlLineStarts[mark.line - 1]
     return SourceLocation(
-      file: file, line: mark.line + 1, column: max(1, mark.column))
+      file: file, line: lineStart.line,
+      column: lineStart.column + max(0, mark.column - 1))
   }
 
   // Yams builds its tree recursively; a front matter nested thousands deep
