@@ -113,9 +113,7 @@ struct Run: ParsableCommand {
     for text in overrides {
       if case .failure(let diagnostic) = Override.parse(text) {
         // ArgumentParser prints "Error: " before it: no second "error:".
-        var message = diagnostic.message
-        if let suggestion = diagnostic.suggestion { message += "; \(suggestion)" }
-        throw ValidationError(message)
+        throw ValidationError(diagnostic.explanation)
       }
     }
     if watch {

@@ -98,12 +98,16 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
   /// True for `.error`.
   public var isError: Bool { severity == .error }
 
+  /// `message; suggestion`: what went wrong and what to do, without the
+  /// place or the severity (for callers that print those their own way).
+  public var explanation: String {
+    suggestion.map { "\(message); \($0)" } ?? message
+  }
+
   /// `file:line:column: severity: message; suggestion` on one line.
   public var description: String {
     var text = ""
     if let location { text += "\(location): " }
-    text += "\(severity.rawValue): \(message)"
-    if let suggestion { text += "; \(suggestion)" }
-    return text
+    return text + "\(severity.rawValue): \(explanation)"
   }
 }
