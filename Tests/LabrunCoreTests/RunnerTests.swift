@@ -8,12 +8,15 @@ import Testing
 /// The runner's bookkeeping: which cells run, which are skipped and why.
 @Suite("Runner")
 struct RunnerTests {
-  /// A runner that prints nothing and finds the repository's data.
+  /// A runner that prints nothing and finds the repository's data. It
+  /// leaves the cache alone: a cell replayed from `output/.labrun-cache`
+  /// would hide what the runner's code computes now.
   let runner = NotebookRunner(
     options: RunOptions(
       dataDirectory: URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("data").path),
+        .deletingLastPathComponent().appendingPathComponent("data").path,
+      cache: CacheSettings(mode: .off)),
     console: Console(style: .quiet, write: { _, _ in }))
 
   func cells(_ source: String) -> [CellReport] {
