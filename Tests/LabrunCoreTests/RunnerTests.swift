@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Notebook
 import Report
@@ -101,6 +102,42 @@ struct RunnerTests {
     #expect(diagnostic.line == 2)
     #expect(diagnostic.column == 18)
     #expect(diagnostic.message.contains("60000"))
+  }
+
+  @Test(
+    "validation images follow the training ones; test images come first",
+    arguments: [("validation", 100), ("test", 0)])
+  func splitsAreTheFilesImages(split: String, firstImage: Int) throws {
+    let source = """
+      ```lab
+      load mnist train=100 validation=40 test=40
+      net 784-30-10
+      evaluate on=\(split)
+      ```
+      """
+    let cell = try #require(cells(source).first)
+    guard case .evaluation(let evaluation)? = cell.results.last else {
+      Issue.record("no evaluation in \(cell.results)")
+      return
+    }
+    // The oracle: the files as the data loader reads them, cut by hand.
+    let loaded = try DataLoader.locateAndLoad(
+      .mnist, explicit: runner.options.dataDirectory)
+    let file = split == "validation" ? loaded.training : loaded.test
+    let labels = file.labels[firstImage..<firstImage + 40]
+    #expect(evaluation.total == 40)
+    for digit in 0..<10 {
+      #expect(
+        evaluation.confusion[digit].reduce(0, +)
+          == labels.filter { $0 == digit }.count, "digit \(digit)")
+    }
+    // An untrained network gets most of them wrong: many images to check.
+    #expect(evaluation.misclassified.count >= 10)
+    for image in evaluation.misclassified {
+      let index = firstImage + image.index
+      #expect(image.pixels == Array(file.image(index)))
+      #expect(image.label == String(file.labels[index]))
+    }
   }
 
   @Test("a comparison keeps the run with the best validation accuracy")

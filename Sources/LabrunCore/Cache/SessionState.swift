@@ -86,11 +86,7 @@ struct DataSelection: Sendable, Equatable {
       test <= data.test.count
     else { return nil }
     return Splits(
-      name: data.name,
-      training: data.training.slice(0..<training),
-      validation: data.training.slice(training..<training + validation),
-      test: data.test.slice(0..<test),
-      files: data.files)
+      data, training: training, validation: validation, test: test)
   }
 }
 

@@ -193,12 +193,8 @@ final class LabSession {
           suggestion: "use test=\(data.test.count) or fewer"))
     }
     let splits = Splits(
-      name: name,
-      training: data.training.slice(0..<load.train),
-      validation: data.training.slice(
-        load.train..<load.train + load.validation),
-      test: data.test.slice(0..<load.test),
-      files: data.files)
+      data, training: load.train, validation: load.validation,
+      test: load.test)
     self.splits = splits
     for file in data.files where !dataFiles.contains(file) {
       dataFiles.append(file)
@@ -286,7 +282,7 @@ final class LabSession {
     throws(CellFailure) -> EvaluationResult
   {
     let (network, splits) = try requireNetworkAndData(for: directive)
-    let data = splits.dataset(evaluate.split.rawValue)
+    let data = splits.split(evaluate.split.rawValue)
     guard data.count > 0 else {
       throw CellFailure(
         diagnostic: .error(
@@ -295,10 +291,10 @@ final class LabSession {
           suggestion: "load some \(evaluate.split.rawValue) images, e.g. "
             + "'load \(splits.name.rawValue) \(evaluate.split.rawValue)=10000'"))
     }
-    let evaluation = network.evaluate(on: data)
+    let evaluation = network.evaluate(on: data.data, images: data.images)
     let names = splits.name.classNames
     let wrong = evaluation.predictions.indices.lazy.filter {
-      evaluation.predictions[$0] != data.labels[$0]
+      evaluation.predictions[$0] != data.label($0)
     }.prefix(24)
     let misclassified = wrong.map { index in
       var image = self.digit(data, index, classNames: names)
@@ -458,7 +454,8 @@ final class LabSession {
     let prefix = label.isEmpty ? "" : "\(label): "
     let isCancelled = options.isCancelled
     network.train(
-      on: splits.training, options: plan.options, shuffleSeed: shuffleSeed
+      on: splits.training.data, images: splits.training.images,
+      options: plan.options, shuffleSeed: shuffleSeed
     ) { event in
       if isCancelled() { return .stop }
       switch event {
@@ -499,20 +496,21 @@ final class LabSession {
       divergedAtEpoch: diverged)
   }
 
-  private static func accuracy(_ network: Network, _ data: Dataset) -> Double? {
-    guard data.count > 0 else { return nil }
-    let evaluation = network.evaluate(on: data)
+  private static func accuracy(_ network: Network, _ split: Split) -> Double? {
+    guard split.count > 0 else { return nil }
+    let evaluation = network.evaluate(on: split.data, images: split.images)
     return Double(evaluation.correct) / Double(evaluation.total)
   }
 
   // MARK: - Images
 
-  private func digit(_ data: Dataset, _ index: Int, classNames: [String])
+  private func digit(_ split: Split, _ index: Int, classNames: [String])
     -> DigitImage
   {
     DigitImage(
-      rows: data.rows, columns: data.columns, pixels: Array(data.image(index)),
-      index: index, label: className(Int(data.labels[index]), classNames))
+      rows: split.rows, columns: split.columns,
+      pixels: Array(split.image(index)), index: index,
+      label: className(Int(split.label(index)), classNames))
   }
 
   private func className(_ label: Int, _ names: [String]) -> String {
