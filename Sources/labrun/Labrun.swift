@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
     abstract: "Run notebooks and write their reports (the default).")
 
   @Argument(
-    help: "Notebooks to run (default: every .md file in notebooks/).",
+    help: "Notebooks to run, or folders of them (default: notebooks/).",
     completion: .file(extensions: ["md"]))
   var files: [String] = []
 
@@ -128,12 +128,37 @@ struct Run: ParsableCommand {
             + "try 'labrun notebooks/lecture20.md'")
       }
     }
+    // A folder stands for its notebooks, as with --watch and no argument.
+    var notebooks: [String] = []
     for file in files {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory)
       else { throw ValidationError("no such file: \(file)") }
-      if isDirectory.boolValue {
-        throw ValidationError("\(file) is a folder; name a notebook (.md) in it")
+      guard isDirectory.boolValue else {
+        notebooks.append(file)
+        continue
+      }
+      let inside = Self.notebooks(in: file)
+      if inside.isEmpty {
+        throw ValidationError(
+          "\(file) is a folder with no notebook (.md) in it; "
+            + "name a notebook, e.g. 'labrun notebooks/lecture20.md'")
+      }
+      notebooks += inside
+    }
+    // A notebook named twice (itself and its folder) runs once.
+    var seen = Set<String>()
+    files = notebooks.filter {
+      seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted
+    }
+    // Two notebooks of one name would write one report over the other.
+    var byReport: [String: String] = [:]
+    for file in files {
+      let name = NotebookRunner.reportName(for: file)
+      if let other = byReport.updateValue(file, forKey: name) {
+        throw ValidationError(
+          "\(other) and \(file) would both write \(output)/\(name).html; "
+            + "run them one at a time with a different --output each")
       }
     }
   }
@@ -173,9 +198,18 @@ struct Run: ParsableCommand {
   }
 
   /// The Markdown files directly inside `folder`, sorted.
+  /// The notebooks directly in `folder` (not in its subfolders), by name.
   static func notebooks(in folder: String) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return names.filter { $0.hasSuffix(".md") }.sorted().map { folder + "/" + $0 }
+    let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+    return names.filter(NotebookWatcher.isNotebookName).sorted()
+      .map { prefix + $0 }.filter { !isFolder($0) }
+  }
+
+  private static func isFolder(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
   }
 }
 

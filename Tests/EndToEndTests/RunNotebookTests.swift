@@ -156,6 +156,51 @@ struct RunNotebookTests {
     #expect(badWatchSet.stderr.contains("did you mean 'sgd.lr'?"))
   }
 
+  @Test("a folder runs its notebooks, each once; no notebook or two of one name: refused")
+  func folderArgument() throws {
+    let folder = try temporaryFolder()
+    let lab = folder.appendingPathComponent("lab")
+    try FileManager.default.createDirectory(
+      at: lab.appendingPathComponent("drafts.md"),
+      withIntermediateDirectories: true)
+    try write("# One\n", as: "lab/one.md", in: folder)
+    try write("# Two\n", as: "lab/two.md", in: folder)
+    try write("not a notebook\n", as: "lab/notes.txt", in: folder)
+    // An editor's lock file (Emacs) is not a notebook.
+    try FileManager.default.createSymbolicLink(
+      atPath: lab.appendingPathComponent(".#one.md").path,
+      withDestinationPath: "root@host.1234")
+    let result = try labrun(["lab/", "lab/one.md", "-o", "out"], in: folder)
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let written = try FileManager.default.contentsOfDirectory(
+      atPath: folder.appendingPathComponent("out").path
+    ).filter { !$0.hasPrefix(".") }.sorted()
+    #expect(written == ["one.html", "one.json", "two.html", "two.json"])
+    // lab/one.md, named twice, ran once: two reports in all.
+    #expect(result.stdout.components(separatedBy: "report: ").count - 1 == 2)
+
+    let empty = folder.appendingPathComponent("empty")
+    try FileManager.default.createDirectory(
+      at: empty, withIntermediateDirectories: true)
+    let refused = try labrun(["empty"], in: folder)
+    #expect(refused.status == 2)
+    #expect(refused.stderr.contains("empty is a folder with no notebook (.md)"))
+
+    // Two notebooks of one name: refused before either overwrites the other.
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("other"),
+      withIntermediateDirectories: true)
+    try write("# Other one\n", as: "other/one.md", in: folder)
+    let clash = try labrun(["lab", "other/one.md", "-o", "out"], in: folder)
+    #expect(clash.status == 2)
+    #expect(
+      clash.stderr.contains(
+        "lab/one.md and other/one.md would both write out/one.html"))
+    let html = try String(
+      contentsOf: folder.appendingPathComponent("out/one.html"), encoding: .utf8)
+    #expect(html.contains(">One<"))
+  }
+
   @Test("a notebook with no lab cells still gets a report")
   func proseOnly() throws {
     let folder = try temporaryFolder()

@@ -80,7 +80,7 @@ public struct NotebookRunner: Sendable {
     let document = execute(notebook)
     // A cancelled run's report would be partial: keep the previous one.
     if options.isCancelled() { throw .cancelled(path: path) }
-    let (html, json) = try write(document, stem: stem(of: path))
+    let (html, json) = try write(document, stem: Self.reportName(for: path))
     return RunSummary(
       notebookPath: path, htmlPath: html, jsonPath: json, document: document,
       failed: document.failed)
@@ -122,7 +122,7 @@ public struct NotebookRunner: Sendable {
       date: ISO8601DateFormatter().string(from: Date()),
       overrides: options.overrides.map(\.text))
     return ReportDocument(
-      title: notebook.title ?? stem(of: notebook.path),
+      title: notebook.title ?? Self.reportName(for: notebook.path),
       notebookPath: notebook.path, items: items,
       notices: notebook.diagnostics.map(\.record), footer: footer)
   }
@@ -219,7 +219,9 @@ public struct NotebookRunner: Sendable {
     }
   }
 
-  private func stem(of path: String) -> String {
+  /// The name a notebook's reports take: `lecture20` for
+  /// `notebooks/lecture20.md` (then `lecture20.html` and `lecture20.json`).
+  public static func reportName(for path: String) -> String {
     URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
   }
 }

@@ -252,15 +252,14 @@ public final class NotebookWatcher: @unchecked Sendable {
 
   /// A name watch mode runs: `*.md`, not hidden, not an editor's lock or
   /// backup file (`.#x.md`, `#x.md#`, `x.md~`).
-  static func isNotebookName(_ name: String) -> Bool {
+  public static func isNotebookName(_ name: String) -> Bool {
     name.hasSuffix(".md") && name.count > 3 && !name.hasPrefix(".")
       && !name.hasPrefix("#")
   }
 
   /// The report's file name for a notebook: `lecture20.html`.
   public static func page(for notebookPath: String) -> String {
-    URL(fileURLWithPath: notebookPath).deletingPathExtension()
-      .lastPathComponent + ".html"
+    NotebookRunner.reportName(for: notebookPath) + ".html"
   }
 
   static func target(for path: String) -> Target {
