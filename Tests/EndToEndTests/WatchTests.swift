@@ -150,6 +150,23 @@ struct WatchTests {
     #expect(bare.stderr.contains("notebooks"))
   }
 
+  @Test("two watched notebooks of one name are named in a warning")
+  func sameNameWarning() throws {
+    let (folder, _) = try notebookFolder("notes.md", prose("first"))
+    let drafts = folder.appendingPathComponent("drafts")
+    try FileManager.default.createDirectory(
+      at: drafts, withIntermediateDirectories: true)
+    try write(prose("second"), as: "notes.md", in: drafts)
+    let watch = try WatchProcess(
+      ["notebooks", "drafts", "--no-serve", "--data", dataFolder], in: folder)
+    defer { watch.kill() }
+    #expect(
+      waitUntil {
+        watch.stderr.contains(
+          "warning: drafts/notes.md and notebooks/notes.md both write notes.html")
+      }, "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+  }
+
   // MARK: - The preview server
 
   @Test("served pages get the reload hook; the files on disk have no script")

@@ -210,6 +210,15 @@ public final class NotebookWatcher: @unchecked Sendable {
       self?.isStale(path, generation) ?? true
     }
     console.line("▶ \(path)")
+    // Watched folders may hold two notebooks of one name: say that their
+    // reports overwrite each other (a single run refuses them outright).
+    if let other = notebooks().first(where: {
+      $0 != path && Self.page(for: $0) == page
+    }) {
+      console.diagnostic(
+        "warning: \(path) and \(other) both write \(page); the report "
+          + "shows whichever ran last; rename one of them")
+    }
     onEvent(.running(notebook: path, page: page))
     let start = DispatchTime.now()
     do {
