@@ -121,7 +121,7 @@ struct Run: ParsableCommand {
       return
     }
     if files.isEmpty {
-      files = Self.notebooks(in: "notebooks")
+      files = NotebookWatcher.notebooks(in: "notebooks")
       if files.isEmpty {
         throw ValidationError(
           "no notebook given and none found in notebooks/; "
@@ -138,7 +138,7 @@ struct Run: ParsableCommand {
         notebooks.append(file)
         continue
       }
-      let inside = Self.notebooks(in: file)
+      let inside = NotebookWatcher.notebooks(in: file)
       if inside.isEmpty {
         throw ValidationError(
           "\(file) is a folder with no notebook (.md) in it; "
@@ -195,21 +195,6 @@ struct Run: ParsableCommand {
       }
     }
     if failed { throw ExitCode(1) }
-  }
-
-  /// The Markdown files directly inside `folder`, sorted.
-  /// The notebooks directly in `folder` (not in its subfolders), by name.
-  static func notebooks(in folder: String) -> [String] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-    return names.filter(NotebookWatcher.isNotebookName).sorted()
-      .map { prefix + $0 }.filter { !isFolder($0) }
-  }
-
-  private static func isFolder(_ path: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      && isDirectory.boolValue
   }
 }
 

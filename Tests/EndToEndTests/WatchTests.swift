@@ -150,13 +150,18 @@ struct WatchTests {
     #expect(bare.stderr.contains("notebooks"))
   }
 
-  @Test("two watched notebooks of one name are named in a warning")
+  @Test("two watched notebooks of one name are warned of; a folder x.md is skipped")
   func sameNameWarning() throws {
     let (folder, _) = try notebookFolder("notes.md", prose("first"))
     let drafts = folder.appendingPathComponent("drafts")
     try FileManager.default.createDirectory(
       at: drafts, withIntermediateDirectories: true)
     try write(prose("second"), as: "notes.md", in: drafts)
+    // A folder whose name ends in .md is not a notebook: no error for it
+    // (it sorts before notes.md, so it would come up before the warning).
+    try FileManager.default.createDirectory(
+      at: drafts.appendingPathComponent("archive.md"),
+      withIntermediateDirectories: true)
     let watch = try WatchProcess(
       ["notebooks", "drafts", "--no-serve", "--data", dataFolder], in: folder)
     defer { watch.kill() }
@@ -165,6 +170,7 @@ struct WatchTests {
         watch.stderr.contains(
           "warning: drafts/notes.md and notebooks/notes.md both write notes.html")
       }, "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+    #expect(!watch.stderr.contains("archive.md"), "stderr: \(watch.stderr)")
   }
 
   // MARK: - The preview server

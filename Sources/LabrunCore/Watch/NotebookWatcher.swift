@@ -118,12 +118,7 @@ public final class NotebookWatcher: @unchecked Sendable {
         paths.append(Self.join(target.directory, name))
         continue
       }
-      let names =
-        (try? FileManager.default.contentsOfDirectory(
-          atPath: target.directory)) ?? []
-      for name in names.sorted() where Self.isNotebookName(name) {
-        paths.append(Self.join(target.directory, name))
-      }
+      paths += Self.notebooks(in: target.directory)
     }
     var seen: Set<String> = []
     return paths.filter { seen.insert($0).inserted }
@@ -259,9 +254,22 @@ public final class NotebookWatcher: @unchecked Sendable {
 
   // MARK: - Names
 
+  /// The notebooks directly in `folder` (not in its subfolders), sorted by
+  /// name; a folder called `x.md` is not one.
+  public static func notebooks(in folder: String) -> [String] {
+    let names =
+      (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter(isNotebookName).sorted().map { join(folder, $0) }
+      .filter { path in
+        var isDirectory: ObjCBool = false
+        return !FileManager.default.fileExists(
+          atPath: path, isDirectory: &isDirectory) || !isDirectory.boolValue
+      }
+  }
+
   /// A name watch mode runs: `*.md`, not hidden, not an editor's lock or
   /// backup file (`.#x.md`, `#x.md#`, `x.md~`).
-  public static func isNotebookName(_ name: String) -> Bool {
+  static func isNotebookName(_ name: String) -> Bool {
     name.hasSuffix(".md") && name.count > 3 && !name.hasPrefix(".")
       && !name.hasPrefix("#")
   }
