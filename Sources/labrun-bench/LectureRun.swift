@@ -18,8 +18,9 @@ func siblingLabrun() -> String {
 /// Runs `notebooks/lecture20.md` once without the cache and returns its
 /// row, or a note saying why it could not.
 ///
-/// Must run before any other child process of the benchmark: the peak is
-/// the largest of all reaped children's.
+/// Must run before any other child process of the benchmark (the peak is
+/// the largest of all reaped children's) and before the benchmark grows:
+/// a child's peak includes what it shared with this process until its exec.
 /// - Parameter quick: one epoch per training instead of the notebook's.
 func lectureRow(quick: Bool) -> Result<BenchmarkRow, LectureRunSkipped> {
   let labrun = siblingLabrun()
