@@ -21,6 +21,7 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
+    // OpenBLAS only for labrun-bench's comparison: labrun never links it.
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
@@ -28,12 +29,18 @@ let package = Package(
       name: "CCrypto", pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"])]),
 
+    // MARK: - The engine's numerical kernels, in C: fixed-order products
+    // with explicit fused multiply-adds, one variant per instruction set.
+    .target(
+      name: "CKernels", exclude: ["products.inc"],
+      cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
+
     // MARK: - The notebook: Markdown, front matter, directives
     .target(name: "Notebook", dependencies: ["Ccmark", "Yams"]),
 
     // MARK: - The engine: data sets, then the network that trains on them
     .target(name: "Datasets", dependencies: ["CZlib", "CCrypto"]),
-    .target(name: "NeuralNet", dependencies: ["Datasets", "COpenBLAS"]),
+    .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
     .target(name: "Report"),
@@ -53,7 +60,8 @@ let package = Package(
       ]),
 
     .executableTarget(
-      name: "labrun-bench", dependencies: ["NeuralNet", "Datasets"]),
+      name: "labrun-bench",
+      dependencies: ["NeuralNet", "Datasets", "CKernels", "COpenBLAS"]),
 
     // MARK: - Tests
     .testTarget(

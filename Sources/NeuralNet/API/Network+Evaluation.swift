@@ -1,3 +1,4 @@
+import CKernels
 import Datasets
 import Dispatch
 
@@ -29,7 +30,6 @@ extension Network {
     precondition(
       images.lowerBound >= 0 && images.upperBound <= data.count,
       "images \(images) outside 0..<\(data.count)")
-    BLAS.useOneThread()
     let count = images.count
     var predictions = [UInt8](repeating: 0, count: count)
     let halves = count >= 4 * Self.evaluationChunk ? 2 : 1
@@ -53,11 +53,11 @@ extension Network {
   private func evaluationTwin() -> Network {
     let twin = cachedTwin ?? copy()
     cachedTwin = twin
+    twin.kernels = kernels
     for (target, source) in zip(twin.layers, layers) {
-      target.weights.base.update(
-        from: source.weights.base, count: source.weights.count)
-      target.biases.base.update(
-        from: source.biases.base, count: source.biases.count)
+      for (to, from) in zip(target.parameters, source.parameters) {
+        to.value.base.update(from: from.value.base, count: from.value.count)
+      }
     }
     return twin
   }
@@ -69,6 +69,7 @@ extension Network {
     into predictions: UnsafeMutableBufferPointer<UInt8>, offset: Int
   ) {
     guard !range.isEmpty, let output = layers.last else { return }
+    let classes = Int32(output.outputSize)
     let chunk = min(Self.evaluationChunk, range.count)
     reserve(rows: chunk)
     let indices = UnsafeMutablePointer<Int32>.allocate(capacity: chunk)
@@ -83,12 +84,9 @@ extension Network {
           loadBatch(
             pixels: pixels, labels: labels, indices: indices, rows: rows)
           forwardBatch(rows: rows)
-          for row in 0..<rows {
-            let predicted = Kernels.argmax(
-              output.a.base + row * output.outputs, count: output.outputs)
-            predictions[first + row - offset] = UInt8(
-              truncatingIfNeeded: predicted)
-          }
+          lr_argmax_rows(
+            output.output.base, output.outputStride, Int32(rows), classes,
+            predictions.baseAddress! + (first - offset))
         }
       }
     }

@@ -41,20 +41,16 @@ extension Network {
       "images \(images) outside 0..<\(data.count)")
     let count = images.count
     guard count > 0, options.epochs > 0 else { return [] }
-    BLAS.useOneThread()
     allocateOnThisThread()
     let batchSize = min(max(options.batchSize, 1), count)
     let batches = (count + batchSize - 1) / batchSize
     let progressEvery = max(1, batches / 100)
-    let eta = options.learningRate
     let decay = options.l2 / Float(count)
-    if options.momentum != 0 {
-      for layer in layers { layer.resetVelocity() }
-    }
-    let step: ParameterStep =
-      options.momentum != 0
-      ? .momentum(learningRate: eta, momentum: options.momentum, decay: decay)
-      : .sgd(learningRate: eta, decay: decay)
+    let optimizer = Optimizer(
+      learningRate: options.learningRate, momentum: options.momentum,
+      decay: decay)
+    // The fresh layers start with zero gradients and no velocity: momentum
+    // starts from rest at every call.
     reserve(rows: min(batchSize, trainingBlock))
 
     var generator = SeededGenerator(seed: shuffleSeed)
@@ -81,7 +77,7 @@ extension Network {
               decay == 0 ? 0 : Double(decay) / 2 * sumOfSquaredWeights()
             let cost = trainBatch(
               pixels: pixels, labels: labels, indices: orderBase + first,
-              rows: rows, step: step,
+              rows: rows, optimizer: optimizer,
               next: (
                 UnsafePointer(orderBase + next), min(batchSize, count - next)
               ))
@@ -126,26 +122,42 @@ extension Network {
     reserve(rows: min(rows, trainingBlock))
     let order = indices.map { Int32($0) }
     var cost: Double = 0
+    let parameters = layers.flatMap(\.parameters)
+    for parameter in parameters { parameter.clearGradient() }
     data.pixels.withUnsafeBufferPointer { pixels in
       data.labels.withUnsafeBufferPointer { labels in
         order.withUnsafeBufferPointer { order in
           guard let pixels = pixels.baseAddress,
             let labels = labels.baseAddress, let order = order.baseAddress
           else { return }
-          // The L2 term of the weights before the (gradient-only) step.
           let penalty = Double(decay) / 2 * sumOfSquaredWeights()
           cost =
             trainBatch(
               pixels: pixels, labels: labels, indices: order, rows: rows,
-              step: .gradient(decay: decay), next: (order, 0))
+              optimizer: nil, next: (order, 0))
             / Double(rows) + penalty
         }
       }
     }
-    return (
-      cost, layers.map { $0.weightGradient?.array ?? [] },
-      layers.map { $0.biasGradient?.array ?? [] }
-    )
+    // ∇ = Σ∇/m + λ/n w, in the (out, in) layout of ``weights``.
+    let perExample = 1 / Float(rows)
+    var weightGradients: [[Float]] = []
+    var biasGradients: [[Float]] = []
+    for layer in layers {
+      let (w, b) = (layer.parameters[0], layer.parameters[1])
+      var matrix = [Float](repeating: 0, count: w.rows * w.columns)
+      for k in 0..<w.rows {
+        for j in 0..<w.columns {
+          let index = k * w.stride + j
+          matrix[j * w.rows + k] =
+            w.gradient.base[index] * perExample + decay * w.value.base[index]
+        }
+      }
+      weightGradients.append(matrix)
+      biasGradients.append((0..<b.columns).map { b.gradient.base[$0] * perExample })
+    }
+    for parameter in parameters { parameter.clearGradient() }
+    return (cost, weightGradients, biasGradients)
   }
 }
 

@@ -1,23 +1,32 @@
+import CKernels
 import Datasets
 
-/// A fully-connected feed-forward network trained by mini-batch SGD.
+/// A feed-forward network of fully-connected layers, trained by mini-batch
+/// SGD on labrun's own deterministic kernels.
 ///
-/// Parameters are `Float`; every matrix product goes through OpenBLAS
-/// `cblas_sgemm` on one thread. The network keeps scratch buffers for its
-/// batches, so one instance must not be used from two threads at once: give
-/// each concurrent training its own ``copy()``.
+/// The same configuration, seed and data give the same bits — weights,
+/// costs, predictions — on every CPU, kernel variant and thread count.
+/// The network keeps scratch buffers for its batches, so one instance must
+/// not be used from two threads at once: give each concurrent training its
+/// own ``copy()``.
 public final class Network: @unchecked Sendable {
   /// The shape the network was built with.
   public let configuration: NetworkConfiguration
 
+  /// The kernels this network's products run on. Any choice gives the
+  /// same bits; the default is ``KernelVariant/current``.
+  public var kernels: KernelVariant
+
   /// Layers from the first hidden one to the output.
-  private(set) var layers: [DenseLayer]
+  private(set) var layers: [any Layer]
 
   // MARK: Batch buffers shared by training and evaluation
 
-  /// Rows the input buffer can hold.
-  private var inputCapacity = 0
-  private var input = FloatBuffer(count: 0)  // (capacity, sizes[0]), pixels/255
+  /// Each layer's input without its zeros: the pixels for the first, the
+  /// previous layer's output for the others.
+  private var inputs: [SparseRows]
+  /// Rows the label buffer holds.
+  private var labelCapacity = 0
   private var labels = UnsafeMutablePointer<Int32>.allocate(capacity: 1)  // (capacity)
 
   /// A parameter copy that evaluates half of a large set on a second thread.
@@ -25,14 +34,13 @@ public final class Network: @unchecked Sendable {
 
   /// Most rows a training step pushes through the layers at once; larger
   /// mini-batches go in parts of this size (see ``trainBatch``), so the
-  /// batch buffers stay a few megabytes even for a full-batch step.
+  /// batch buffers stay a few megabytes even for a full-batch step. Every
+  /// element's sum runs in one fixed order however the batch is cut, so
+  /// the part size changes no bit.
   var trainingBlock = Network.defaultTrainingBlock
 
-  /// ``trainingBlock``'s default. Measured on 784-30-10 (CPU seconds per
-  /// 50,000-image epoch at batch 50,000): whole batch 0.096, parts of
-  /// 128–256 rows 0.068–0.070, 500 0.08, 1000 0.08, 2000 0.10. A part of
-  /// 256 rows of 784 inputs (0.8 MB) is still in the core's 1 MB L2 cache
-  /// when the backward pass reads it again.
+  /// ``trainingBlock``'s default: 256 rows of 784 inputs (0.8 MB of
+  /// listed pixels) stay in a core's L2 cache for the backward pass.
   static let defaultTrainingBlock = 256
 
   // MARK: - Creating
@@ -40,7 +48,8 @@ public final class Network: @unchecked Sendable {
   /// Creates a network with parameters drawn from a generator seeded with
   /// `seed`.
   ///
-  /// Layer by layer, all weights are drawn (row-major) and then all biases.
+  /// Layer by layer, all weights are drawn in the (out, in) row-major
+  /// order of ``weights`` and then all biases.
   /// - Precondition: `configuration.problems` is empty.
   public init(_ configuration: NetworkConfiguration, seed: UInt64) {
     let problems = configuration.problems
@@ -48,6 +57,7 @@ public final class Network: @unchecked Sendable {
       problems.isEmpty,
       "invalid network: \(problems.map(\.description).joined(separator: "; "))")
     self.configuration = configuration
+    kernels = .current
     var generator = SeededGenerator(seed: seed)
     let sizes = configuration.sizes
     layers = (1..<sizes.count).map { index in
@@ -60,25 +70,28 @@ public final class Network: @unchecked Sendable {
         case .normal: 1
         case .scaled: 1 / Float(sizes[index - 1]).squareRoot()
         }
-      for i in 0..<layer.weights.count {
-        layer.weights.base[i] = generator.nextNormal() * scale
+      layer.weightMatrix = (0..<layer.inputSize * layer.outputSize).map { _ in
+        generator.nextNormal() * scale
       }
-      for i in 0..<layer.biases.count {
-        layer.biases.base[i] = generator.nextNormal()
+      layer.biasVector = (0..<layer.outputSize).map { _ in
+        generator.nextNormal()
       }
       return layer
     }
+    inputs = sizes.dropLast().map { SparseRows(width: $0) }
   }
 
   private init(copying other: Network) {
     configuration = other.configuration
+    kernels = other.kernels
     layers = other.layers.map { $0.copy() }
+    inputs = other.inputs.map { SparseRows(width: $0.width) }
   }
 
   deinit { labels.deallocate() }
 
-  /// A network with the same configuration and parameters and its own
-  /// scratch buffers, safe to train on another thread.
+  /// A network with the same configuration, parameters and kernels and its
+  /// own scratch buffers, safe to train on another thread.
   public func copy() -> Network { Network(copying: self) }
 
   // MARK: - Parameters
@@ -87,11 +100,11 @@ public final class Network: @unchecked Sendable {
   ///
   /// Setting requires the same shapes (a programmer error otherwise).
   public var weights: [[Float]] {
-    get { layers.map(\.weights.array) }
+    get { layers.map(\.weightMatrix) }
     set {
       precondition(newValue.count == layers.count, "one matrix per layer")
       for (layer, values) in zip(layers, newValue) {
-        layer.weights.assign(values)
+        layer.weightMatrix = values
       }
     }
   }
@@ -100,13 +113,29 @@ public final class Network: @unchecked Sendable {
   ///
   /// Setting requires the same shapes (a programmer error otherwise).
   public var biases: [[Float]] {
-    get { layers.map(\.biases.array) }
+    get { layers.map(\.biasVector) }
     set {
       precondition(newValue.count == layers.count, "one vector per layer")
       for (layer, values) in zip(layers, newValue) {
-        layer.biases.assign(values)
+        layer.biasVector = values
       }
     }
+  }
+
+  /// Every weight and bias, layer by layer (weights (out, in) row-major,
+  /// then biases), as little-endian IEEE bytes: what
+  /// ``parameterDigest`` hashes.
+  public var parameterBytes: [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(configuration.parameterCount * 4)
+    for layer in layers {
+      for value in layer.weightMatrix + layer.biasVector {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) {
+          bytes.append(contentsOf: $0)
+        }
+      }
+    }
+    return bytes
   }
 
   /// Number of inputs the network takes.
@@ -118,32 +147,19 @@ public final class Network: @unchecked Sendable {
 
   /// The output activations for one input of values in `[0, 1]`.
   ///
+  /// The same kernels as a batch, so the result has the same bits as the
+  /// input's row in any batch.
   /// - Precondition: `input.count == configuration.sizes[0]`.
   public func feedforward(_ input: [Float]) -> [Float] {
     precondition(input.count == inputSize, "expected \(inputSize) inputs")
-    var activations = input
-    for layer in layers {
-      var z = [Float](repeating: 0, count: layer.outputs)  // (out)
-      var a = [Float](repeating: 0, count: layer.outputs)  // (out)
-      activations.withUnsafeBufferPointer { x in
-        z.withUnsafeMutableBufferPointer { z in
-          a.withUnsafeMutableBufferPointer { a in
-            guard let x = x.baseAddress, let zBase = z.baseAddress,
-              let aBase = a.baseAddress
-            else { return }
-            BLAS.gemv(
-              transpose: false, rows: layer.outputs, columns: layer.inputs,
-              alpha: 1, a: layer.weights.base, lda: layer.inputs, x: x,
-              beta: 0, y: zBase)
-            Kernels.addBiasAndActivate(
-              layer.activation, z: zBase, a: aBase, bias: layer.biases.base,
-              rows: 1, columns: layer.outputs)
-          }
-        }
-      }
-      activations = a
+    reserve(rows: 1)
+    input.withUnsafeBufferPointer { x in
+      guard let base = x.baseAddress else { return }
+      inputs[0].load(base, stride: inputSize, rows: 1)
     }
-    return activations
+    forwardBatch(rows: 1)
+    let output = layers[layers.count - 1]
+    return Array(UnsafeBufferPointer(start: output.output.base, count: outputSize))
   }
 
   /// Why `data` cannot be used with this network, or nil if it can.
@@ -166,42 +182,36 @@ public final class Network: @unchecked Sendable {
   /// Networks created one after another on one thread (the copies of a
   /// comparison) have small objects and buffers side by side in memory,
   /// some in the same cache line. Trained at the same time on two cores,
-  /// every batch's writes (parameter updates, reference counts) then bounce
-  /// those lines between the cores: measured, each training needed up to
-  /// 60 % more CPU time than alone. Allocated by the training thread, they
-  /// sit in that thread's own heap arena instead.
+  /// every batch's writes then bounce those lines between the cores;
+  /// allocated by the training thread, they sit in that thread's own heap
+  /// arena instead.
   func allocateOnThisThread() {
     layers = layers.map { $0.copy() }
-    inputCapacity = 0
-    input = FloatBuffer(count: 0)
+    inputs = inputs.map { SparseRows(width: $0.width) }
+    labelCapacity = 0
     labels.deallocate()
     labels = .allocate(capacity: 1)
   }
 
-  /// Makes the input and every layer's buffers hold `rows` examples.
+  /// Makes the input lists and every layer's buffers hold `rows` examples.
   func reserve(rows: Int) {
-    if rows > inputCapacity {
-      inputCapacity = rows
-      input = FloatBuffer(count: rows * inputSize)
+    if rows > labelCapacity {
+      labelCapacity = rows
       labels.deallocate()
       labels = .allocate(capacity: rows)
     }
+    for input in inputs { input.reserve(rows: rows) }
     for layer in layers { layer.reserve(rows: rows) }
   }
 
-  /// Scales the images `indices` of `pixels` into the input buffer and
-  /// their labels into the label buffer.
+  /// Lists the pixels of the images `indices` of `pixels` as the first
+  /// layer's input and their labels into the label buffer.
   func loadBatch(
     pixels: UnsafePointer<UInt8>, labels source: UnsafePointer<UInt8>,
     indices: UnsafePointer<Int32>, rows: Int
   ) {
-    let width = inputSize
-    for row in 0..<rows {
-      let image = Int(indices[row])
-      Kernels.scalePixels(
-        pixels + image * width, into: input.base + row * width, count: width)
-      labels[row] = Int32(source[image])
-    }
+    inputs[0].load(pixels: pixels, images: indices, rows: rows)
+    for row in 0..<rows { labels[row] = Int32(source[Int(indices[row])]) }
   }
 
   /// Starts fetching the pixels of the images `indices` into cache.
@@ -212,30 +222,32 @@ public final class Network: @unchecked Sendable {
     pixels: UnsafePointer<UInt8>, indices: UnsafePointer<Int32>, rows: Int
   ) {
     for row in 0..<rows {
-      BLAS.prefetch(
-        pixels + Int(indices[row]) * inputSize, count: inputSize)
+      lr_prefetch(pixels + Int(indices[row]) * inputSize, inputSize)
     }
   }
 
   /// Runs the loaded batch forward through every layer.
   func forwardBatch(rows: Int) {
-    var x = UnsafePointer(input.base)
-    for layer in layers {
-      layer.forward(x, rows: rows)
-      x = UnsafePointer(layer.a.base)
+    for (index, layer) in layers.enumerated() {
+      if index > 0 {
+        let below = layers[index - 1]
+        inputs[index].load(
+          below.output.base, stride: below.outputStride, rows: rows)
+      }
+      layer.forward(inputs[index], rows: rows, kernels: kernels)
     }
   }
 
-  /// One training step on the images `indices` of `pixels`: forward,
-  /// backward and `step`, in parts of at most ``trainingBlock`` rows.
-  /// Returns the batch's summed cost (without L2).
+  /// One training step on the images `indices` of `pixels`: forward and
+  /// backward in parts of at most ``trainingBlock`` rows, then one
+  /// optimiser step. Returns the batch's summed cost (without L2).
   ///
   /// While a part is computed, the images of the next one (or of `next`,
   /// the following batch's first rows) are fetched into cache.
   /// - Precondition: ``reserve(rows:)`` for `min(rows, trainingBlock)`.
   func trainBatch(
     pixels: UnsafePointer<UInt8>, labels: UnsafePointer<UInt8>,
-    indices: UnsafePointer<Int32>, rows: Int, step: ParameterStep,
+    indices: UnsafePointer<Int32>, rows: Int, optimizer: Optimizer?,
     next: (indices: UnsafePointer<Int32>, rows: Int)
   ) -> Double {
     let block = max(trainingBlock, 1)
@@ -258,42 +270,43 @@ public final class Network: @unchecked Sendable {
           rows: min(block, next.rows))
       }
       forwardBatch(rows: count)
-      cost += backwardBatch(
-        rows: count, step: step,
-        part: BatchPart(
-          batchRows: rows, isFirst: part == 0, isLast: part == parts - 1))
+      cost += backwardBatch(rows: count)
       first += count
     }
+    optimizer?.step(
+      layers.flatMap(\.parameters), batchRows: rows, kernels: kernels)
     return cost
   }
 
-  /// Backpropagates the loaded rows (after ``forwardBatch(rows:)``), applies
-  /// `step` if they are the batch's last part and returns their summed
-  /// cost (without L2).
-  func backwardBatch(
-    rows: Int, step: ParameterStep, part: BatchPart
-  ) -> Double {
-    guard let output = layers.last else { return 0 }
-    let cost = Kernels.outputDeltaAndCost(
-      cost: configuration.cost, activation: output.activation,
-      z: output.z.base, a: output.a.base, delta: output.delta.base,
-      labels: labels, rows: rows, columns: output.outputs)
+  /// Backpropagates the loaded rows (after ``forwardBatch(rows:)``), adds
+  /// their gradients to the parameters' sums and returns their summed cost
+  /// (without L2).
+  func backwardBatch(rows: Int) -> Double {
+    let output = layers[layers.count - 1]
+    let cost = lr_output_delta_cost(
+      configuration.cost.c, output.activation.c, output.z.base,
+      output.output.base,
+      output.delta.base, output.outputStride, labels, Int32(rows),
+      Int32(output.outputSize))
     for index in layers.indices.reversed() {
       let layer = layers[index]
-      let previous = index > 0 ? layers[index - 1] : nil
-      let x = previous.map { UnsafePointer($0.a.base) } ?? UnsafePointer(input.base)
+      let below = index > 0 ? layers[index - 1] : nil
       layer.backward(
-        x, rows: rows, inputDelta: previous?.delta.base, step: step,
-        part: part)
-      previous?.applyActivationDerivative(rows: rows)
+        inputs[index], rows: rows, inputDelta: below?.delta.base,
+        inputStride: below?.outputStride ?? 0, kernels: kernels)
+      below?.applyActivationDerivative(rows: rows)
     }
     return cost
   }
 
-  /// Σ w² over every weight (biases excluded).
+  /// Σ w² over every weight (biases excluded), in a fixed order.
   func sumOfSquaredWeights() -> Double {
-    layers.reduce(0) {
-      $0 + BLAS.sumOfSquares(count: $1.weights.count, x: $1.weights.base)
+    var sum: Double = 0
+    for layer in layers {
+      for parameter in layer.parameters where parameter.decays {
+        sum += lr_sum_squares(parameter.value.base, parameter.value.count)
+      }
     }
+    return sum
   }
 }

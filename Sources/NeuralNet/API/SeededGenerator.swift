@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import CKernels
 
 /// A seeded pseudo-random generator: xoshiro256** seeded by SplitMix64.
 ///
@@ -64,15 +60,20 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     return Int(product.high)
   }
 
-  /// A standard normal sample, N(0, 1), by the Box–Muller transform.
+  /// A standard normal sample, N(0, 1), by Marsaglia's polar method.
   ///
-  /// Uses two uniforms per sample and keeps no spare, so the sequence
-  /// depends only on the seed and the number of calls.
+  /// Built from IEEE operations and labrun's own logarithm (not the C
+  /// library's, whose last bits differ between platforms), so a seed gives
+  /// the same weights everywhere. Draws pairs of uniforms until one falls
+  /// inside the unit circle and keeps no spare, so the sequence depends
+  /// only on the seed and the number of calls.
   public mutating func nextNormal() -> Float {
-    let u1 = 1 - nextUniform()  // (0, 1]: log stays finite
-    let u2 = nextUniform()
-    let radius = (-2 * log(u1)).squareRoot()
-    return Float(radius * cos(2 * Double.pi * u2))
+    while true {
+      let u = 2 * nextUniform() - 1
+      let v = 2 * nextUniform() - 1
+      let s = u * u + v * v
+      if s > 0 && s < 1 { return Float(u * lr_polar_factor(s)) }
+    }
   }
 
   /// Shuffles `buffer` in place (Fisher–Yates, from the back).

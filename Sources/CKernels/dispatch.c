@@ -1,0 +1,104 @@
+// Which variants this build and CPU have, and the entry points that send
+// each call to the variant its caller chose.
+#include "table.h"
+
+#if defined(__x86_64__)
+// The CPU check needs the OS to save the wide registers, which
+// __builtin_cpu_supports takes into account (it reads XCR0 through cpuid).
+static int has_avx2(void) {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+static int has_avx512(void) { return __builtin_cpu_supports("avx512f"); }
+#endif
+
+int lr_variant_available(lr_variant variant) {
+  switch (variant) {
+  case LR_VARIANT_PORTABLE:
+    return 1;
+#if defined(__x86_64__)
+  case LR_VARIANT_AVX2:
+    return has_avx2();
+  case LR_VARIANT_AVX512:
+    return has_avx512();
+#endif
+#if defined(__aarch64__)
+  case LR_VARIANT_NEON:
+    return 1;  // Advanced SIMD is part of every arm64 CPU
+#endif
+  default:
+    return 0;
+  }
+}
+
+lr_variant lr_best_variant(void) {
+  static const lr_variant fastestFirst[] = {
+      LR_VARIANT_AVX512, LR_VARIANT_AVX2, LR_VARIANT_NEON};
+  for (unsigned i = 0; i < sizeof fastestFirst / sizeof *fastestFirst; i++)
+    if (lr_variant_available(fastestFirst[i])) return fastestFirst[i];
+  return LR_VARIANT_PORTABLE;
+}
+
+const char *lr_variant_name(lr_variant variant) {
+  switch (variant) {
+  case LR_VARIANT_PORTABLE: return "portable";
+  case LR_VARIANT_AVX2: return "avx2";
+  case LR_VARIANT_AVX512: return "avx512";
+  case LR_VARIANT_NEON: return "neon";
+  }
+  return "unknown";
+}
+
+static _Atomic int defaultVariant = -1;  // -1: not chosen yet
+
+lr_variant lr_default_variant(void) {
+  int variant = defaultVariant;
+  return variant < 0 ? lr_best_variant() : (lr_variant)variant;
+}
+
+void lr_set_default_variant(lr_variant variant) {
+  defaultVariant = (int)variant;
+}
+
+/// The table of `variant`, or the portable one if this CPU lacks it (the
+/// callers check availability first; this keeps a wrong value harmless).
+static const lr_kernel_table *table(int variant) {
+  if (!lr_variant_available((lr_variant)variant)) return &lr_portable_kernels;
+  switch (variant) {
+#if defined(__x86_64__)
+  case LR_VARIANT_AVX2: return &lr_avx2_kernels;
+  case LR_VARIANT_AVX512: return &lr_avx512_kernels;
+#endif
+#if defined(__aarch64__)
+  case LR_VARIANT_NEON: return &lr_neon_kernels;
+#endif
+  default: return &lr_portable_kernels;
+  }
+}
+
+void lr_rows_times(int variant, int rows, const int32_t *counts,
+                   const int32_t *columns, const float *values, long stride,
+                   const float *b, long ldb, int n, float alpha, float beta,
+                   float *c, long ldc) {
+  table(variant)->rows_times(rows, counts, columns, values, stride, b, ldb,
+                             n, alpha, beta, c, ldc);
+}
+
+void lr_rows_scatter(int variant, int rows, const int32_t *counts,
+                     const int32_t *columns, const float *values, long stride,
+                     const float *d, long ldd, int n, float *g, long ldg,
+                     uint8_t *touched) {
+  table(variant)->rows_scatter(rows, counts, columns, values, stride, d, ldd,
+                               n, g, ldg, touched);
+}
+
+void lr_step(int variant, int rows, int n, float alpha, float beta, float *w,
+             long ldw, float *g, long ldg, uint8_t *touched) {
+  table(variant)->step(rows, n, alpha, beta, w, ldw, g, ldg, touched);
+}
+
+void lr_step_momentum(int variant, int rows, int n, float alpha, float mu,
+                      float decay, float *w, long ldw, float *v, long ldv,
+                      float *g, long ldg, uint8_t *touched) {
+  table(variant)->step_momentum(rows, n, alpha, mu, decay, w, ldw, v, ldv, g,
+                                ldg, touched);
+}

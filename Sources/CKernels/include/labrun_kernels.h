@@ -1,0 +1,179 @@
+// labrun's numerical kernels: deterministic float32 products, parameter
+// steps and element-wise maths for the neural-network engine.
+//
+// The contract every function keeps: the same inputs give the same bits on
+// every CPU, variant and thread count. Each element of a product is one
+// chain of fused multiply-adds over the inner index in ascending order;
+// vector units compute many chains side by side (across columns), never
+// split one chain, so the vector width cannot change a bit. Terms whose
+// left factor is zero are left out of a chain (that is part of the
+// definition, in every variant). Element-wise maths uses only +, -, *, /,
+// sqrt, fma and bit operations, never the C library's exp or log.
+//
+// Matrices are row-major. A "padded" width is a multiple of 16 floats: the
+// products compute whole padded rows, so buffers are allocated that wide.
+
+#ifndef LABRUN_KERNELS_H
+#define LABRUN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: - Variants
+
+/// The implementations of the vectorised kernels. All give the same bits.
+typedef enum {
+  LR_VARIANT_PORTABLE = 0,  ///< scalar fmaf: any CPU
+  LR_VARIANT_AVX2 = 1,      ///< x86-64 with AVX2 and FMA
+  LR_VARIANT_AVX512 = 2,    ///< x86-64 with AVX-512F
+  LR_VARIANT_NEON = 3,      ///< arm64 Advanced SIMD
+} lr_variant;
+
+enum { LR_VARIANT_COUNT = 4 };
+
+/// Whether this build and this CPU can run `variant`.
+int lr_variant_available(lr_variant variant);
+/// The fastest variant this CPU runs.
+lr_variant lr_best_variant(void);
+/// The variant's name as `LABRUN_KERNELS` spells it ("avx2").
+const char *lr_variant_name(lr_variant variant);
+/// The variant new networks use; the best one until set.
+lr_variant lr_default_variant(void);
+/// Sets the default variant (any thread; affects networks created later).
+void lr_set_default_variant(lr_variant variant);
+
+/// Starts fetching `bytes` bytes at `address` into cache without waiting.
+static inline void lr_prefetch(const void *address, long bytes) {
+  for (long offset = 0; offset < bytes; offset += 64)
+    __builtin_prefetch((const char *)address + offset, 0, 3);
+}
+
+// MARK: - Rows without their zeros
+
+/// Rows of a matrix kept as (column, value) lists of their non-zero entries,
+/// in ascending column order. Row r's list starts at `columns + r * stride`
+/// and `values + r * stride` and has `counts[r]` entries.
+
+/// Lists the non-zero pixels of the images `images[0..<rows]` (each `width`
+/// bytes of `pixels`) as values `pixel * (1/255)`.
+void lr_compact_pixels(const uint8_t *pixels, const int32_t *images,
+                       int rows, int width, int32_t *counts,
+                       int32_t *columns, float *values, long stride);
+
+/// Lists the non-zero entries of the first `width` columns of `rows` rows
+/// of `x` (row r at `x + r * ldx`). NaN counts as non-zero.
+void lr_compact_rows(const float *x, long ldx, int rows, int width,
+                     int32_t *counts, int32_t *columns, float *values,
+                     long stride);
+
+// MARK: - Vectorised kernels (one implementation per variant)
+
+/// C = A·B for listed rows A, with B (k, n) at `b` (row p at b + p*ldb).
+///
+/// For every row r and column j < n (n a multiple of 16):
+///   acc = +0; for each (p, v) in row r's list: acc = fma(v, B[p][j], acc)
+///   C[r][j] = beta == 0 ? alpha * acc : fma(alpha, acc, beta * C[r][j]).
+void lr_rows_times(int variant, int rows, const int32_t *counts,
+                   const int32_t *columns, const float *values, long stride,
+                   const float *b, long ldb, int n, float alpha, float beta,
+                   float *c, long ldc);
+
+/// G += Aᵀ·D, continuing each element's chain: for r ascending and each
+/// (p, v) in row r's list, G[p][j] = fma(v, D[r][j], G[p][j]) for j < n
+/// (a multiple of 16); sets touched[p] = 1 (if touched is not NULL).
+void lr_rows_scatter(int variant, int rows, const int32_t *counts,
+                     const int32_t *columns, const float *values, long stride,
+                     const float *d, long ldd, int n, float *g, long ldg,
+                     uint8_t *touched);
+
+/// The gradient step on `rows` rows of `n` floats (a multiple of 16):
+/// w = fma(alpha, g, beta * w), then g = 0. Rows whose touched flag is 0
+/// are skipped when that gives the same bits (beta == 1, alpha < 0 and g
+/// all +0 there); touched may be NULL (every row is stepped). Clears the
+/// flags it reads.
+void lr_step(int variant, int rows, int n, float alpha, float beta,
+             float *w, long ldw, float *g, long ldg, uint8_t *touched);
+
+/// The momentum step: v = fma(alpha, g, fma(decay, w, mu * v)); w = w + v;
+/// g = 0. Every row is stepped; touched flags (if any) are cleared.
+void lr_step_momentum(int variant, int rows, int n, float alpha, float mu,
+                      float decay, float *w, long ldw, float *v, long ldv,
+                      float *g, long ldg, uint8_t *touched);
+
+// MARK: - Shared kernels (one implementation, any variant)
+
+/// gb[j] = gb[j] + D[r][j] for r ascending, j < n.
+void lr_column_sums(int rows, const float *d, long ldd, int n, float *gb);
+
+/// B (n_cols_of_A, ...) = Aᵀ: dst[j * ldd + i] = src[i * lds + j] for
+/// i < rows, j < columns.
+void lr_transpose(int rows, int columns, const float *src, long lds,
+                  float *dst, long ldd);
+
+/// Σ x², in double precision, in a fixed order (16 strided partial sums,
+/// combined in order).
+double lr_sum_squares(const float *x, long count);
+
+// MARK: - Activations and costs
+
+typedef enum {
+  LR_SIGMOID = 0,
+  LR_RELU = 1,
+  LR_TANH = 2,
+  LR_SOFTMAX = 3,
+} lr_activation;
+
+typedef enum {
+  LR_QUADRATIC = 0,
+  LR_CROSS_ENTROPY = 1,
+} lr_cost;
+
+/// z = z + b per row, then a = f(z), for j < n of each of `rows` rows.
+void lr_bias_activate(lr_activation activation, float *z, float *a, long ld,
+                      const float *bias, int rows, int n);
+
+/// δ = δ ⊙ f′(z) for a hidden activation (not softmax).
+void lr_activation_derivative(lr_activation activation, float *delta,
+                              const float *z, const float *a, long ld,
+                              int rows, int n);
+
+/// Writes ∂C/∂z of the output layer into `delta` and returns the batch's
+/// summed cost (each row's cost in float, summed in double in row order).
+/// Labels outside 0..<n give an all-zero target.
+double lr_output_delta_cost(lr_cost cost, lr_activation activation,
+                            const float *z, const float *a, float *delta,
+                            long ld, const int32_t *labels, int rows, int n);
+
+/// The index of the largest of the n values of each row (the first, on
+/// ties; NaN never wins) into predictions[r].
+void lr_argmax_rows(const float *a, long ld, int rows, int n,
+                    uint8_t *predictions);
+
+// MARK: - Element-wise maths
+
+/// eˣ in float, within 3 ulp; NaN stays NaN; clamped to normal floats.
+float lr_expf(float x);
+/// 1 / (1 + e⁻ˣ).
+float lr_sigmoidf(float x);
+/// tanh x, computed in double and rounded.
+float lr_tanhf(float x);
+/// ln x for x > 0, computed in double and rounded (−inf at 0, NaN below).
+float lr_logf(float x);
+/// ln(1 + eˣ) without overflow.
+float lr_softplusf(float x);
+/// eˣ in double (within 2 ulp for |x| < 708).
+double lr_exp(double x);
+/// ln x in double (within 2 ulp), for x > 0.
+double lr_log(double x);
+/// √(−2 ln s / s): the polar method's factor for 0 < s < 1.
+double lr_polar_factor(double s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

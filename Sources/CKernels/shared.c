@@ -1,0 +1,353 @@
+// The kernels every variant shares: listing non-zero entries, sums,
+// activations, costs and the element-wise maths they are built from.
+//
+// Nothing here reorders a sum: a loop that a compiler vectorises computes
+// each element on its own, so its bits do not depend on the vector width.
+#include <math.h>
+#include <string.h>
+
+#include "table.h"
+
+#if defined(__x86_64__)
+#include <emmintrin.h>  // SSE2: part of every x86-64 CPU
+#endif
+
+// MARK: - Rows without their zeros
+
+void lr_compact_pixels(const uint8_t *pixels, const int32_t *images,
+                       int rows, int width, int32_t *counts,
+                       int32_t *columns, float *values, long stride) {
+  const float scale = 1.0f / 255.0f;
+  for (int r = 0; r < rows; r++) {
+    const uint8_t *image = pixels + (long)images[r] * width;
+    int32_t *p = columns + r * stride;
+    float *v = values + r * stride;
+    int count = 0, j = 0;
+#if defined(__x86_64__)
+    // Sixteen pixels at a time: a mask of the non-zero ones, then one
+    // entry per set bit. Most chunks of a digit's frame are all zero.
+    const __m128i zero = _mm_setzero_si128();
+    for (; j + 16 <= width; j += 16) {
+      __m128i chunk = _mm_loadu_si128((const __m128i *)(image + j));
+      unsigned mask =
+          ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, zero)) & 0xFFFFu;
+      while (mask) {
+        int bit = __builtin_ctz(mask);
+        p[count] = j + bit;
+        v[count] = (float)image[j + bit] * scale;
+        count++;
+        mask &= mask - 1;
+      }
+    }
+#endif
+    for (; j < width; j++) {
+      p[count] = j;
+      v[count] = (float)image[j] * scale;
+      count += image[j] != 0;
+    }
+    counts[r] = count;
+  }
+}
+
+void lr_compact_rows(const float *x, long ldx, int rows, int width,
+                     int32_t *counts, int32_t *columns, float *values,
+                     long stride) {
+  for (int r = 0; r < rows; r++) {
+    const float *row = x + r * ldx;
+    int32_t *p = columns + r * stride;
+    float *v = values + r * stride;
+    int count = 0;
+    for (int j = 0; j < width; j++) {
+      p[count] = j;
+      v[count] = row[j];
+      count += row[j] != 0;  // NaN != 0 is true: kept
+    }
+    counts[r] = count;
+  }
+}
+
+// MARK: - Sums and copies
+
+void lr_column_sums(int rows, const float *d, long ldd, int n, float *gb) {
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < n; j++) gb[j] = gb[j] + d[r * ldd + j];
+}
+
+void lr_transpose(int rows, int columns, const float *src, long lds,
+                  float *dst, long ldd) {
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < columns; j++) dst[j * ldd + i] = src[i * lds + j];
+}
+
+double lr_sum_squares(const float *x, long count) {
+  double partial[16] = {0};
+  long i = 0;
+  for (; i + 16 <= count; i += 16)
+    for (int lane = 0; lane < 16; lane++) {
+      double value = x[i + lane];
+      partial[lane] = partial[lane] + value * value;  // exact square
+    }
+  for (; i < count; i++) {
+    double value = x[i];
+    partial[i % 16] = partial[i % 16] + value * value;
+  }
+  double sum = 0;
+  for (int lane = 0; lane < 16; lane++) sum = sum + partial[lane];
+  return sum;
+}
+
+// MARK: - Element-wise maths
+
+static inline uint32_t float_bits(float x) {
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+static inline float bits_float(uint32_t bits) {
+  float x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+static inline uint64_t double_bits(double x) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+static inline double bits_double(uint64_t bits) {
+  double x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+float lr_expf(float x) {
+  float v = x;
+  v = v < -87.3f ? -87.3f : v;  // e^-87.3 is just above the smallest normal
+  v = v > 88.3f ? 88.3f : v;    // keeps n ≤ 127, so 2ⁿ stays finite
+  // n = round(v / ln 2): adding 1.5·2²³ rounds to an integer, which then
+  // sits in the low bits of the mantissa.
+  const float magic = 12582912.0f;
+  float shifted = v * 1.442695041f + magic;
+  float n = shifted - magic;
+  // r = v − n ln 2 (ln 2 split in two for precision), |r| ≤ ln 2 / 2.
+  float r = (v - n * 0.693145752f) - n * 1.42860677e-6f;
+  // e^r by its Taylor polynomial to degree 6 (error below 2⁻²³ here).
+  float p = 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  // 2ⁿ from its exponent bits, without a float→int conversion.
+  float twoToN =
+      bits_float((float_bits(shifted) - float_bits(magic) + 127u) << 23);
+  return p * twoToN;
+}
+
+float lr_sigmoidf(float x) { return 1.0f / (1.0f + lr_expf(-x)); }
+
+static const double ln2Hi = 6.93147180369123816490e-01;  // 32 bits: n·hi exact
+static const double ln2Lo = 1.90821492927058770002e-10;
+
+double lr_exp(double x) {
+  if (x != x) return x;
+  if (x > 709.78) return 1.0 / 0.0;
+  if (x < -708.39) return 0.0;  // below the smallest normal double
+  // n = round(x / ln 2) by the 1.5·2⁵² trick, then r = x − n ln 2.
+  const double magic = 6755399441055744.0;
+  double shifted = x * 1.4426950408889634 + magic;
+  double n = shifted - magic;
+  double r = (x - n * ln2Hi) - n * ln2Lo;  // |r| ≤ 0.347
+  // e^r by Taylor to degree 13: the next term is below 2⁻⁵⁵ of the sum.
+  static const double inverseFactorial[] = {
+      1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0,
+      1.0 / 3628800.0,    1.0 / 362880.0,    1.0 / 40320.0,
+      1.0 / 5040.0,       1.0 / 720.0,       1.0 / 120.0,
+      1.0 / 24.0,         1.0 / 6.0,         0.5,
+      1.0,                1.0};
+  double p = inverseFactorial[0];
+  for (int i = 1; i < 14; i++) p = p * r + inverseFactorial[i];
+  int64_t exponent = (int64_t)(double_bits(shifted) - double_bits(magic));
+  // 2ⁿ for n in [-1022, 1023]; n = 1024 (x near 709.78) as 2¹⁰²³ · 2.
+  if (exponent > 1023) return p * bits_double((uint64_t)(1023 + 1023) << 52) * 2.0;
+  return p * bits_double((uint64_t)(exponent + 1023) << 52);
+}
+
+double lr_log(double x) {
+  if (x != x || x < 0) return 0.0 / 0.0;
+  if (x == 0) return -1.0 / 0.0;
+  if (x == 1.0 / 0.0) return x;
+  uint64_t bits = double_bits(x);
+  int exponent = (int)(bits >> 52) - 1023;
+  if ((bits >> 52) == 0) {  // subnormal: scale into the normal range
+    bits = double_bits(x * 18014398509481984.0);  // 2⁵⁴
+    exponent = (int)(bits >> 52) - 1023 - 54;
+  }
+  // m in [1, 2), then in [√½, √2) so that f = m − 1 is small.
+  double m = bits_double((bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull);
+  if (m > 1.4142135623730951) {
+    m = m * 0.5;
+    exponent += 1;
+  }
+  double f = m - 1.0;  // exact (Sterbenz)
+  // ln m = 2 atanh(s), s = f / (2 + f), |s| ≤ 0.172: the odd series.
+  double s = f / (2.0 + f);
+  double z = s * s;
+  double series = 1.0 / 21.0;
+  for (int k = 19; k >= 3; k -= 2) series = series * z + 1.0 / k;
+  double logM = 2.0 * s + 2.0 * s * z * series;
+  double e = exponent;
+  return e * ln2Hi + (e * ln2Lo + logM);
+}
+
+float lr_logf(float x) { return (float)lr_log((double)x); }
+
+float lr_tanhf(float x) {
+  double t = x < 0 ? -(double)x : (double)x;
+  double r;
+  if (x != x) return x;
+  if (t > 20) {
+    r = 1;
+  } else if (t < 1e-4) {
+    r = t - t * t * t / 3.0;  // the next term, 2t⁵/15, is below 2⁻⁵³ t
+  } else {
+    double e = lr_exp(2 * t);
+    r = (e - 1) / (e + 1);
+  }
+  return (float)(x < 0 ? -r : r);
+}
+
+float lr_softplusf(float x) {
+  double value = x;
+  double y = lr_exp(value < 0 ? value : -value);  // e^−|x| in (0, 1]
+  double u = 1 + y;
+  // log1p(y) from log(1 + y): the ratio y / (u − 1) corrects u's rounding.
+  double log1p = u == 1 ? y : lr_log(u) * y / (u - 1);
+  return (float)((value > 0 ? value : 0) + log1p);
+}
+
+double lr_polar_factor(double s) {
+  return sqrt(-2.0 * lr_log(s) / s);
+}
+
+// MARK: - Activations
+
+void lr_bias_activate(lr_activation activation, float *z, float *a, long ld,
+                      const float *bias, int rows, int n) {
+  for (int r = 0; r < rows; r++) {
+    float *zr = z + r * ld, *ar = a + r * ld;
+    for (int j = 0; j < n; j++) zr[j] = zr[j] + bias[j];
+    switch (activation) {
+    case LR_SIGMOID:
+      for (int j = 0; j < n; j++) ar[j] = lr_sigmoidf(zr[j]);
+      break;
+    case LR_RELU:
+      for (int j = 0; j < n; j++) ar[j] = zr[j] > 0 ? zr[j] : 0.0f;
+      break;
+    case LR_TANH:
+      for (int j = 0; j < n; j++) ar[j] = lr_tanhf(zr[j]);
+      break;
+    case LR_SOFTMAX: {
+      float largest = -1.0f / 0.0f;
+      for (int j = 0; j < n; j++) largest = zr[j] > largest ? zr[j] : largest;
+      float sum = 0;
+      for (int j = 0; j < n; j++) {
+        ar[j] = lr_expf(zr[j] - largest);
+        sum = sum + ar[j];
+      }
+      float scale = 1.0f / sum;
+      for (int j = 0; j < n; j++) ar[j] = ar[j] * scale;
+      break;
+    }
+    }
+  }
+}
+
+void lr_activation_derivative(lr_activation activation, float *delta,
+                              const float *z, const float *a, long ld,
+                              int rows, int n) {
+  for (int r = 0; r < rows; r++) {
+    float *d = delta + r * ld;
+    const float *zr = z + r * ld, *ar = a + r * ld;
+    switch (activation) {
+    case LR_SIGMOID:  // σ′ = σ(1 − σ)
+      for (int j = 0; j < n; j++) d[j] = d[j] * (ar[j] * (1.0f - ar[j]));
+      break;
+    case LR_RELU:  // 1 where z > 0
+      for (int j = 0; j < n; j++) d[j] = zr[j] > 0 ? d[j] : 0.0f;
+      break;
+    case LR_TANH:  // 1 − tanh²
+      for (int j = 0; j < n; j++) d[j] = d[j] * (1.0f - ar[j] * ar[j]);
+      break;
+    case LR_SOFTMAX:  // an output activation only: the output delta has it
+      break;
+    }
+  }
+}
+
+// MARK: - Output delta and cost
+
+double lr_output_delta_cost(lr_cost cost, lr_activation activation,
+                            const float *z, const float *a, float *delta,
+                            long ld, const int32_t *labels, int rows, int n) {
+  double total = 0;
+  for (int r = 0; r < rows; r++) {
+    const float *zr = z + r * ld, *ar = a + r * ld;
+    float *d = delta + r * ld;
+    int label = labels[r];
+    float rowCost = 0;
+    if (cost == LR_QUADRATIC && activation == LR_SOFTMAX) {
+      // ∂C/∂z = Jᵀ(a − y), J_ij = a_i(δ_ij − a_j):
+      // a_j [(a_j − y_j) − Σ_i (a_i − y_i) a_i].
+      float weighted = 0;
+      for (int j = 0; j < n; j++) {
+        float error = ar[j] - (j == label ? 1.0f : 0.0f);
+        rowCost = rowCost + error * error;
+        weighted = weighted + error * ar[j];
+      }
+      for (int j = 0; j < n; j++) {
+        float error = ar[j] - (j == label ? 1.0f : 0.0f);
+        d[j] = ar[j] * (error - weighted);
+      }
+      rowCost = rowCost * 0.5f;
+    } else if (cost == LR_QUADRATIC) {
+      for (int j = 0; j < n; j++) {
+        float error = ar[j] - (j == label ? 1.0f : 0.0f);
+        rowCost = rowCost + error * error;
+        d[j] = error;
+      }
+      rowCost = rowCost * 0.5f;
+      lr_activation_derivative(activation, d, zr, ar, ld, 1, n);
+    } else if (activation == LR_SOFTMAX) {
+      // −ln a_label = ln Σ exp(z) − z_label, from z so that a vanishing
+      // a_label cannot give ln 0.
+      float largest = -1.0f / 0.0f;
+      for (int j = 0; j < n; j++) largest = zr[j] > largest ? zr[j] : largest;
+      float sum = 0;
+      for (int j = 0; j < n; j++) sum = sum + lr_expf(zr[j] - largest);
+      float logSum = lr_logf(sum) + largest;
+      rowCost = label >= 0 && label < n ? logSum - zr[label] : 0.0f;
+      for (int j = 0; j < n; j++) d[j] = ar[j] - (j == label ? 1.0f : 0.0f);
+    } else {
+      // −[y ln σ(z) + (1 − y) ln(1 − σ(z))] = softplus(z) − y z.
+      for (int j = 0; j < n; j++) {
+        float y = j == label ? 1.0f : 0.0f;
+        rowCost = rowCost + (lr_softplusf(zr[j]) - y * zr[j]);
+        d[j] = ar[j] - y;
+      }
+    }
+    total = total + (double)rowCost;
+  }
+  return total;
+}
+
+void lr_argmax_rows(const float *a, long ld, int rows, int n,
+                    uint8_t *predictions) {
+  for (int r = 0; r < rows; r++) {
+    const float *row = a + r * ld;
+    int best = 0;
+    for (int j = 1; j < n; j++)
+      if (row[j] > row[best]) best = j;
+    predictions[r] = (uint8_t)best;
+  }
+}

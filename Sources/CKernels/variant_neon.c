@@ -1,0 +1,23 @@
+// The arm64 variant: Advanced SIMD, 4 lanes, vfmaq_f32 (fused).
+#if defined(__aarch64__)
+#include <arm_neon.h>
+
+#include "table.h"
+
+#define V float32x4_t
+#define LANES 4
+#define BLOCK 4
+#define VZERO() vdupq_n_f32(0.0f)
+#define VLOAD(p) vld1q_f32(p)
+#define VSTORE(p, v) vst1q_f32((p), (v))
+#define VSET1(x) vdupq_n_f32(x)
+#define VFMA(a, b, c) vfmaq_f32((c), (a), (b))
+#define VMUL(a, b) vmulq_f32((a), (b))
+#define VADD(a, b) vaddq_f32((a), (b))
+#define FN(name) neon_##name
+#define TARGET
+#define TABLE lr_neon_kernels
+
+#include "products.inc"
+
+#endif

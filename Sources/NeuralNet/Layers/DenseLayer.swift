@@ -1,0 +1,163 @@
+import CKernels
+
+/// One fully-connected layer: `a = f(x · W + b)` for a batch of rows `x`.
+///
+/// W is stored (in, out) — input-major, the transpose of the book's
+/// (out, in) — with rows padded to 16 floats, so the forward product
+/// broadcasts one input value across a contiguous row of W. The public
+/// (out, in) view is ``weightMatrix``.
+final class DenseLayer: Layer {
+  let inputSize: Int
+  let outputSize: Int
+  let outputStride: Int
+  let activation: Activation
+
+  let weights: Parameter  // (in, out) stored (in, outputStride)
+  let biases: Parameter  // (1, out)
+  var parameters: [Parameter] { [weights, biases] }
+
+  /// Wᵀ for the backward product δ · Wᵀ, refreshed before each use:
+  /// (out, padded in).
+  private var transposed = FloatBuffer(count: 0)
+  /// The batch's δ without its zeros, for δ · Wᵀ.
+  private var deltaRows: SparseRows
+
+  private(set) var capacity = 0
+  private(set) var z = FloatBuffer(count: 0)  // (capacity, outputStride)
+  private(set) var output = FloatBuffer(count: 0)  // (capacity, outputStride)
+  private(set) var delta = FloatBuffer(count: 0)  // (capacity, outputStride)
+
+  init(inputs: Int, outputs: Int, activation: Activation) {
+    inputSize = inputs
+    outputSize = outputs
+    outputStride = padded(outputs)
+    self.activation = activation
+    weights = Parameter(
+      rows: inputs, columns: outputs, decays: true, tracksRows: true)
+    biases = Parameter(
+      rows: 1, columns: outputs, decays: false, tracksRows: false)
+    deltaRows = SparseRows(width: outputs)
+  }
+
+  private init(copying other: DenseLayer) {
+    inputSize = other.inputSize
+    outputSize = other.outputSize
+    outputStride = other.outputStride
+    activation = other.activation
+    weights = other.weights.copy()
+    biases = other.biases.copy()
+    deltaRows = SparseRows(width: other.outputSize)
+  }
+
+  func copy() -> any Layer { DenseLayer(copying: self) }
+
+  func reserve(rows: Int) {
+    guard rows > capacity else { return }
+    capacity = rows
+    z = FloatBuffer(count: rows * outputStride)
+    output = FloatBuffer(count: rows * outputStride)
+    delta = FloatBuffer(count: rows * outputStride)
+    deltaRows.reserve(rows: rows)
+  }
+
+  // MARK: - The (out, in) view
+
+  /// The weights as the book writes them: (out, in), row-major.
+  var weightMatrix: [Float] {
+    get {
+      var matrix = [Float](repeating: 0, count: outputSize * inputSize)
+      for k in 0..<inputSize {
+        let row = weights.value.base + k * outputStride
+        for j in 0..<outputSize { matrix[j * inputSize + k] = row[j] }
+      }
+      return matrix
+    }
+    set {
+      precondition(newValue.count == outputSize * inputSize)
+      for k in 0..<inputSize {
+        let row = weights.value.base + k * outputStride
+        for j in 0..<outputSize { row[j] = newValue[j * inputSize + k] }
+      }
+    }
+  }
+
+  /// The biases, (out).
+  var biasVector: [Float] {
+    get { Array(UnsafeBufferPointer(start: biases.value.base, count: outputSize)) }
+    set {
+      precondition(newValue.count == outputSize)
+      biases.value.base.update(from: newValue, count: outputSize)
+    }
+  }
+
+  // MARK: - Forward
+
+  /// z = x · W + b and a = f(z) for the first `rows` rows of `input`.
+  func forward(_ input: SparseRows, rows: Int, kernels: KernelVariant) {
+    lr_rows_times(
+      Int32(kernels.c.rawValue), Int32(rows), input.counts, input.columns,
+      input.values.base, input.width, weights.value.base, outputStride,
+      Int32(outputStride), 1, 0, z.base, outputStride)
+    lr_bias_activate(
+      activation.c, z.base, output.base, outputStride, biases.value.base,
+      Int32(rows), Int32(outputSize))
+  }
+
+  // MARK: - Backward
+
+  /// Adds xᵀ·δ to the weights' gradient and Σδ to the biases', and writes
+  /// δ · Wᵀ (with the weights before this batch's step) into `inputDelta`.
+  func backward(
+    _ input: SparseRows, rows: Int,
+    inputDelta: UnsafeMutablePointer<Float>?, inputStride: Int,
+    kernels: KernelVariant
+  ) {
+    let variant = Int32(kernels.c.rawValue)
+    if let inputDelta {
+      if transposed.count != outputSize * inputStride {
+        transposed = FloatBuffer(count: outputSize * inputStride)
+      }
+      lr_transpose(
+        Int32(inputSize), Int32(outputSize), weights.value.base, outputStride,
+        transposed.base, inputStride)
+      deltaRows.load(delta.base, stride: outputStride, rows: rows)
+      lr_rows_times(
+        variant, Int32(rows), deltaRows.counts, deltaRows.columns,
+        deltaRows.values.base, deltaRows.width, transposed.base, inputStride,
+        Int32(inputStride), 1, 0, inputDelta, inputStride)
+    }
+    lr_rows_scatter(
+      variant, Int32(rows), input.counts, input.columns, input.values.base,
+      input.width, delta.base, outputStride, Int32(outputStride),
+      weights.gradient.base, outputStride, weights.touched)
+    lr_column_sums(
+      Int32(rows), delta.base, outputStride, Int32(outputStride),
+      biases.gradient.base)
+  }
+
+  func applyActivationDerivative(rows: Int) {
+    lr_activation_derivative(
+      activation.c, delta.base, z.base, output.base, outputStride,
+      Int32(rows), Int32(outputSize))
+  }
+}
+
+extension Activation {
+  var c: lr_activation {
+    switch self {
+    case .sigmoid: LR_SIGMOID
+    case .relu: LR_RELU
+    case .tanh: LR_TANH
+    case .softmax: LR_SOFTMAX
+    }
+  }
+}
+
+extension Cost {
+  var c: lr_cost {
+    switch self {
+    case .quadratic: LR_QUADRATIC
+    case .crossEntropy: LR_CROSS_ENTROPY
+    }
+  }
+}

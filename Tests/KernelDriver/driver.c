@@ -1,0 +1,263 @@
+// kernel-driver: runs every kernel of CKernels on fixed pseudo-random
+// inputs, and a short training of a small network built from them, and
+// prints one line per case: its name and the FNV-1a hash of its output
+// bytes. script/check-kernels runs it under every variant this machine has
+// (and, built for arm64, under qemu-aarch64) and compares the lines.
+//
+//   kernel-driver VARIANT      (portable, avx2, avx512 or neon)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labrun_kernels.h"
+
+static uint64_t state;
+static uint64_t next(void) {  // SplitMix64
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+/// A float in [-scale, scale), or exactly zero with probability `zeros`.
+static float value(double zeros, float scale) {
+  double u = (double)(next() >> 11) * 0x1p-53;
+  if (u < zeros) return 0;
+  return (float)(((double)(next() >> 11) * 0x1p-53 * 2 - 1) * scale);
+}
+static float *floats(long count, double zeros, float scale) {
+  float *x = aligned_alloc(64, ((count * sizeof(float) + 63) / 64) * 64 + 64);
+  for (long i = 0; i < count; i++) x[i] = value(zeros, scale);
+  return x;
+}
+
+static void report(const char *name, const void *bytes, size_t count) {
+  uint64_t hash = 0xCBF29CE484222325ull;
+  for (size_t i = 0; i < count; i++)
+    hash = (hash ^ ((const uint8_t *)bytes)[i]) * 0x100000001B3ull;
+  printf("%-40s %016llx\n", name, (unsigned long long)hash);
+}
+
+/// NaN's sign and payload are the CPU's choice (x86 makes −NaN where arm64
+/// makes +NaN): every NaN is written as one pattern before hashing.
+static void canonical_nans(float *x, long count) {
+  for (long i = 0; i < count; i++)
+    if (x[i] != x[i]) x[i] = __builtin_nanf("");
+}
+
+static int pad16(int n) { return (n + 15) / 16 * 16; }
+
+// MARK: - Products
+
+static void products(int variant) {
+  static const int shapes[][3] = {
+      {10, 784, 30}, {1, 784, 30}, {37, 100, 100}, {3, 30, 10},
+      {10, 10, 30},  {5, 1, 1},    {64, 257, 48},  {2, 784, 1000}};
+  for (unsigned s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+    int rows = shapes[s][0], k = shapes[s][1], n = pad16(shapes[s][2]);
+    state = 1000 + s;
+    float *a = floats((long)rows * k, 0.5, 1);
+    float *b = floats((long)k * n, 0.1, 2);
+    float *c = floats((long)rows * n, 0, 1);
+    int32_t *counts = malloc(sizeof(int32_t) * rows);
+    int32_t *columns = malloc(sizeof(int32_t) * rows * k);
+    float *values = malloc(sizeof(float) * rows * k);
+    lr_compact_rows(a, k, rows, k, counts, columns, values, k);
+    char name[64];
+    lr_rows_times(variant, rows, counts, columns, values, k, b, n, n, 1, 0, c,
+                  n);
+    snprintf(name, sizeof name, "times %dx%dx%d", rows, k, n);
+    report(name, c, sizeof(float) * rows * n);
+    lr_rows_times(variant, rows, counts, columns, values, k, b, n, n, -0.3f,
+                  0.9f, c, n);
+    snprintf(name, sizeof name, "times+beta %dx%dx%d", rows, k, n);
+    report(name, c, sizeof(float) * rows * n);
+
+    float *g = calloc((size_t)k * n, sizeof(float));
+    uint8_t *touched = calloc(k, 1);
+    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
+                    touched);
+    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
+                    touched);
+    snprintf(name, sizeof name, "scatter %dx%dx%d", rows, k, n);
+    report(name, g, sizeof(float) * k * n);
+    report("  touched", touched, k);
+    lr_step(variant, k, n, -0.3f, 1, b, n, g, n, touched);
+    snprintf(name, sizeof name, "step %dx%d", k, n);
+    report(name, b, sizeof(float) * k * n);
+    float *velocity = floats((long)k * n, 0.2, 0.1f);
+    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
+                    touched);
+    lr_step_momentum(variant, k, n, -0.3f, 0.9f, -1e-4f, b, n, velocity, n, g,
+                     n, touched);
+    snprintf(name, sizeof name, "momentum %dx%d", k, n);
+    report(name, b, sizeof(float) * k * n);
+    report("  velocity", velocity, sizeof(float) * k * n);
+    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
+                    touched);
+    lr_step(variant, k, n, -0.3f, 0.999f, b, n, g, n, touched);
+    snprintf(name, sizeof name, "step decayed %dx%d", k, n);
+    report(name, b, sizeof(float) * k * n);
+    free(a), free(b), free(c), free(g), free(touched), free(velocity);
+    free(counts), free(columns), free(values);
+  }
+}
+
+// MARK: - Element-wise maths, activations, costs
+
+static void elementwise(void) {
+  enum { count = 200000 };
+  float *x = malloc(sizeof(float) * count), *y = malloc(sizeof(float) * count);
+  double *dx = malloc(sizeof(double) * count), *dy = malloc(sizeof(double) * count);
+  for (int i = 0; i < count; i++) {
+    // A sweep over [-100, 100] plus the awkward values.
+    x[i] = -100.0f + 200.0f * (float)i / count;
+    dx[i] = -750.0 + 1500.0 * i / count;
+  }
+  x[0] = __builtin_nanf(""), x[1] = 1.0f / 0.0f, x[2] = -1.0f / 0.0f, x[3] = -0.0f;
+  x[4] = 1e-30f, x[5] = -1e-7f, x[6] = 88.5f, x[7] = -104.0f;
+  float (*functions[])(float) = {lr_expf, lr_sigmoidf, lr_tanhf,
+                                 lr_softplusf};
+  const char *names[] = {"expf", "sigmoidf", "tanhf", "softplusf"};
+  for (int f = 0; f < 4; f++) {
+    for (int i = 0; i < count; i++) y[i] = functions[f](x[i]);
+    canonical_nans(y, count);
+    report(names[f], y, sizeof(float) * count);
+  }
+  for (int i = 0; i < count; i++) y[i] = lr_logf(x[i] < 0 ? -x[i] : x[i]);
+  canonical_nans(y, count);
+  report("logf", y, sizeof(float) * count);
+  for (int i = 0; i < count; i++) dy[i] = lr_exp(dx[i]);
+  report("exp", dy, sizeof(double) * count);
+  for (int i = 0; i < count; i++) dy[i] = lr_log(dx[i] < 0 ? -dx[i] : dx[i]);
+  report("log", dy, sizeof(double) * count);
+  for (int i = 0; i < count; i++) dy[i] = lr_polar_factor((i + 0.5) / count);
+  report("polar factor", dy, sizeof(double) * count);
+  free(x), free(y), free(dx), free(dy);
+
+  int rows = 23, n = 10, ld = 16;
+  for (int act = 0; act < 4; act++)
+    for (int cost = 0; cost < 2; cost++) {
+      state = 50 + act * 2 + cost;
+      float *z = floats(rows * ld, 0.05, 6), *a = floats(rows * ld, 0, 1);
+      float *delta = floats(rows * ld, 0, 1), *bias = floats(ld, 0, 1);
+      int32_t labels[23];
+      for (int r = 0; r < rows; r++) labels[r] = (int32_t)(next() % 11);
+      lr_bias_activate((lr_activation)act, z, a, ld, bias, rows, n);
+      double total = lr_output_delta_cost((lr_cost)cost, (lr_activation)act,
+                                          z, a, delta, ld, labels, rows, n);
+      char name[64];
+      snprintf(name, sizeof name, "activation %d cost %d", act, cost);
+      report(name, a, sizeof(float) * rows * ld);
+      report("  delta", delta, sizeof(float) * rows * ld);
+      report("  cost", &total, sizeof total);
+      if (act != LR_SOFTMAX) {
+        lr_activation_derivative((lr_activation)act, delta, z, a, ld, rows, n);
+        report("  derivative", delta, sizeof(float) * rows * ld);
+      }
+      uint8_t predictions[23];
+      lr_argmax_rows(a, ld, rows, n, predictions);
+      report("  argmax", predictions, sizeof predictions);
+      free(z), free(a), free(delta), free(bias);
+    }
+  state = 7;
+  float *w = floats(23 * 1000 + 5, 0.3, 3);
+  double squares = lr_sum_squares(w, 23 * 1000 + 5);
+  report("sum of squares", &squares, sizeof squares);
+  free(w);
+}
+
+// MARK: - A small network trained for a few hundred steps
+
+/// 64-24-10, sigmoid, quadratic cost, batch 10, as the engine does it.
+static void training(int variant) {
+  enum { inputs = 64, hidden = 24, outputs = 10, batch = 10, images = 500 };
+  const int hp = pad16(hidden), op = pad16(outputs);
+  state = 99;
+  uint8_t *pixels = malloc(images * inputs);
+  int32_t labels[images];
+  for (int i = 0; i < images; i++) {
+    labels[i] = (int32_t)(next() % outputs);
+    for (int p = 0; p < inputs; p++)
+      pixels[i * inputs + p] =
+          (next() % 3 == 0) ? (uint8_t)(next() % 256) : 0;
+  }
+  float *w1 = calloc(inputs * hp, sizeof(float)), *b1 = calloc(hp, 4);
+  float *w2 = calloc(hidden * op, sizeof(float)), *b2 = calloc(op, 4);
+  for (int p = 0; p < inputs; p++)
+    for (int j = 0; j < hidden; j++) w1[p * hp + j] = value(0, 1);
+  for (int p = 0; p < hidden; p++)
+    for (int j = 0; j < outputs; j++) w2[p * op + j] = value(0, 1);
+  for (int j = 0; j < hidden; j++) b1[j] = value(0, 1);
+  for (int j = 0; j < outputs; j++) b2[j] = value(0, 1);
+  float *g1 = calloc(inputs * hp, 4), *gb1 = calloc(hp, 4);
+  float *g2 = calloc(hidden * op, 4), *gb2 = calloc(op, 4);
+  float *w2t = calloc(outputs * hp, 4);
+  uint8_t touched1[inputs] = {0};
+  float z1[batch * 32], a1[batch * 32], d1[batch * 32];
+  float z2[batch * 16], a2[batch * 16], d2[batch * 16];
+  memset(z1, 0, sizeof z1), memset(a1, 0, sizeof a1), memset(d1, 0, sizeof d1);
+  memset(z2, 0, sizeof z2), memset(a2, 0, sizeof a2), memset(d2, 0, sizeof d2);
+  int32_t c0[batch], p0[batch * inputs], c1[batch], p1[batch * hidden];
+  int32_t c2[batch], p2[batch * outputs];
+  float v0[batch * inputs], v1[batch * hidden], v2[batch * outputs];
+  int32_t order[images];
+  for (int i = 0; i < images; i++) order[i] = i;
+  double costs = 0;
+  for (int epoch = 0; epoch < 3; epoch++)
+    for (int first = 0; first < images; first += batch) {
+      int32_t *rowsOrder = order + first;
+      int32_t batchLabels[batch];
+      for (int r = 0; r < batch; r++) batchLabels[r] = labels[rowsOrder[r]];
+      lr_compact_pixels(pixels, rowsOrder, batch, inputs, c0, p0, v0, inputs);
+      lr_rows_times(variant, batch, c0, p0, v0, inputs, w1, hp, hp, 1, 0, z1,
+                    hp);
+      lr_bias_activate(LR_SIGMOID, z1, a1, hp, b1, batch, hidden);
+      lr_compact_rows(a1, hp, batch, hidden, c1, p1, v1, hidden);
+      lr_rows_times(variant, batch, c1, p1, v1, hidden, w2, op, op, 1, 0, z2,
+                    op);
+      lr_bias_activate(LR_SIGMOID, z2, a2, op, b2, batch, outputs);
+      costs += lr_output_delta_cost(LR_QUADRATIC, LR_SIGMOID, z2, a2, d2, op,
+                                    batchLabels, batch, outputs);
+      // δ1 = (δ2 · W2ᵀ) ⊙ σ′, before W2 changes.
+      lr_transpose(hidden, outputs, w2, op, w2t, hp);
+      lr_compact_rows(d2, op, batch, outputs, c2, p2, v2, outputs);
+      lr_rows_times(variant, batch, c2, p2, v2, outputs, w2t, hp, hp, 1, 0,
+                    d1, hp);
+      lr_activation_derivative(LR_SIGMOID, d1, z1, a1, hp, batch, hidden);
+      lr_rows_scatter(variant, batch, c1, p1, v1, hidden, d2, op, op, g2, op,
+                      NULL);
+      lr_column_sums(batch, d2, op, op, gb2);
+      lr_rows_scatter(variant, batch, c0, p0, v0, inputs, d1, hp, hp, g1, hp,
+                      touched1);
+      lr_column_sums(batch, d1, hp, hp, gb1);
+      float alpha = -3.0f / batch;
+      lr_step(variant, inputs, hp, alpha, 1, w1, hp, g1, hp, touched1);
+      lr_step(variant, 1, hp, alpha, 1, b1, hp, gb1, hp, NULL);
+      lr_step(variant, hidden, op, alpha, 1, w2, op, g2, op, NULL);
+      lr_step(variant, 1, op, alpha, 1, b2, op, gb2, op, NULL);
+    }
+  report("training: cost", &costs, sizeof costs);
+  report("training: w1", w1, sizeof(float) * inputs * hp);
+  report("training: b1", b1, sizeof(float) * hp);
+  report("training: w2", w2, sizeof(float) * hidden * op);
+  report("training: b2", b2, sizeof(float) * op);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: kernel-driver portable|avx2|avx512|neon\n");
+    return 2;
+  }
+  int variant = -1;
+  for (int v = 0; v < LR_VARIANT_COUNT; v++)
+    if (strcmp(argv[1], lr_variant_name((lr_variant)v)) == 0) variant = v;
+  if (variant < 0 || !lr_variant_available((lr_variant)variant)) {
+    fprintf(stderr, "kernel-driver: variant '%s' is not available here\n",
+            argv[1]);
+    return 3;
+  }
+  products(variant);
+  elementwise();
+  training(variant);
+  return 0;
+}
