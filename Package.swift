@@ -55,7 +55,7 @@ let package = Package(
     .executableTarget(
       name: "labrun",
       dependencies: [
-        "LabrunCore",
+        "LabrunCore", "NeuralNet",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -8,7 +8,10 @@
 static int has_avx2(void) {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
-static int has_avx512(void) { return __builtin_cpu_supports("avx512f"); }
+// The AVX-512 variant lists pixels with AVX2 (every such CPU has it).
+static int has_avx512(void) {
+  return __builtin_cpu_supports("avx512f") && has_avx2();
+}
 #endif
 
 int lr_variant_available(lr_variant variant) {
@@ -75,20 +78,19 @@ static const lr_kernel_table *table(int variant) {
   }
 }
 
-void lr_rows_times(int variant, int rows, const int32_t *counts,
-                   const int32_t *columns, const float *values, long stride,
-                   const float *b, long ldb, int n, float alpha, float beta,
-                   float *c, long ldc) {
-  table(variant)->rows_times(rows, counts, columns, values, stride, b, ldb,
-                             n, alpha, beta, c, ldc);
+void lr_block_times(int variant, int rows, const int32_t *list, int count,
+                    const float *a, long lda, const float *b, long ldb, int n,
+                    float alpha, float *c, long ldc) {
+  table(variant)->block_times(rows, list, count, a, lda, b, ldb, n, alpha, c,
+                              ldc);
 }
 
-void lr_rows_scatter(int variant, int rows, const int32_t *counts,
-                     const int32_t *columns, const float *values, long stride,
-                     const float *d, long ldd, int n, float *g, long ldg,
-                     uint8_t *touched) {
-  table(variant)->rows_scatter(rows, counts, columns, values, stride, d, ldd,
-                               n, g, ldg, touched);
+void lr_block_gradient(int variant, int rows, const int32_t *list, int count,
+                       const float *a, long lda, const float *d, long ldd,
+                       int n, float *g, long ldg, uint8_t *flags, float alpha,
+                       float beta, float *w, long ldw) {
+  table(variant)->block_gradient(rows, list, count, a, lda, d, ldd, n, g, ldg,
+                                 flags, alpha, beta, w, ldw);
 }
 
 void lr_step(int variant, int rows, int n, float alpha, float beta, float *w,

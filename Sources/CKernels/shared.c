@@ -8,62 +8,55 @@
 
 #include "table.h"
 
-#if defined(__x86_64__)
-#include <emmintrin.h>  // SSE2: part of every x86-64 CPU
-#endif
 
-// MARK: - Rows without their zeros
+// MARK: - Blocks of rows and the columns they use
 
-void lr_compact_pixels(const uint8_t *pixels, const int32_t *images,
-                       int rows, int width, int32_t *counts,
-                       int32_t *columns, float *values, long stride) {
+int lr_load_pixels(const uint8_t *pixels, const int32_t *images, int rows,
+                   int width, float *x, long ldx, int32_t *columns) {
+  enum { chunk = 256 };
   const float scale = 1.0f / 255.0f;
-  for (int r = 0; r < rows; r++) {
-    const uint8_t *image = pixels + (long)images[r] * width;
-    int32_t *p = columns + r * stride;
-    float *v = values + r * stride;
-    int count = 0, j = 0;
-#if defined(__x86_64__)
-    // Sixteen pixels at a time: a mask of the non-zero ones, then one
-    // entry per set bit. Most chunks of a digit's frame are all zero.
-    const __m128i zero = _mm_setzero_si128();
-    for (; j + 16 <= width; j += 16) {
-      __m128i chunk = _mm_loadu_si128((const __m128i *)(image + j));
-      unsigned mask =
-          ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, zero)) & 0xFFFFu;
-      while (mask) {
-        int bit = __builtin_ctz(mask);
-        p[count] = j + bit;
-        v[count] = (float)image[j + bit] * scale;
-        count++;
-        mask &= mask - 1;
+  uint8_t used[chunk];
+  int count = 0;
+  for (int start = 0; start < width; start += chunk) {
+    int size = width - start < chunk ? width - start : chunk;
+    memset(used, 0, sizeof used);
+    for (int r = 0; r < rows; r++) {
+      // restrict: the byte stores to `used` cannot alias the floats, so
+      // the loop vectorises.
+      const uint8_t *restrict image = pixels + (long)images[r] * width + start;
+      float *restrict row = x + r * ldx + start;
+      uint8_t *restrict any = used;
+      for (int j = 0; j < size; j++) {
+        any[j] |= image[j];
+        row[j] = (float)image[j] * scale;
       }
     }
-#endif
-    for (; j < width; j++) {
-      p[count] = j;
-      v[count] = (float)image[j] * scale;
-      count += image[j] != 0;
+    for (int j = 0; j < size; j++) {
+      columns[count] = start + j;
+      count += used[j] != 0;
     }
-    counts[r] = count;
   }
+  return count;
 }
 
-void lr_compact_rows(const float *x, long ldx, int rows, int width,
-                     int32_t *counts, int32_t *columns, float *values,
-                     long stride) {
-  for (int r = 0; r < rows; r++) {
-    const float *row = x + r * ldx;
-    int32_t *p = columns + r * stride;
-    float *v = values + r * stride;
-    int count = 0;
-    for (int j = 0; j < width; j++) {
-      p[count] = j;
-      v[count] = row[j];
-      count += row[j] != 0;  // NaN != 0 is true: kept
+int lr_nonzero_columns(const float *x, long ldx, int rows, int width,
+                       int32_t *columns) {
+  enum { chunk = 256 };
+  uint8_t used[chunk];
+  int count = 0;
+  for (int start = 0; start < width; start += chunk) {
+    int size = width - start < chunk ? width - start : chunk;
+    memset(used, 0, sizeof used);
+    for (int r = 0; r < rows; r++) {
+      const float *row = x + r * ldx + start;
+      for (int j = 0; j < size; j++) used[j] |= row[j] != 0;
     }
-    counts[r] = count;
+    for (int j = 0; j < size; j++) {
+      columns[count] = start + j;
+      count += used[j];
+    }
   }
+  return count;
 }
 
 // MARK: - Sums and copies

@@ -4,17 +4,21 @@
 
 #include "labrun_kernels.h"
 
+// No a·b + c may become one fused operation behind the code's back: only
+// the explicit fmas fuse. (GCC ignores this pragma; builds with GCC pass
+// -ffp-contract=off, as Package.swift does for clang too.)
+#if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
+#endif
 
 typedef struct {
-  void (*rows_times)(int rows, const int32_t *counts, const int32_t *columns,
-                     const float *values, long stride, const float *b,
-                     long ldb, int n, float alpha, float beta, float *c,
-                     long ldc);
-  void (*rows_scatter)(int rows, const int32_t *counts,
-                       const int32_t *columns, const float *values,
-                       long stride, const float *d, long ldd, int n, float *g,
-                       long ldg, uint8_t *touched);
+  void (*block_times)(int rows, const int32_t *list, int count, const float *a,
+                      long lda, const float *b, long ldb, int n, float alpha,
+                      float *c, long ldc);
+  void (*block_gradient)(int rows, const int32_t *list, int count,
+                         const float *a, long lda, const float *d, long ldd,
+                         int n, float *g, long ldg, uint8_t *flags,
+                         float alpha, float beta, float *w, long ldw);
   void (*step)(int rows, int n, float alpha, float beta, float *w, long ldw,
                float *g, long ldg, uint8_t *touched);
   void (*step_momentum)(int rows, int n, float alpha, float mu, float decay,
@@ -23,6 +27,7 @@ typedef struct {
 } lr_kernel_table;
 
 extern const lr_kernel_table lr_portable_kernels;
+
 #if defined(__x86_64__)
 extern const lr_kernel_table lr_avx2_kernels;
 extern const lr_kernel_table lr_avx512_kernels;

@@ -3,10 +3,15 @@
 #include <arm_neon.h>
 
 #include "table.h"
+#include "tiles.h"
 
 #define V float32x4_t
 #define LANES 4
+#define ROWS 6
 #define BLOCK 4
+#define GBLOCK 4
+#define TILES LR_ROWS_6(1) LR_ROWS_6(2) LR_ROWS_6(3) LR_ROWS_6(4)
+#define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
 #define VZERO() vdupq_n_f32(0.0f)
 #define VLOAD(p) vld1q_f32(p)
 #define VSTORE(p, v) vst1q_f32((p), (v))

@@ -3,10 +3,15 @@
 #include <math.h>
 
 #include "table.h"
+#include "tiles.h"
 
 typedef float V;
 #define LANES 1
-#define BLOCK 16
+#define ROWS 4
+#define BLOCK 4
+#define GBLOCK 4
+#define TILES LR_ROWS_4(1) LR_ROWS_4(2) LR_ROWS_4(3) LR_ROWS_4(4)
+#define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
 #define VZERO() 0.0f
 #define VLOAD(p) (*(p))
 #define VSTORE(p, v) (*(p) = (v))

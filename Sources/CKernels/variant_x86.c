@@ -4,12 +4,17 @@
 #include <immintrin.h>
 
 #include "table.h"
+#include "tiles.h"
 
 // MARK: - AVX2 + FMA
 
 #define V __m256
 #define LANES 8
-#define BLOCK 4
+#define ROWS 6
+#define BLOCK 2
+#define GBLOCK 4
+#define TILES LR_ROWS_6(1) LR_ROWS_6(2)
+#define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
 #define VZERO() _mm256_setzero_ps()
 #define VLOAD(p) _mm256_loadu_ps(p)
 #define VSTORE(p, v) _mm256_storeu_ps((p), (v))
@@ -25,7 +30,11 @@
 
 #undef V
 #undef LANES
+#undef ROWS
 #undef BLOCK
+#undef GBLOCK
+#undef TILES
+#undef GRADIENT_TILES
 #undef VZERO
 #undef VLOAD
 #undef VSTORE
@@ -41,7 +50,11 @@
 
 #define V __m512
 #define LANES 16
-#define BLOCK 4
+#define ROWS 6
+#define BLOCK 2
+#define GBLOCK 2
+#define TILES LR_ROWS_6(1) LR_ROWS_6(2)
+#define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2)
 #define VZERO() _mm512_setzero_ps()
 #define VLOAD(p) _mm512_loadu_ps(p)
 #define VSTORE(p, v) _mm512_storeu_ps((p), (v))

@@ -1,2 +1,2 @@
 /// labrun's version, shown in every report's footer and JSON.
-public let labrunVersion = "0.1.0"
+public let labrunVersion = "0.2.0"

@@ -44,6 +44,11 @@ func lectureRow(quick: Bool) -> Result<BenchmarkRow, LectureRunSkipped> {
     [notebook, "-o", output, "-q", "--no-cache"]
     + (quick ? ["--set", "sgd.epochs=1"] : [])
   process.standardOutput = FileHandle.nullDevice
+  // Its messages go to a file: a failure's first line goes into the note.
+  let errors = output + ".stderr"
+  _ = FileManager.default.createFile(atPath: errors, contents: nil)
+  defer { try? FileManager.default.removeItem(atPath: errors) }
+  process.standardError = FileHandle(forWritingAtPath: errors)
   let start = now()
   do {
     try process.run()
@@ -52,10 +57,22 @@ func lectureRow(quick: Bool) -> Result<BenchmarkRow, LectureRunSkipped> {
   }
   process.waitUntilExit()
   let wall = now() - start
-  guard process.terminationStatus == 0 else {
+  guard process.terminationStatus == 0, process.terminationReason == .exit
+  else {
+    let how =
+      process.terminationReason == .uncaughtSignal
+      ? "was killed by signal \(process.terminationStatus)"
+      : "exited with status \(process.terminationStatus)"
+    let firstLine =
+      (try? String(contentsOfFile: errors, encoding: .utf8))?
+      .split(separator: "\n").first {
+        // Swift's crash handler starts with a line that names only the
+        // signal; the next says what happened.
+        !$0.allSatisfy(\.isWhitespace) && !$0.contains("Backtracing from")
+      }
+      .map { ": \($0)" } ?? ""
     return .failure(
-      LectureRunSkipped(
-        reason: "labrun exited with status \(process.terminationStatus)"))
+      LectureRunSkipped(reason: "labrun \(how)\(firstLine)"))
   }
   var usage = rusage()
   getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)

@@ -11,12 +11,24 @@ struct BenchmarkRow: Codable {
   var cpuSeconds: Double?
   /// Images handled per second (nil for a whole notebook).
   var imagesPerSecond: Double?
-  /// Matrix arithmetic per second achieved (nil where there is none).
+  /// Matrix arithmetic per second achieved (nil where there is none),
+  /// dense-equivalent: 2·m·n·k per product, although the engine skips the
+  /// terms of zero inputs.
   var gflops: Double?
+  /// `gflops` as a percentage of the practical peak (one thread's
+  /// `cblas_sgemm` on 1024³).
+  var percentOfPeak: Double? = nil
+  /// Seconds one-thread `cblas_sgemm` alone needs for the same products.
+  var sgemmSeconds: Double? = nil
   /// The rate one-thread `cblas_sgemm` reaches on the same shapes.
   var sgemmGflops: Double?
   /// `gflops / sgemmGflops` in percent.
   var percentOfSgemm: Double?
+  /// `seconds / sgemmSeconds`: labrun's time over OpenBLAS's sgemm-only
+  /// time for the same products (1 would be the floor).
+  var timeOverSgemm: Double? = nil
+  /// For a peer's row: its seconds over labrun's on the same network.
+  var timeOverLabrun: Double? = nil
   /// Peak resident memory of the process after this row, in MB.
   var peakMemoryMB: Double
   /// Anything else worth knowing (repetitions, accuracy, checks).
@@ -32,14 +44,22 @@ struct BenchmarkReport: Codable {
   /// other processes were competing and wall-clock times are inflated.
   var loadAverageBefore: Double?
   var loadAverageAfter: Double?
+  var cpu: CPUDescription
+  /// The engine's kernel variant in this run, and those this CPU runs.
+  var kernels: String
+  var kernelsAvailable: [String]
+  /// Measured: one thread's `cblas_sgemm` on 1024×1024×1024.
+  var practicalPeak: PracticalPeak
+  /// Computed from the clock /proc/cpuinfo reports.
+  var theoreticalPeak: TheoreticalPeak
   var rows: [BenchmarkRow]
 }
 
 /// The rows as an aligned plain-text table.
 func table(_ rows: [BenchmarkRow]) -> String {
   let header = [
-    "configuration", "s/epoch", "cpu s", "images/s", "GFLOP/s", "sgemm GFLOP/s",
-    "% sgemm", "peak MB", "notes",
+    "configuration", "s/epoch", "cpu s", "images/s", "GFLOP/s", "% peak",
+    "sgemm s", "labrun÷sgemm", "peak MB", "notes",
   ]
   func number(_ value: Double?, _ digits: Int) -> String {
     guard let value, value.isFinite else { return "-" }
@@ -49,8 +69,10 @@ func table(_ rows: [BenchmarkRow]) -> String {
     [
       row.name, number(row.seconds, 4), number(row.cpuSeconds, 4),
       number(row.imagesPerSecond, 0),
-      number(row.gflops, 1), number(row.sgemmGflops, 1),
-      number(row.percentOfSgemm, 0), number(row.peakMemoryMB, 0), row.notes,
+      number(row.gflops, 1), number(row.percentOfPeak, 0),
+      number(row.sgemmSeconds, 4),
+      row.timeOverSgemm.map { String(format: "%.2f×", $0) } ?? "-",
+      number(row.peakMemoryMB, 0), row.notes,
     ]
   }
   let widths = header.indices.map { column in

@@ -4,23 +4,31 @@ import Foundation
 import NeuralNet
 
 // labrun-bench: how fast the engine trains and evaluates Nielsen's network,
-// against the rate OpenBLAS's sgemm reaches on the same matrix shapes.
+// against one core's practical float32 peak (OpenBLAS's sgemm on 1024³),
+// the time OpenBLAS's sgemm alone needs for the same matrix shapes, and
+// numpy float32 on the same network (script/bench-numpy.py). labrun itself
+// does not link OpenBLAS; only this benchmark does, as a yardstick.
 //
-//   swift run -c release labrun-bench [--quick] [--json FILE]
+//   swift run -c release labrun-bench [--quick] [--numpy] [--json FILE]
+//     (--quick: 5,000 images, 1 epoch, no numpy row unless --numpy;
+//      LABRUN_KERNELS=portable|avx2|avx512|neon picks the kernel variant)
 //   swift run -c release labrun-bench --edit-loop [--quick]
 //     (the built labrun's cached re-run and no-lab-cell targets; see
 //     EditLoop.swift)
 
 // MARK: - Arguments
 
-let usage = "usage: labrun-bench [--quick] [--json FILE] | --edit-loop [--quick]"
+let usage =
+  "usage: labrun-bench [--quick] [--numpy] [--json FILE] | --edit-loop [--quick]"
 var quick = false
+var numpyWanted = false
 var editLoop = false
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
   switch argument {
   case "--quick": quick = true
+  case "--numpy": numpyWanted = true
   case "--edit-loop": editLoop = true
   case "--json":
     guard let path = arguments.popFirst() else {
@@ -39,6 +47,13 @@ while let argument = arguments.popFirst() {
 
 if editLoop { exit(runEditLoopBenchmark(quick: quick)) }
 
+// MARK: - The machine and the kernels
+
+let cpu = CPUDescription.read()
+let (kernels, kernelsLine) = selectKernels()
+print("cpu: \(cpu.summary)")
+print(kernelsLine)
+
 /// Measured epochs per training row (after one warm-up epoch).
 let repetitions = quick ? 1 : 5
 let trainingCount = quick ? 5_000 : 50_000
@@ -52,6 +67,23 @@ let loadBefore = loadAverage()
 // pages, shared after the fork), so measured later it reported this
 // benchmark's size (141 MB) instead of labrun's (105 MB).
 let wholeLecture = lectureRow(quick: quick)
+
+// MARK: - Peaks
+
+let peak = PracticalPeak.measure(runs: quick ? 3 : 10)
+let theoretical = TheoreticalPeak(cpu)
+print(
+  String(
+    format: "practical sgemm peak (measured): %.1f GFLOP/s — OpenBLAS "
+      + "cblas_sgemm 1024×1024×1024 float32 on one thread, fastest of %d by "
+      + "the thread's CPU time (median %.1f; fastest by wall clock %.1f)",
+    peak.gflops, peak.runs, peak.medianGflops, peak.wallClockGflops))
+print("theoretical FMA peak (computed, not measured): \(theoretical.explanation)")
+if let value = theoretical.gflops, peak.gflops > value * 1.02 {
+  print(
+    "  (the measured sgemm rate is above it: the core ran faster than the "
+      + "'cpu MHz' /proc/cpuinfo reports)")
+}
 
 // MARK: - Data
 
@@ -73,6 +105,8 @@ var rows: [BenchmarkRow] = []
 let training: Dataset
 let test: Dataset
 let dataSource: String
+/// MNIST's folder, for the numpy peer; nil with synthetic data.
+var mnistFolder: String?
 do {
   let folder = try DataLocator.locate(.mnist, explicit: nil)
   // Cold loads: the in-process memo is bypassed every time.
@@ -97,6 +131,7 @@ do {
   training = loaded.training.slice(0..<min(trainingCount, loaded.training.count))
   test = loaded.test.slice(0..<min(testCount, loaded.test.count))
   dataSource = "MNIST from \(folder)"
+  mnistFolder = folder
 } catch {
   print("note: MNIST not available (\(error)); using synthetic data")
   training = syntheticData(count: trainingCount, seed: 1)
@@ -141,10 +176,14 @@ func trainingRow(
     name: name, seconds: seconds,
     cpuSeconds: median(Array(cpuTimes.dropFirst())),
     imagesPerSecond: Double(training.count) / seconds,
-    gflops: flops / seconds / 1e9, sgemmGflops: flops / sgemm / 1e9,
-    percentOfSgemm: 100 * sgemm / seconds, peakMemoryMB: peakMemoryMB(),
+    gflops: flops / seconds / 1e9,
+    percentOfPeak: 100 * flops / seconds / 1e9 / peak.gflops,
+    sgemmSeconds: sgemm, sgemmGflops: flops / sgemm / 1e9,
+    percentOfSgemm: 100 * sgemm / seconds, timeOverSgemm: seconds / sgemm,
+    peakMemoryMB: peakMemoryMB(),
     notes: String(
-      format: "median of %d epochs; sgemm alone: %.4f s", repetitions, sgemm))
+      format: "median of %d epochs; %@ kernels; sgemm %.1f GFLOP/s here",
+      repetitions, network.kernels.rawValue, flops / sgemm / 1e9))
   return (row, network)
 }
 
@@ -157,6 +196,42 @@ rows.append(
   trainingRow("784-30-10 batch 100", sizes: [784, 30, 10], batchSize: 100).0)
 rows.append(
   trainingRow("784-100-10 batch 10", sizes: [784, 100, 10], batchSize: 10).0)
+
+// MARK: - numpy float32 on the lecture network
+
+var numpyNote: String?
+if let mnistFolder, !quick || numpyWanted {
+  let epochs = 3
+  switch runNumpyPeer(folder: mnistFolder, images: training.count, epochs: epochs) {
+  case .success(let result):
+    let batches = (result.images + 9) / 10
+    let products = trainingProducts(sizes: [784, 30, 10], rows: 10)
+    let flops = Double(batches) * products.reduce(0) { $0 + $1.flops }
+    let seconds = result.seconds_per_epoch
+    // Right after the lecture row, which it is compared with.
+    rows.insert(
+      BenchmarkRow(
+        name: "numpy float32 784-30-10 batch 10", seconds: seconds,
+        cpuSeconds: nil, imagesPerSecond: Double(result.images) / seconds,
+        gflops: flops / seconds / 1e9,
+        percentOfPeak: 100 * flops / seconds / 1e9 / peak.gflops,
+        sgemmGflops: nil, percentOfSgemm: nil,
+        timeOverLabrun: seconds / lecture.seconds,
+        peakMemoryMB: result.peak_rss_mb,
+        notes: String(
+          format: "numpy ÷ labrun time: %.2f× (labrun %.4f s); numpy %@, one "
+            + "BLAS thread, median of %d epochs; train accuracy %.1f%%; peak MB: its own",
+          seconds / lecture.seconds, lecture.seconds, result.numpy,
+          result.epoch_seconds.count, 100 * result.training_accuracy)),
+      at: rows.firstIndex { $0.name == lecture.name }.map { $0 + 1 } ?? rows.endIndex)
+  case .failure(let skipped):
+    numpyNote = "note: no numpy row: \(skipped.reason)"
+  }
+} else if quick {
+  numpyNote = "note: no numpy row with --quick (add --numpy for one)"
+} else {
+  numpyNote = "note: no numpy row: MNIST not available (synthetic data)"
+}
 
 // MARK: - Evaluation
 
@@ -176,8 +251,11 @@ do {
     BenchmarkRow(
       name: "evaluate \(test.count) images (784-30-10)", seconds: seconds,
       cpuSeconds: nil, imagesPerSecond: Double(test.count) / seconds,
-      gflops: flops / seconds / 1e9, sgemmGflops: flops / sgemm / 1e9,
-      percentOfSgemm: 100 * sgemm / seconds, peakMemoryMB: peakMemoryMB(),
+      gflops: flops / seconds / 1e9,
+      percentOfPeak: 100 * flops / seconds / 1e9 / peak.gflops,
+      sgemmSeconds: sgemm, sgemmGflops: flops / sgemm / 1e9,
+      percentOfSgemm: 100 * sgemm / seconds, timeOverSgemm: seconds / sgemm,
+      peakMemoryMB: peakMemoryMB(),
       notes: String(
         format: "median of %d; two threads; accuracy %.2f%% after %d epochs",
         timings.count, 100 * evaluation.accuracy, 1 + repetitions)))
@@ -232,7 +310,9 @@ do {
       name: "2 × 784-30-10 batch 10, one core (sequential)",
       seconds: sequential, cpuSeconds: median(sequentialCPU),
       imagesPerSecond: images / sequential,
-      gflops: flops / sequential / 1e9, sgemmGflops: nil,
+      gflops: flops / sequential / 1e9,
+      percentOfPeak: 100 * flops / sequential / 1e9 / peak.gflops,
+      sgemmGflops: nil,
       percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
       notes: "seconds for both epochs; cpu s: the whole process"))
   rows.append(
@@ -240,7 +320,9 @@ do {
       name: "2 × 784-30-10 batch 10, two cores (concurrent)",
       seconds: concurrent, cpuSeconds: median(concurrentCPU),
       imagesPerSecond: images / concurrent,
-      gflops: flops / concurrent / 1e9, sgemmGflops: nil,
+      gflops: flops / concurrent / 1e9,
+      percentOfPeak: 100 * flops / concurrent / 1e9 / peak.gflops,
+      sgemmGflops: nil,
       percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
       notes: String(
         format: "speed-up %.2f× with %.1f cores free to it (cpu s / s); "
@@ -252,7 +334,13 @@ do {
 // MARK: - The whole lecture notebook (measured first, shown last)
 
 switch wholeLecture {
-case .success(let row): rows.append(row)
+case .success(var row):
+  if let name = ProcessInfo.processInfo.environment["LABRUN_KERNELS"],
+    !name.isEmpty
+  {
+    row.notes += "; labrun picks its own kernels (LABRUN_KERNELS=\(name) is in its environment)"
+  }
+  rows.append(row)
 case .failure(let skipped): print("note: no lecture row: \(skipped.reason)")
 }
 
@@ -260,6 +348,16 @@ case .failure(let skipped): print("note: no lecture row: \(skipped.reason)")
 
 let loadAfter = loadAverage()
 print(table(rows))
+print(
+  String(
+    format: "GFLOP/s are dense-equivalent: 2·m·n·k per matrix product, "
+      + "although the engine skips the terms of zero inputs. %% peak: of "
+      + "the practical sgemm peak, %.1f GFLOP/s, one core (the evaluation "
+      + "and the concurrent row use two threads). sgemm s: OpenBLAS "
+      + "cblas_sgemm alone, one thread, on the same products; labrun÷sgemm: "
+      + "the row's time over that (1.00× = sgemm-only time; labrun itself "
+      + "does not use OpenBLAS).", peak.gflops))
+if let numpyNote { print(numpyNote) }
 let cores = ProcessInfo.processInfo.activeProcessorCount
 if let before = loadBefore, let after = loadAfter {
   print(
@@ -272,7 +370,10 @@ if let before = loadBefore, let after = loadAfter {
 if let jsonPath {
   let report = BenchmarkReport(
     data: dataSource, quick: quick, cores: cores,
-    loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows)
+    loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, cpu: cpu,
+    kernels: kernels.rawValue,
+    kernelsAvailable: KernelVariant.available.map(\.rawValue),
+    practicalPeak: peak, theoreticalPeak: theoretical, rows: rows)
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
   do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabrunCore
+import NeuralNet
 import Notebook
 
 /// `labrun`: runs lab notebooks and writes their reports.
@@ -22,7 +23,8 @@ struct Labrun: ParsableCommand {
       --watch [PATH...], --port N, --no-serve.
 
       """ + "\n" + DirectiveLanguage.helpText(),
-    version: labrunVersion,
+    version: "\(labrunVersion) (kernels: \(KernelVariant.current); this CPU "
+      + "runs \(KernelVariant.available.map(\.rawValue).joined(separator: ", ")))",
     subcommands: [Run.self, Directives.self],
     defaultSubcommand: Run.self)
 
@@ -31,6 +33,15 @@ struct Labrun: ParsableCommand {
     // `labrun … | head` closes the pipe early: the run goes on and still
     // writes its report, instead of dying of SIGPIPE at the next line.
     signal(SIGPIPE, SIG_IGN)
+    // LABRUN_KERNELS=portable|avx2|avx512|neon forces a kernel variant
+    // (every variant gives the same numbers; this is for checking that).
+    do {
+      try KernelVariant.selectFromEnvironment(
+        ProcessInfo.processInfo.environment)
+    } catch {
+      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      Foundation.exit(2)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -48,6 +48,39 @@ static int pad16(int n) { return (n + 15) / 16 * 16; }
 
 // MARK: - Products
 
+static int failures = 0;
+
+/// C = A·B through lr_block_times in blocks of `block` rows.
+static void times(int variant, int block, int rows, int k, int n,
+                  const float *a, const float *b, float alpha, float *c,
+                  int32_t *list) {
+  for (int r = 0; r < rows; r += block) {
+    int count = rows - r < block ? rows - r : block;
+    int listed = lr_nonzero_columns(a + (long)r * k, k, count, k, list);
+    lr_block_times(variant, count, list, listed, a + (long)r * k, k, b, n, n,
+                   alpha, c + (long)r * n, n);
+  }
+}
+
+/// G += Aᵀ·D through lr_block_gradient in blocks of `block` rows.
+static void gradient(int variant, int block, int rows, int k, int n,
+                     const float *a, const float *d, float *g,
+                     uint8_t *touched, int32_t *list) {
+  for (int r = 0; r < rows; r += block) {
+    int count = rows - r < block ? rows - r : block;
+    int listed = lr_nonzero_columns(a + (long)r * k, k, count, k, list);
+    lr_block_gradient(variant, count, list, listed, a + (long)r * k, k,
+                      d + (long)r * n, n, n, g, n, touched, 0, 0, NULL, 0);
+  }
+}
+
+static void same(const char *what, const float *x, const float *y, long n) {
+  if (memcmp(x, y, sizeof(float) * n) != 0) {
+    printf("DIFFERENT: %s\n", what);
+    failures++;
+  }
+}
+
 static void products(int variant) {
   static const int shapes[][3] = {
       {10, 784, 30}, {1, 784, 30}, {37, 100, 100}, {3, 30, 10},
@@ -58,48 +91,93 @@ static void products(int variant) {
     float *a = floats((long)rows * k, 0.5, 1);
     float *b = floats((long)k * n, 0.1, 2);
     float *c = floats((long)rows * n, 0, 1);
-    int32_t *counts = malloc(sizeof(int32_t) * rows);
-    int32_t *columns = malloc(sizeof(int32_t) * rows * k);
-    float *values = malloc(sizeof(float) * rows * k);
-    lr_compact_rows(a, k, rows, k, counts, columns, values, k);
+    float *other = malloc(sizeof(float) * rows * n);
+    int32_t *list = malloc(sizeof(int32_t) * k);
     char name[64];
-    lr_rows_times(variant, rows, counts, columns, values, k, b, n, n, 1, 0, c,
-                  n);
+    times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, 1, c, list);
     snprintf(name, sizeof name, "times %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);
-    lr_rows_times(variant, rows, counts, columns, values, k, b, n, n, -0.3f,
-                  0.9f, c, n);
-    snprintf(name, sizeof name, "times+beta %dx%dx%d", rows, k, n);
+    // Blocked otherwise (one row at a time: only its own columns), the
+    // same bits: a zero factor's term changes nothing.
+    times(variant, 1, rows, k, n, a, b, 1, other, list);
+    same(name, c, other, (long)rows * n);
+    times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, -0.3f, c, list);
+    snprintf(name, sizeof name, "times scaled %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);
 
     float *g = calloc((size_t)k * n, sizeof(float));
-    uint8_t *touched = calloc(k, 1);
-    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
-                    touched);
-    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
-                    touched);
-    snprintf(name, sizeof name, "scatter %dx%dx%d", rows, k, n);
+    float *g1 = calloc((size_t)k * n, sizeof(float));
+    uint8_t *touched = calloc(k, 1), *touched1 = calloc(k, 1);
+    // Twice into G (the second continues each chain), then the step.
+    for (int pass = 0; pass < 2; pass++) {
+      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list);
+      gradient(variant, 3, rows, k, n, a, c, g1, touched1, list);
+    }
+    snprintf(name, sizeof name, "gradient %dx%dx%d", rows, k, n);
     report(name, g, sizeof(float) * k * n);
     report("  touched", touched, k);
+    same(name, g, g1, (long)k * n);
+    float *fused = malloc(sizeof(float) * k * n);
+    memcpy(fused, b, sizeof(float) * k * n);
     lr_step(variant, k, n, -0.3f, 1, b, n, g, n, touched);
     snprintf(name, sizeof name, "step %dx%d", k, n);
     report(name, b, sizeof(float) * k * n);
+    if (rows <= LR_BLOCK_ROWS) {
+      // The fused step: one block's gradient straight into W, the same
+      // bits as its gradient followed by the step.
+      float *plain = malloc(sizeof(float) * k * n);
+      memcpy(plain, fused, sizeof(float) * k * n);
+      memset(g1, 0, sizeof(float) * k * n);
+      memset(touched1, 0, k);
+      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g1, touched1, list);
+      lr_step(variant, k, n, -0.3f, 1, plain, n, g1, n, touched1);
+      int listed = lr_nonzero_columns(a, k, rows, k, list);
+      lr_block_gradient(variant, rows, list, listed, a, k, c, n, n, NULL, 0,
+                        NULL, -0.3f, 1, fused, n);
+      snprintf(name, sizeof name, "fused step %dx%d", k, n);
+      report(name, fused, sizeof(float) * k * n);
+      same(name, fused, plain, (long)k * n);
+      free(plain);
+    }
     float *velocity = floats((long)k * n, 0.2, 0.1f);
-    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
-                    touched);
+    gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list);
     lr_step_momentum(variant, k, n, -0.3f, 0.9f, -1e-4f, b, n, velocity, n, g,
                      n, touched);
     snprintf(name, sizeof name, "momentum %dx%d", k, n);
     report(name, b, sizeof(float) * k * n);
     report("  velocity", velocity, sizeof(float) * k * n);
-    lr_rows_scatter(variant, rows, counts, columns, values, k, c, n, n, g, n,
-                    touched);
+    gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list);
     lr_step(variant, k, n, -0.3f, 0.999f, b, n, g, n, touched);
     snprintf(name, sizeof name, "step decayed %dx%d", k, n);
     report(name, b, sizeof(float) * k * n);
-    free(a), free(b), free(c), free(g), free(touched), free(velocity);
-    free(counts), free(columns), free(values);
+    free(a), free(b), free(c), free(other), free(list), free(g), free(g1);
+    free(touched), free(touched1), free(fused), free(velocity);
   }
+}
+
+// MARK: - Loading pixels
+
+static void pixels(void) {
+  enum { images = 300, width = 784 };
+  state = 5;
+  uint8_t *image = malloc(images * width);
+  for (int i = 0; i < images * width; i++)
+    image[i] = next() % 5 == 0 ? (uint8_t)(next() % 256) : 0;
+  int32_t order[images], list[width];
+  for (int i = 0; i < images; i++) order[i] = (int32_t)(next() % images);
+  float *x = malloc(sizeof(float) * images * width);
+  int listed = lr_load_pixels(image, order, LR_BLOCK_ROWS, width, x, width,
+                              list);
+  report("  non-zero columns", list, sizeof(int32_t) * listed);
+  int32_t again[width];
+  if (lr_nonzero_columns(x, width, LR_BLOCK_ROWS, width, again) != listed ||
+      memcmp(again, list, sizeof(int32_t) * listed) != 0) {
+    printf("DIFFERENT: the columns listed from pixels and from floats\n");
+    failures++;
+  }
+  lr_load_pixels(image, order, images, width, x, width, list);
+  report("pixels", x, sizeof(float) * images * width);
+  free(image), free(x);
 }
 
 // MARK: - Element-wise maths, activations, costs
@@ -197,9 +275,8 @@ static void training(int variant) {
   float z2[batch * 16], a2[batch * 16], d2[batch * 16];
   memset(z1, 0, sizeof z1), memset(a1, 0, sizeof a1), memset(d1, 0, sizeof d1);
   memset(z2, 0, sizeof z2), memset(a2, 0, sizeof a2), memset(d2, 0, sizeof d2);
-  int32_t c0[batch], p0[batch * inputs], c1[batch], p1[batch * hidden];
-  int32_t c2[batch], p2[batch * outputs];
-  float v0[batch * inputs], v1[batch * hidden], v2[batch * outputs];
+  float x[batch * inputs];
+  int32_t list[inputs];
   int32_t order[images];
   for (int i = 0; i < images; i++) order[i] = i;
   double costs = 0;
@@ -208,30 +285,38 @@ static void training(int variant) {
       int32_t *rowsOrder = order + first;
       int32_t batchLabels[batch];
       for (int r = 0; r < batch; r++) batchLabels[r] = labels[rowsOrder[r]];
-      lr_compact_pixels(pixels, rowsOrder, batch, inputs, c0, p0, v0, inputs);
-      lr_rows_times(variant, batch, c0, p0, v0, inputs, w1, hp, hp, 1, 0, z1,
-                    hp);
+      int listed =
+          lr_load_pixels(pixels, rowsOrder, batch, inputs, x, inputs, list);
+      lr_block_times(variant, batch, list, listed, x, inputs, w1, hp, hp, 1, z1, hp);
       lr_bias_activate(LR_SIGMOID, z1, a1, hp, b1, batch, hidden);
-      lr_compact_rows(a1, hp, batch, hidden, c1, p1, v1, hidden);
-      lr_rows_times(variant, batch, c1, p1, v1, hidden, w2, op, op, 1, 0, z2,
-                    op);
+      int hiddenListed = lr_nonzero_columns(a1, hp, batch, hidden, list + 0);
+      int32_t hiddenList[hidden];
+      memcpy(hiddenList, list, sizeof hiddenList);
+      lr_block_times(variant, batch, hiddenList, hiddenListed, a1, hp, w2, op, op, 1, z2, op);
       lr_bias_activate(LR_SIGMOID, z2, a2, op, b2, batch, outputs);
       costs += lr_output_delta_cost(LR_QUADRATIC, LR_SIGMOID, z2, a2, d2, op,
                                     batchLabels, batch, outputs);
       // δ1 = (δ2 · W2ᵀ) ⊙ σ′, before W2 changes.
       lr_transpose(hidden, outputs, w2, op, w2t, hp);
-      lr_compact_rows(d2, op, batch, outputs, c2, p2, v2, outputs);
-      lr_rows_times(variant, batch, c2, p2, v2, outputs, w2t, hp, hp, 1, 0,
-                    d1, hp);
+      int32_t outputList[outputs];
+      int outputListed = lr_nonzero_columns(d2, op, batch, outputs, outputList);
+      lr_block_times(variant, batch, outputList, outputListed, d2, op, w2t, hp, hp, 1, d1, hp);
       lr_activation_derivative(LR_SIGMOID, d1, z1, a1, hp, batch, hidden);
-      lr_rows_scatter(variant, batch, c1, p1, v1, hidden, d2, op, op, g2, op,
-                      NULL);
+      lr_block_gradient(variant, batch, hiddenList, hiddenListed, a1, hp, d2,
+                        op, op, g2, op, NULL, 0, 0, NULL, 0);
       lr_column_sums(batch, d2, op, op, gb2);
-      lr_rows_scatter(variant, batch, c0, p0, v0, inputs, d1, hp, hp, g1, hp,
-                      touched1);
-      lr_column_sums(batch, d1, hp, hp, gb1);
       float alpha = -3.0f / batch;
-      lr_step(variant, inputs, hp, alpha, 1, w1, hp, g1, hp, touched1);
+      // Layer 1: the fused step on odd epochs, gradient + step on even.
+      listed = lr_nonzero_columns(x, inputs, batch, inputs, list);
+      if (epoch % 2) {
+        lr_block_gradient(variant, batch, list, listed, x, inputs, d1, hp, hp,
+                          NULL, 0, NULL, alpha, 1, w1, hp);
+      } else {
+        lr_block_gradient(variant, batch, list, listed, x, inputs, d1, hp, hp,
+                          g1, hp, touched1, 0, 0, NULL, 0);
+        lr_step(variant, inputs, hp, alpha, 1, w1, hp, g1, hp, touched1);
+      }
+      lr_column_sums(batch, d1, hp, hp, gb1);
       lr_step(variant, 1, hp, alpha, 1, b1, hp, gb1, hp, NULL);
       lr_step(variant, hidden, op, alpha, 1, w2, op, g2, op, NULL);
       lr_step(variant, 1, op, alpha, 1, b2, op, gb2, op, NULL);
@@ -241,6 +326,8 @@ static void training(int variant) {
   report("training: b1", b1, sizeof(float) * hp);
   report("training: w2", w2, sizeof(float) * hidden * op);
   report("training: b2", b2, sizeof(float) * op);
+  free(pixels), free(w1), free(b1), free(w2), free(b2);
+  free(g1), free(gb1), free(g2), free(gb2), free(w2t);
 }
 
 int main(int argc, char **argv) {
@@ -256,8 +343,10 @@ int main(int argc, char **argv) {
             argv[1]);
     return 3;
   }
+  setvbuf(stdout, NULL, _IOLBF, 0);  // each line out before a crash
   products(variant);
+  pixels();
   elementwise();
   training(variant);
-  return 0;
+  return failures ? 1 : 0;
 }

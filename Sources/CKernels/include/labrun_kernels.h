@@ -52,43 +52,59 @@ static inline void lr_prefetch(const void *address, long bytes) {
     __builtin_prefetch((const char *)address + offset, 0, 3);
 }
 
-// MARK: - Rows without their zeros
+// MARK: - Blocks of rows and the columns they use
 
-/// Rows of a matrix kept as (column, value) lists of their non-zero entries,
-/// in ascending column order. Row r's list starts at `columns + r * stride`
-/// and `values + r * stride` and has `counts[r]` entries.
+/// Most rows one product call takes: a mini-batch goes through the
+/// products in blocks of this many rows, each with the list of the columns
+/// of its input that are non-zero in any of its rows.
+enum { LR_BLOCK_ROWS = 12 };
 
-/// Lists the non-zero pixels of the images `images[0..<rows]` (each `width`
-/// bytes of `pixels`) as values `pixel * (1/255)`.
-void lr_compact_pixels(const uint8_t *pixels, const int32_t *images,
-                       int rows, int width, int32_t *counts,
-                       int32_t *columns, float *values, long stride);
+/// x = pixel · (1/255) for the images `images[0..<rows]` (each `width`
+/// bytes of `pixels`), into rows of `ldx` floats; lists the columns where
+/// any of them is non-zero, as lr_nonzero_columns does, and returns how
+/// many.
+int lr_load_pixels(const uint8_t *pixels, const int32_t *images, int rows,
+                   int width, float *x, long ldx, int32_t *columns);
 
-/// Lists the non-zero entries of the first `width` columns of `rows` rows
-/// of `x` (row r at `x + r * ldx`). NaN counts as non-zero.
-void lr_compact_rows(const float *x, long ldx, int rows, int width,
-                     int32_t *counts, int32_t *columns, float *values,
-                     long stride);
+/// The columns k < width where any of the `rows` rows of x (row r at
+/// x + r·ldx) is non-zero (NaN counts), ascending, into `columns`;
+/// returns how many.
+int lr_nonzero_columns(const float *x, long ldx, int rows, int width,
+                       int32_t *columns);
 
 // MARK: - Vectorised kernels (one implementation per variant)
 
-/// C = A·B for listed rows A, with B (k, n) at `b` (row p at b + p*ldb).
-///
-/// For every row r and column j < n (n a multiple of 16):
-///   acc = +0; for each (p, v) in row r's list: acc = fma(v, B[p][j], acc)
-///   C[r][j] = beta == 0 ? alpha * acc : fma(alpha, acc, beta * C[r][j]).
-void lr_rows_times(int variant, int rows, const int32_t *counts,
-                   const int32_t *columns, const float *values, long stride,
-                   const float *b, long ldb, int n, float alpha, float beta,
-                   float *c, long ldc);
+// The chains. Every element of a product is the chain
+//   acc = +0;  for each term p, ascending:  acc = fma(A[r][p], B[p][j], acc)
+// over the terms p whose factor A[r][p] is not zero, and is stored with a
+// zero result as +0. Because of that last rule, including a term whose
+// factor is +0 changes no bit when the other factor is finite, so a kernel
+// may run a block's rows over the union of their non-zero columns (and it
+// does, identically in every variant). Only a non-finite weight (after
+// training diverged) can tell the difference: the variants still agree,
+// but such a network's outputs may depend on how rows were blocked.
 
-/// G += Aᵀ·D, continuing each element's chain: for r ascending and each
-/// (p, v) in row r's list, G[p][j] = fma(v, D[r][j], G[p][j]) for j < n
-/// (a multiple of 16); sets touched[p] = 1 (if touched is not NULL).
-void lr_rows_scatter(int variant, int rows, const int32_t *counts,
-                     const int32_t *columns, const float *values, long stride,
-                     const float *d, long ldd, int n, float *g, long ldg,
-                     uint8_t *touched);
+/// C = A·B for `rows` ≤ LR_BLOCK_ROWS rows of A over the `count` columns p
+/// in `list` (ascending; the block's non-zero columns), with B (k, n) at
+/// `b` (row p at b + p·ldb), for j < n (a multiple of 16):
+///   C[r][j] = alpha·acc.
+void lr_block_times(int variant, int rows, const int32_t *list, int count,
+                    const float *a, long lda, const float *b, long ldb, int n,
+                    float alpha, float *c, long ldc);
+
+/// The gradient of a product's right factor, B's rows p in `list`: for
+/// j < n (a multiple of 16), continuing each element's chain over the
+/// block's rows r ascending:
+///   acc = G[p][j] (or +0 when w is given);  acc = fma(A[r][p], D[r][j], acc)
+/// then G[p][j] = acc and flags[p] = 1 (if flags), or — the fused step,
+/// when w is given — W[p][j] = fma(alpha, acc, beta·W[p][j]), G untouched.
+/// The fused step leaves W's unlisted rows as they are, which equals the
+/// full step only when beta == 1 and alpha < 0 (the caller's check), for a
+/// batch that is one block.
+void lr_block_gradient(int variant, int rows, const int32_t *list, int count,
+                       const float *a, long lda, const float *d, long ldd,
+                       int n, float *g, long ldg, uint8_t *flags, float alpha,
+                       float beta, float *w, long ldw);
 
 /// The gradient step on `rows` rows of `n` floats (a multiple of 16):
 /// w = fma(alpha, g, beta * w), then g = 0. Rows whose touched flag is 0

@@ -145,6 +145,7 @@ enum ReportCoding {
       w.double(epoch.seconds)
     }
     w.optional(value.divergedAtEpoch) { $0.int($1) }
+    w.optional(value.parametersSHA256) { $0.string($1) }
   }
 
   private static func readTraining(_ r: inout ByteReader)
@@ -161,7 +162,8 @@ enum ReportCoding {
           testAccuracy: try r.optional { (r) throws(DecodingFailure) in try r.double() },
           seconds: try r.double())
       },
-      divergedAtEpoch: try r.optional { (r) throws(DecodingFailure) in try r.int() })
+      divergedAtEpoch: try r.optional { (r) throws(DecodingFailure) in try r.int() },
+      parametersSHA256: try r.optional { (r) throws(DecodingFailure) in try r.string() })
   }
 
   private static func write(_ value: EvaluationResult, to w: inout ByteWriter) {

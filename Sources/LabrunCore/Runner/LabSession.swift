@@ -493,7 +493,8 @@ final class LabSession {
       batchSize: plan.options.batchSize, epochs: epochs,
       l2: plan.written.l2, momentum: plan.written.momentum,
       trainingImages: splits.training.count, history: history,
-      divergedAtEpoch: diverged)
+      divergedAtEpoch: diverged,
+      parametersSHA256: SHA256Digest.hex(of: network.parameterBytes))
   }
 
   private static func accuracy(_ network: Network, _ split: Split) -> Double? {

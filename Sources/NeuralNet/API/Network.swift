@@ -22,9 +22,11 @@ public final class Network: @unchecked Sendable {
 
   // MARK: Batch buffers shared by training and evaluation
 
-  /// Each layer's input without its zeros: the pixels for the first, the
-  /// previous layer's output for the others.
-  private var inputs: [SparseRows]
+  /// The first layer's input: the batch's pixels scaled to [0, 1],
+  /// (capacity, padded input size).
+  private var pixelRows = FloatBuffer(count: 0)
+  /// Each layer's input columns, block by block.
+  private var inputColumns: [BlockColumns]
   /// Rows the label buffer holds.
   private var labelCapacity = 0
   private var labels = UnsafeMutablePointer<Int32>.allocate(capacity: 1)  // (capacity)
@@ -78,14 +80,14 @@ public final class Network: @unchecked Sendable {
       }
       return layer
     }
-    inputs = sizes.dropLast().map { SparseRows(width: $0) }
+    inputColumns = sizes.dropLast().map { BlockColumns(width: $0) }
   }
 
   private init(copying other: Network) {
     configuration = other.configuration
     kernels = other.kernels
     layers = other.layers.map { $0.copy() }
-    inputs = other.inputs.map { SparseRows(width: $0.width) }
+    inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
   }
 
   deinit { labels.deallocate() }
@@ -153,10 +155,8 @@ public final class Network: @unchecked Sendable {
   public func feedforward(_ input: [Float]) -> [Float] {
     precondition(input.count == inputSize, "expected \(inputSize) inputs")
     reserve(rows: 1)
-    input.withUnsafeBufferPointer { x in
-      guard let base = x.baseAddress else { return }
-      inputs[0].load(base, stride: inputSize, rows: 1)
-    }
+    pixelRows.base.update(from: input, count: inputSize)
+    inputColumns[0].load(pixelRows.base, stride: inputStride, rows: 1)
     forwardBatch(rows: 1)
     let output = layers[layers.count - 1]
     return Array(UnsafeBufferPointer(start: output.output.base, count: outputSize))
@@ -187,7 +187,8 @@ public final class Network: @unchecked Sendable {
   /// arena instead.
   func allocateOnThisThread() {
     layers = layers.map { $0.copy() }
-    inputs = inputs.map { SparseRows(width: $0.width) }
+    inputColumns = inputColumns.map { BlockColumns(width: $0.width) }
+    pixelRows = FloatBuffer(count: 0)
     labelCapacity = 0
     labels.deallocate()
     labels = .allocate(capacity: 1)
@@ -199,8 +200,9 @@ public final class Network: @unchecked Sendable {
       labelCapacity = rows
       labels.deallocate()
       labels = .allocate(capacity: rows)
+      pixelRows = FloatBuffer(count: rows * inputStride)
     }
-    for input in inputs { input.reserve(rows: rows) }
+    for columns in inputColumns { columns.reserve(rows: rows) }
     for layer in layers { layer.reserve(rows: rows) }
   }
 
@@ -210,7 +212,9 @@ public final class Network: @unchecked Sendable {
     pixels: UnsafePointer<UInt8>, labels source: UnsafePointer<UInt8>,
     indices: UnsafePointer<Int32>, rows: Int
   ) {
-    inputs[0].load(pixels: pixels, images: indices, rows: rows)
+    inputColumns[0].loadPixels(
+      pixels, images: indices, rows: rows, into: pixelRows.base,
+      stride: inputStride)
     for row in 0..<rows { labels[row] = Int32(source[Int(indices[row])]) }
   }
 
@@ -226,15 +230,23 @@ public final class Network: @unchecked Sendable {
     }
   }
 
+  /// Floats between the rows of the first layer's input.
+  private var inputStride: Int { padded(inputSize) }
+
+  /// Layer `index`'s input matrix and its row stride.
+  private func input(of index: Int) -> (UnsafePointer<Float>, Int) {
+    if index == 0 { return (UnsafePointer(pixelRows.base), inputStride) }
+    let below = layers[index - 1]
+    return (UnsafePointer(below.output.base), below.outputStride)
+  }
+
   /// Runs the loaded batch forward through every layer.
   func forwardBatch(rows: Int) {
     for (index, layer) in layers.enumerated() {
-      if index > 0 {
-        let below = layers[index - 1]
-        inputs[index].load(
-          below.output.base, stride: below.outputStride, rows: rows)
-      }
-      layer.forward(inputs[index], rows: rows, kernels: kernels)
+      let (x, stride) = input(of: index)
+      if index > 0 { inputColumns[index].load(x, stride: stride, rows: rows) }
+      layer.forward(
+        x, stride: stride, columns: inputColumns[index], kernels: kernels)
     }
   }
 
@@ -270,7 +282,11 @@ public final class Network: @unchecked Sendable {
           rows: min(block, next.rows))
       }
       forwardBatch(rows: count)
-      cost += backwardBatch(rows: count)
+      // One step as the gradient forms, when the batch is one block.
+      let fuse = parts == 1 && rows <= BlockColumns.blockRows
+      cost += backwardBatch(
+        rows: count,
+        fusedStep: fuse ? optimizer?.fusedStep(batchRows: rows) : nil)
       first += count
     }
     optimizer?.step(
@@ -279,9 +295,11 @@ public final class Network: @unchecked Sendable {
   }
 
   /// Backpropagates the loaded rows (after ``forwardBatch(rows:)``), adds
-  /// their gradients to the parameters' sums and returns their summed cost
-  /// (without L2).
-  func backwardBatch(rows: Int) -> Double {
+  /// their gradients to the parameters' sums (or steps the weights at once,
+  /// with `fusedStep`) and returns their summed cost (without L2).
+  func backwardBatch(
+    rows: Int, fusedStep: (alpha: Float, beta: Float)? = nil
+  ) -> Double {
     let output = layers[layers.count - 1]
     let cost = lr_output_delta_cost(
       configuration.cost.c, output.activation.c, output.z.base,
@@ -291,9 +309,12 @@ public final class Network: @unchecked Sendable {
     for index in layers.indices.reversed() {
       let layer = layers[index]
       let below = index > 0 ? layers[index - 1] : nil
+      let (x, stride) = input(of: index)
       layer.backward(
-        inputs[index], rows: rows, inputDelta: below?.delta.base,
-        inputStride: below?.outputStride ?? 0, kernels: kernels)
+        x, stride: stride, columns: inputColumns[index],
+        inputDelta: below?.delta.base,
+        inputStride: below?.outputStride ?? 0, fusedStep: fusedStep,
+        kernels: kernels)
       below?.applyActivationDerivative(rows: rows)
     }
     return cost

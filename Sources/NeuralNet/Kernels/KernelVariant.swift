@@ -27,6 +27,9 @@ public enum KernelVariant: String, Sendable, CaseIterable,
     }
   }
 
+  /// The variant as the kernels' entry points take it.
+  var index: Int32 { Int32(c.rawValue) }
+
   init(_ variant: lr_variant) {
     self = Self.allCases.first { $0.c == variant } ?? .portable
   }

@@ -19,8 +19,8 @@ final class DenseLayer: Layer {
   /// Wᵀ for the backward product δ · Wᵀ, refreshed before each use:
   /// (out, padded in).
   private var transposed = FloatBuffer(count: 0)
-  /// The batch's δ without its zeros, for δ · Wᵀ.
-  private var deltaRows: SparseRows
+  /// The non-zero columns of the batch's δ, for δ · Wᵀ.
+  private var deltaColumns: BlockColumns
 
   private(set) var capacity = 0
   private(set) var z = FloatBuffer(count: 0)  // (capacity, outputStride)
@@ -36,7 +36,7 @@ final class DenseLayer: Layer {
       rows: inputs, columns: outputs, decays: true, tracksRows: true)
     biases = Parameter(
       rows: 1, columns: outputs, decays: false, tracksRows: false)
-    deltaRows = SparseRows(width: outputs)
+    deltaColumns = BlockColumns(width: outputs)
   }
 
   private init(copying other: DenseLayer) {
@@ -46,7 +46,7 @@ final class DenseLayer: Layer {
     activation = other.activation
     weights = other.weights.copy()
     biases = other.biases.copy()
-    deltaRows = SparseRows(width: other.outputSize)
+    deltaColumns = BlockColumns(width: other.outputSize)
   }
 
   func copy() -> any Layer { DenseLayer(copying: self) }
@@ -57,7 +57,7 @@ final class DenseLayer: Layer {
     z = FloatBuffer(count: rows * outputStride)
     output = FloatBuffer(count: rows * outputStride)
     delta = FloatBuffer(count: rows * outputStride)
-    deltaRows.reserve(rows: rows)
+    deltaColumns.reserve(rows: rows)
   }
 
   // MARK: - The (out, in) view
@@ -92,27 +92,33 @@ final class DenseLayer: Layer {
 
   // MARK: - Forward
 
-  /// z = x · W + b and a = f(z) for the first `rows` rows of `input`.
-  func forward(_ input: SparseRows, rows: Int, kernels: KernelVariant) {
-    lr_rows_times(
-      Int32(kernels.c.rawValue), Int32(rows), input.counts, input.columns,
-      input.values.base, input.width, weights.value.base, outputStride,
-      Int32(outputStride), 1, 0, z.base, outputStride)
+  /// z = x · W + b and a = f(z) for the rows `columns` lists of `input`.
+  func forward(
+    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
+    kernels: KernelVariant
+  ) {
+    columns.forEachBlock { first, rows, list, count in
+      lr_block_times(
+        kernels.index, rows, list, count, input + first * stride, stride,
+        weights.value.base, outputStride, Int32(outputStride), 1,
+        z.base + first * outputStride, outputStride)
+    }
     lr_bias_activate(
       activation.c, z.base, output.base, outputStride, biases.value.base,
-      Int32(rows), Int32(outputSize))
+      Int32(columns.rows), Int32(outputSize))
   }
 
   // MARK: - Backward
 
   /// Adds xᵀ·δ to the weights' gradient and Σδ to the biases', and writes
   /// δ · Wᵀ (with the weights before this batch's step) into `inputDelta`.
+  /// With `fusedStep`, the weights take their step at once instead.
   func backward(
-    _ input: SparseRows, rows: Int,
+    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
     inputDelta: UnsafeMutablePointer<Float>?, inputStride: Int,
-    kernels: KernelVariant
+    fusedStep: (alpha: Float, beta: Float)?, kernels: KernelVariant
   ) {
-    let variant = Int32(kernels.c.rawValue)
+    let rows = columns.rows
     if let inputDelta {
       if transposed.count != outputSize * inputStride {
         transposed = FloatBuffer(count: outputSize * inputStride)
@@ -120,16 +126,32 @@ final class DenseLayer: Layer {
       lr_transpose(
         Int32(inputSize), Int32(outputSize), weights.value.base, outputStride,
         transposed.base, inputStride)
-      deltaRows.load(delta.base, stride: outputStride, rows: rows)
-      lr_rows_times(
-        variant, Int32(rows), deltaRows.counts, deltaRows.columns,
-        deltaRows.values.base, deltaRows.width, transposed.base, inputStride,
-        Int32(inputStride), 1, 0, inputDelta, inputStride)
+      deltaColumns.load(delta.base, stride: outputStride, rows: rows)
+      deltaColumns.forEachBlock { first, rows, list, count in
+        lr_block_times(
+          kernels.index, rows, list, count, delta.base + first * outputStride,
+          outputStride, transposed.base, inputStride, Int32(inputStride), 1,
+          inputDelta + first * inputStride, inputStride)
+      }
     }
-    lr_rows_scatter(
-      variant, Int32(rows), input.counts, input.columns, input.values.base,
-      input.width, delta.base, outputStride, Int32(outputStride),
-      weights.gradient.base, outputStride, weights.touched)
+    precondition(
+      fusedStep == nil || rows <= BlockColumns.blockRows,
+      "a fused step needs the batch in one block")
+    columns.forEachBlock { first, rows, list, count in
+      if let fusedStep {
+        lr_block_gradient(
+          kernels.index, rows, list, count, input + first * stride, stride,
+          delta.base + first * outputStride, outputStride,
+          Int32(outputStride), nil, 0, nil, fusedStep.alpha, fusedStep.beta,
+          weights.value.base, outputStride)
+      } else {
+        lr_block_gradient(
+          kernels.index, rows, list, count, input + first * stride, stride,
+          delta.base + first * outputStride, outputStride,
+          Int32(outputStride), weights.gradient.base, outputStride,
+          weights.touched, 0, 0, nil, 0)
+      }
+    }
     lr_column_sums(
       Int32(rows), delta.base, outputStride, Int32(outputStride),
       biases.gradient.base)

@@ -1,8 +1,9 @@
 /// One layer of a network: a forward pass, the backward pass beside it, and
 /// its parameters in flat buffers that one ``Optimizer`` step walks.
 ///
-/// A batch enters a layer as ``SparseRows`` (its input without the zeros)
-/// and leaves as the padded matrix ``output`` (rows, ``outputStride``).
+/// A batch enters a layer as a matrix of rows with ``BlockColumns`` (the
+/// columns each block of rows uses) and leaves as the padded matrix
+/// ``output`` (rows, ``outputStride``).
 /// The backward pass receives ∂C/∂z in ``delta``, adds the batch's
 /// gradients to its parameters' gradient buffers (continuing each
 /// element's sum, so a batch taken in parts gives the same bits as whole)
@@ -32,14 +33,22 @@ protocol Layer: AnyObject {
   var capacity: Int { get }
   /// Makes the batch buffers hold `rows` rows.
   func reserve(rows: Int)
-  /// Runs `rows` rows of `input` forward into ``output``.
-  func forward(_ input: SparseRows, rows: Int, kernels: KernelVariant)
+  /// Runs the rows of `input` (rows `stride` floats apart) that `columns`
+  /// lists forward into ``output``.
+  func forward(
+    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
+    kernels: KernelVariant)
   /// Adds the gradients of `rows` rows (with ∂C/∂z in ``delta``) and
   /// writes ∂C/∂input, (rows, input stride), into `inputDelta` if given.
+  ///
+  /// `fusedStep` (α, β), given for a batch of one block of plain SGD where
+  /// it is exact (see ``Optimizer/fusedStep(batchRows:)``), lets the layer step
+  /// its weights as it forms their gradient, leaving their gradient zero
+  /// for the optimiser; the other parameters go through the optimiser.
   func backward(
-    _ input: SparseRows, rows: Int,
+    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
     inputDelta: UnsafeMutablePointer<Float>?, inputStride: Int,
-    kernels: KernelVariant)
+    fusedStep: (alpha: Float, beta: Float)?, kernels: KernelVariant)
   /// Turns ∂C/∂a in ``delta`` into ∂C/∂z (hidden layers).
   func applyActivationDerivative(rows: Int)
   /// The weights in the book's layout, (out, in) row-major: the one

@@ -11,6 +11,19 @@ struct Optimizer {
   /// λ/n, the L2 decay per step of the parameters that decay.
   var decay: Float
 
+  /// The step w = fma(α, Σ∇, β·w) of the decaying parameters (weights),
+  /// for a layer to apply as it forms Σ∇ — when that is exact.
+  ///
+  /// A fused step touches only the rows the batch's inputs reach; the
+  /// others keep their bits only when β = 1 and α < 0 (then the full step
+  /// adds −0 to them), so it exists for plain SGD without L2 decay.
+  func fusedStep(batchRows: Int) -> (alpha: Float, beta: Float)? {
+    let alpha = -learningRate / Float(batchRows)
+    let beta = 1 - learningRate * decay
+    guard momentum == 0, beta == 1, alpha < 0 else { return nil }
+    return (alpha, beta)
+  }
+
   /// Steps `parameters` by their gradient sums over a batch of `batchRows`
   /// examples, then clears the sums.
   ///
@@ -19,7 +32,7 @@ struct Optimizer {
   func step(
     _ parameters: [Parameter], batchRows: Int, kernels: KernelVariant
   ) {
-    let variant = Int32(kernels.c.rawValue)
+    let variant = kernels.index
     let alpha = -learningRate / Float(batchRows)
     for parameter in parameters {
       let decay = parameter.decays ? decay : 0

@@ -170,6 +170,9 @@ enum JSONMapping {
           ])
         }),
     ]
+    if let digest = t.parametersSHA256 {
+      members["parametersSHA256"] = .string(digest)
+    }
     if kind { members["kind"] = .string("training") }
     return .object(members)
   }

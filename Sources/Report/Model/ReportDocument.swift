@@ -312,10 +312,14 @@ public struct TrainingResult: Sendable, Equatable {
   public var history: [EpochResult]
   /// Set when the cost became NaN or infinite: the 1-based epoch.
   public var divergedAtEpoch: Int?
+  /// The SHA-256 (hex) of the trained network's parameters, layer by layer
+  /// weights (out, in) row-major then biases, as little-endian float32:
+  /// the same on every computer for the same notebook, seed and data.
+  public var parametersSHA256: String?
   public init(
     learningRate: Double, batchSize: Int, epochs: Int, l2: Double,
     momentum: Double, trainingImages: Int, history: [EpochResult],
-    divergedAtEpoch: Int? = nil
+    divergedAtEpoch: Int? = nil, parametersSHA256: String? = nil
   ) {
     self.learningRate = learningRate
     self.batchSize = batchSize
@@ -325,6 +329,7 @@ public struct TrainingResult: Sendable, Equatable {
     self.trainingImages = trainingImages
     self.history = history
     self.divergedAtEpoch = divergedAtEpoch
+    self.parametersSHA256 = parametersSHA256
   }
 }
 

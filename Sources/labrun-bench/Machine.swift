@@ -1,0 +1,180 @@
+import COpenBLAS
+import Foundation
+import NeuralNet
+
+// What the benchmark ran on: the CPU as /proc/cpuinfo describes it, the
+// engine's kernel variant, and the two peaks the rows are compared with —
+// the one-core sgemm rate measured here and the FMA rate the clock implies.
+
+// MARK: - The CPU
+
+/// The first CPU's entry in /proc/cpuinfo (x86-64 field names), plus the
+/// clock of every CPU.
+struct CPUDescription: Codable {
+  /// "model name", e.g. "AMD EPYC 7B13".
+  var model: String?
+  /// "vendor_id", e.g. "AuthenticAMD".
+  var vendor: String?
+  /// "cpu family" (decimal; AMD's Zen 3 and Zen 4 are 25).
+  var family: Int?
+  /// Whether the x86 "flags" line exists (it does not on arm64).
+  var hasFlagsLine: Bool
+  var avx2: Bool
+  var fma: Bool
+  var avx512f: Bool
+  /// The highest "cpu MHz" of any CPU, if the file gives one.
+  var megahertz: Double?
+
+  static func read() -> CPUDescription {
+    let text =
+      (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    var fields: [String: String] = [:]
+    var megahertz: [Double] = []
+    for line in text.split(separator: "\n") {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+      let value = line[line.index(after: colon)...]
+        .trimmingCharacters(in: .whitespaces)
+      if key == "cpu MHz", let mhz = Double(value) { megahertz.append(mhz) }
+      // The first CPU's entry describes them all.
+      if fields[key] == nil { fields[key] = value }
+    }
+    let flags = fields["flags"].map { Set($0.split(separator: " ").map(String.init)) }
+    return CPUDescription(
+      model: fields["model name"], vendor: fields["vendor_id"],
+      family: fields["cpu family"].flatMap { Int($0) },
+      hasFlagsLine: flags != nil,
+      avx2: flags?.contains("avx2") ?? false,
+      fma: flags?.contains("fma") ?? false,
+      avx512f: flags?.contains("avx512f") ?? false,
+      megahertz: megahertz.max())
+  }
+
+  /// One line: model and the three instruction sets.
+  var summary: String {
+    func yes(_ flag: Bool) -> String { flag ? "yes" : "no" }
+    let sets =
+      hasFlagsLine
+      ? "AVX2 \(yes(avx2)), FMA \(yes(fma)), AVX-512F \(yes(avx512f))"
+      : "AVX2, FMA, AVX-512F: no (no x86 'flags' line in /proc/cpuinfo)"
+    return "\(model ?? "unknown model (no 'model name' in /proc/cpuinfo)"); \(sets)"
+  }
+}
+
+// MARK: - The kernel variant
+
+/// Applies `LABRUN_KERNELS` as labrun's engine does and describes the
+/// outcome; on a bad value prints why and exits with status 2.
+func selectKernels() -> (variant: KernelVariant, description: String) {
+  let environment = ProcessInfo.processInfo.environment
+  let variant: KernelVariant
+  do {
+    variant = try KernelVariant.selectFromEnvironment(environment)
+  } catch {
+    FileHandle.standardError.write(Data("labrun-bench: \(error)\n".utf8))
+    exit(2)
+  }
+  let why: String
+  if let name = environment["LABRUN_KERNELS"], !name.isEmpty {
+    why = "chosen by LABRUN_KERNELS=\(name)"
+  } else {
+    why =
+      variant == KernelVariant.best
+      ? "the best this CPU runs; LABRUN_KERNELS unset"
+      : "LABRUN_KERNELS unset; the best would be \(KernelVariant.best)"
+  }
+  let available = KernelVariant.available.map(\.rawValue)
+    .joined(separator: ", ")
+  return (variant, "kernels: \(variant) (\(why)); available here: \(available)")
+}
+
+// MARK: - Peaks
+
+/// One thread's float32 rate on a large product: OpenBLAS's `cblas_sgemm`
+/// of two 1024×1024 matrices, the fastest of `runs` calls after a warm-up,
+/// timed by the thread's CPU time (other processes taking the core do not
+/// count, as they would on a wall clock). The practical ceiling the rows'
+/// GFLOP/s are a percentage of.
+struct PracticalPeak: Codable {
+  var gflops: Double
+  var runs: Int
+  /// The median run, by CPU time.
+  var medianGflops: Double
+  /// The fastest run by the wall clock.
+  var wallClockGflops: Double
+
+  static func measure(runs: Int) -> PracticalPeak {
+    openblas_set_num_threads(1)  // so the product runs on this thread
+    let size = 1024
+    // Values that neither overflow nor go subnormal over 1024 terms.
+    let a = (0..<size * size).map { Float($0 % 7 + 1) * 0.125 }
+    let b = (0..<size * size).map { Float($0 % 5 + 1) * 0.0625 }
+    var c = [Float](repeating: 0, count: size * size)
+    let n = blasint(size)
+    func call() {
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0,
+        &c, n)
+    }
+    call()  // warm-up: pages, caches, OpenBLAS's buffers
+    var cpu: [Double] = []
+    var wall: [Double] = []
+    for _ in 0..<runs {
+      let start = now()
+      let startCPU = threadCPUTime()
+      call()
+      cpu.append(threadCPUTime() - startCPU)
+      wall.append(now() - start)
+    }
+    let flops = 2 * Double(size) * Double(size) * Double(size)
+    return PracticalPeak(
+      gflops: flops / cpu.min()! / 1e9, runs: runs,
+      medianGflops: flops / median(cpu) / 1e9,
+      wallClockGflops: flops / wall.min()! / 1e9)
+  }
+}
+
+/// The FMA rate the reported clock implies: FMA units × float32 lanes ×
+/// 2 flops (a multiply and an add) × GHz. Computed, not measured.
+struct TheoreticalPeak: Codable {
+  var gflops: Double?
+  /// The formula with its figures, or why there is none.
+  var explanation: String
+
+  init(_ cpu: CPUDescription) {
+    guard cpu.hasFlagsLine, cpu.fma else {
+      gflops = nil
+      explanation =
+        cpu.hasFlagsLine
+        ? "not computed: this CPU has no FMA instructions"
+        : "not computed: /proc/cpuinfo has no x86 flags (not x86-64)"
+      return
+    }
+    guard let mhz = cpu.megahertz, mhz > 0 else {
+      gflops = nil
+      explanation = "not computed: /proc/cpuinfo gives no 'cpu MHz'"
+      return
+    }
+    let lanes: Int
+    let width: String
+    if cpu.avx512f, cpu.vendor == "AuthenticAMD", cpu.family == 25 {
+      // Zen 4 (family 25 with AVX-512): two 256-bit FMA pipes; a 512-bit
+      // FMA occupies both, so the rate is AVX2's.
+      lanes = 8
+      width = "8 float32 lanes (AVX-512 on Zen 4 runs as two 256-bit halves)"
+    } else if cpu.avx512f {
+      lanes = 16
+      width = "16 float32 lanes (AVX-512)"
+    } else {
+      lanes = 8
+      width = "8 float32 lanes (AVX2/FMA, 256-bit)"
+    }
+    let ghz = mhz / 1000
+    let value = 2 * Double(lanes) * 2 * ghz
+    gflops = value
+    explanation = String(
+      format: "2 FMA units (assumed) × %@ × 2 flops × %.3f GHz (highest "
+        + "'cpu MHz' in /proc/cpuinfo) = %.1f GFLOP/s",
+      width, ghz, value)
+  }
+}
