@@ -68,14 +68,19 @@ let package = Package(
       name: "NotebookTests", dependencies: ["Notebook", "LabrunTestSupport"]),
     .testTarget(
       name: "DatasetsTests", dependencies: ["Datasets", "LabrunTestSupport"]),
-    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"]),
+    .testTarget(
+      name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"],
+      exclude: ["Golden"]),
+    .testTarget(
+      name: "KernelTests", dependencies: ["CKernels", "LabrunTestSupport"]),
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "LabrunTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
     .target(name: "LabrunTestSupport", path: "Tests/LabrunTestSupport"),
     .testTarget(
-      name: "EndToEndTests", dependencies: ["labrun", "LabrunTestSupport"]),
+      name: "EndToEndTests", dependencies: ["labrun", "LabrunTestSupport"],
+      exclude: ["Golden"]),
     .testTarget(
       name: "FaultTests", dependencies: ["labrun", "LabrunTestSupport"]),
   ]

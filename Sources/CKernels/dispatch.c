@@ -1,5 +1,8 @@
 // Which variants this build and CPU have, and the entry points that send
 // each call to the variant its caller chose.
+#include <stdlib.h>
+#include <string.h>
+
 #include "table.h"
 
 #if defined(__x86_64__)
@@ -55,7 +58,17 @@ static _Atomic int defaultVariant = -1;  // -1: not chosen yet
 
 lr_variant lr_default_variant(void) {
   int variant = defaultVariant;
-  return variant < 0 ? lr_best_variant() : (lr_variant)variant;
+  if (variant >= 0) return (lr_variant)variant;
+  // LABRUN_KERNELS, when it names a variant this CPU runs (labrun itself
+  // refuses any other value with an error before it gets here).
+  const char *name = getenv("LABRUN_KERNELS");
+  variant = lr_best_variant();
+  for (int v = 0; name && v < LR_VARIANT_COUNT; v++)
+    if (strcmp(name, lr_variant_name((lr_variant)v)) == 0 &&
+        lr_variant_available((lr_variant)v))
+      variant = v;
+  defaultVariant = variant;
+  return (lr_variant)variant;
 }
 
 void lr_set_default_variant(lr_variant variant) {

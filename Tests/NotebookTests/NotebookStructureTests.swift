@@ -378,7 +378,7 @@ struct ProjectNotebookTests {
     let path = root.appendingPathComponent("notebooks/lecture20.md").path
     let notebook = try Notebook.load(path: path)
     #expect(notebook.allDiagnostics == [])
-    #expect(notebook.frontMatter.seed == 2026)
+    #expect(notebook.frontMatter.seed == 20)
     #expect(notebook.title?.hasPrefix("Lecture 20") == true)
     #expect(notebook.cells.count >= 5)
     let verbs = Set(notebook.cells.flatMap { $0.directives.map(\.verb) })

@@ -41,7 +41,9 @@ int lr_variant_available(lr_variant variant);
 lr_variant lr_best_variant(void);
 /// The variant's name as `LABRUN_KERNELS` spells it ("avx2").
 const char *lr_variant_name(lr_variant variant);
-/// The variant new networks use; the best one until set.
+/// The variant new networks use: the one set last, else the one the
+/// environment variable LABRUN_KERNELS names if this CPU runs it, else the
+/// best.
 lr_variant lr_default_variant(void);
 /// Sets the default variant (any thread; affects networks created later).
 void lr_set_default_variant(lr_variant variant);

@@ -45,8 +45,9 @@ public enum KernelVariant: String, Sendable, CaseIterable,
   /// The fastest variant this machine runs.
   public static var best: KernelVariant { KernelVariant(lr_best_variant()) }
 
-  /// The variant networks created from now on use: ``best`` unless
-  /// ``select(_:)`` or ``selectFromEnvironment(_:)`` chose another.
+  /// The variant networks created from now on use: the one ``select(_:)``
+  /// or ``selectFromEnvironment(_:)`` chose, else the one
+  /// `LABRUN_KERNELS` names if this CPU runs it, else ``best``.
   public static var current: KernelVariant {
     KernelVariant(lr_default_variant())
   }

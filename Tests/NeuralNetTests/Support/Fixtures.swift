@@ -14,6 +14,28 @@ enum Fixtures {
     return Dataset(rows: 1, columns: pixels, pixels: bytes, labels: labels)
   }
 
+  /// `count` MNIST-shaped images that are mostly zero, as digits are: a
+  /// random blob of ink per image (about a fifth of the pixels), labels
+  /// in `0..<classes`. The kernels skip a block's zero columns, so these
+  /// exercise what random bytes would not.
+  static func sparse(count: Int, classes: Int, seed: UInt64) -> Dataset {
+    var generator = SeededGenerator(seed: seed)
+    var pixels = [UInt8](repeating: 0, count: count * 784)
+    for image in 0..<count {
+      let centre = (x: 8 + generator.nextInt(below: 12), y: 8 + generator.nextInt(below: 12))
+      for y in 0..<28 {
+        for x in 0..<28 {
+          let dx = x - centre.x, dy = y - centre.y
+          if dx * dx + dy * dy < 30 && generator.nextInt(below: 4) != 0 {
+            pixels[image * 784 + y * 28 + x] = UInt8(1 + generator.nextInt(below: 255))
+          }
+        }
+      }
+    }
+    let labels = (0..<count).map { _ in UInt8(generator.nextInt(below: classes)) }
+    return Dataset(rows: 28, columns: 28, pixels: pixels, labels: labels)
+  }
+
   /// Separable "digits": 4×4 images where class k lights row k, plus noise.
   static func stripes(count: Int, seed: UInt64) -> Dataset {
     var generator = SeededGenerator(seed: seed)
