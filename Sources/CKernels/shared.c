@@ -91,26 +91,14 @@ double lr_sum_squares(const float *x, long count) {
 
 // MARK: - Element-wise maths
 
-static inline uint32_t float_bits(float x) {
-  uint32_t bits;
-  memcpy(&bits, &x, sizeof bits);
-  return bits;
-}
-static inline float bits_float(uint32_t bits) {
-  float x;
-  memcpy(&x, &bits, sizeof x);
-  return x;
-}
-static inline uint64_t double_bits(double x) {
-  uint64_t bits;
-  memcpy(&bits, &x, sizeof bits);
-  return bits;
-}
-static inline double bits_double(uint64_t bits) {
-  double x;
-  memcpy(&x, &bits, sizeof x);
-  return x;
-}
+// Reinterpreting bits through a union: defined in C, and free once
+// compiled.
+typedef union { float f; uint32_t u; } float_word;
+typedef union { double d; uint64_t u; } double_word;
+static inline uint32_t float_bits(float x) { return (float_word){.f = x}.u; }
+static inline float bits_float(uint32_t u) { return (float_word){.u = u}.f; }
+static inline uint64_t double_bits(double x) { return (double_word){.d = x}.u; }
+static inline double bits_double(uint64_t u) { return (double_word){.u = u}.d; }
 
 float lr_expf(float x) {
   float v = x;
