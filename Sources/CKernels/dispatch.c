@@ -92,17 +92,16 @@ static const lr_kernel_table *table(int variant) {
 }
 
 void lr_block_times(int variant, int rows, const int32_t *list, int count,
-                    const float *a, long lda, const float *b, long ldb, int n,
+                    const float *at, const float *b, long ldb, int n,
                     float alpha, float *c, long ldc) {
-  table(variant)->block_times(rows, list, count, a, lda, b, ldb, n, alpha, c,
-                              ldc);
+  table(variant)->block_times(rows, list, count, at, b, ldb, n, alpha, c, ldc);
 }
 
 void lr_block_gradient(int variant, int rows, const int32_t *list, int count,
-                       const float *a, long lda, const float *d, long ldd,
-                       int n, float *g, long ldg, uint8_t *flags, float alpha,
+                       const float *at, const float *d, long ldd, int n,
+                       float *g, long ldg, uint8_t *flags, float alpha,
                        float beta, float *w, long ldw) {
-  table(variant)->block_gradient(rows, list, count, a, lda, d, ldd, n, g, ldg,
+  table(variant)->block_gradient(rows, list, count, at, d, ldd, n, g, ldg,
                                  flags, alpha, beta, w, ldw);
 }
 

@@ -12,13 +12,13 @@
 #endif
 
 typedef struct {
-  void (*block_times)(int rows, const int32_t *list, int count, const float *a,
-                      long lda, const float *b, long ldb, int n, float alpha,
-                      float *c, long ldc);
+  void (*block_times)(int rows, const int32_t *list, int count,
+                      const float *at, const float *b, long ldb, int n,
+                      float alpha, float *c, long ldc);
   void (*block_gradient)(int rows, const int32_t *list, int count,
-                         const float *a, long lda, const float *d, long ldd,
-                         int n, float *g, long ldg, uint8_t *flags,
-                         float alpha, float beta, float *w, long ldw);
+                         const float *at, const float *d, long ldd, int n,
+                         float *g, long ldg, uint8_t *flags, float alpha,
+                         float beta, float *w, long ldw);
   void (*step)(int rows, int n, float alpha, float beta, float *w, long ldw,
                float *g, long ldg, uint8_t *touched);
   void (*step_momentum)(int rows, int n, float alpha, float mu, float decay,

@@ -53,24 +53,24 @@ static int failures = 0;
 /// C = A·B through lr_block_times in blocks of `block` rows.
 static void times(int variant, int block, int rows, int k, int n,
                   const float *a, const float *b, float alpha, float *c,
-                  int32_t *list) {
+                  int32_t *list, float *at) {
   for (int r = 0; r < rows; r += block) {
     int count = rows - r < block ? rows - r : block;
-    int listed = lr_nonzero_columns(a + (long)r * k, k, count, k, list);
-    lr_block_times(variant, count, list, listed, a + (long)r * k, k, b, n, n,
-                   alpha, c + (long)r * n, n);
+    int listed = lr_block_rows(a + (long)r * k, k, count, k, list, at);
+    lr_block_times(variant, count, list, listed, at, b, n, n, alpha,
+                   c + (long)r * n, n);
   }
 }
 
 /// G += Aᵀ·D through lr_block_gradient in blocks of `block` rows.
 static void gradient(int variant, int block, int rows, int k, int n,
                      const float *a, const float *d, float *g,
-                     uint8_t *touched, int32_t *list) {
+                     uint8_t *touched, int32_t *list, float *at) {
   for (int r = 0; r < rows; r += block) {
     int count = rows - r < block ? rows - r : block;
-    int listed = lr_nonzero_columns(a + (long)r * k, k, count, k, list);
-    lr_block_gradient(variant, count, list, listed, a + (long)r * k, k,
-                      d + (long)r * n, n, n, g, n, touched, 0, 0, NULL, 0);
+    int listed = lr_block_rows(a + (long)r * k, k, count, k, list, at);
+    lr_block_gradient(variant, count, list, listed, at, d + (long)r * n, n, n,
+                      g, n, touched, 0, 0, NULL, 0);
   }
 }
 
@@ -93,15 +93,16 @@ static void products(int variant) {
     float *c = floats((long)rows * n, 0, 1);
     float *other = malloc(sizeof(float) * rows * n);
     int32_t *list = malloc(sizeof(int32_t) * k);
+    float *at = malloc(sizeof(float) * k * LR_BLOCK_ROWS);
     char name[64];
-    times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, 1, c, list);
+    times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, 1, c, list, at);
     snprintf(name, sizeof name, "times %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);
     // Blocked otherwise (one row at a time: only its own columns), the
     // same bits: a zero factor's term changes nothing.
-    times(variant, 1, rows, k, n, a, b, 1, other, list);
+    times(variant, 1, rows, k, n, a, b, 1, other, list, at);
     same(name, c, other, (long)rows * n);
-    times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, -0.3f, c, list);
+    times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, -0.3f, c, list, at);
     snprintf(name, sizeof name, "times scaled %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);
 
@@ -110,8 +111,8 @@ static void products(int variant) {
     uint8_t *touched = calloc(k, 1), *touched1 = calloc(k, 1);
     // Twice into G (the second continues each chain), then the step.
     for (int pass = 0; pass < 2; pass++) {
-      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list);
-      gradient(variant, 3, rows, k, n, a, c, g1, touched1, list);
+      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list, at);
+      gradient(variant, 3, rows, k, n, a, c, g1, touched1, list, at);
     }
     snprintf(name, sizeof name, "gradient %dx%dx%d", rows, k, n);
     report(name, g, sizeof(float) * k * n);
@@ -129,10 +130,10 @@ static void products(int variant) {
       memcpy(plain, fused, sizeof(float) * k * n);
       memset(g1, 0, sizeof(float) * k * n);
       memset(touched1, 0, k);
-      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g1, touched1, list);
+      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g1, touched1, list, at);
       lr_step(variant, k, n, -0.3f, 1, plain, n, g1, n, touched1);
-      int listed = lr_nonzero_columns(a, k, rows, k, list);
-      lr_block_gradient(variant, rows, list, listed, a, k, c, n, n, NULL, 0,
+      int listed = lr_block_rows(a, k, rows, k, list, at);
+      lr_block_gradient(variant, rows, list, listed, at, c, n, n, NULL, 0,
                         NULL, -0.3f, 1, fused, n);
       snprintf(name, sizeof name, "fused step %dx%d", k, n);
       report(name, fused, sizeof(float) * k * n);
@@ -140,17 +141,18 @@ static void products(int variant) {
       free(plain);
     }
     float *velocity = floats((long)k * n, 0.2, 0.1f);
-    gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list);
+    gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list, at);
     lr_step_momentum(variant, k, n, -0.3f, 0.9f, -1e-4f, b, n, velocity, n, g,
                      n, touched);
     snprintf(name, sizeof name, "momentum %dx%d", k, n);
     report(name, b, sizeof(float) * k * n);
     report("  velocity", velocity, sizeof(float) * k * n);
-    gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list);
+    gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g, touched, list, at);
     lr_step(variant, k, n, -0.3f, 0.999f, b, n, g, n, touched);
     snprintf(name, sizeof name, "step decayed %dx%d", k, n);
     report(name, b, sizeof(float) * k * n);
-    free(a), free(b), free(c), free(other), free(list), free(g), free(g1);
+    free(a), free(b), free(c), free(other), free(list), free(at), free(g);
+    free(g1);
     free(touched), free(touched1), free(fused), free(velocity);
   }
 }
@@ -163,21 +165,30 @@ static void pixels(void) {
   uint8_t *image = malloc(images * width);
   for (int i = 0; i < images * width; i++)
     image[i] = next() % 5 == 0 ? (uint8_t)(next() % 256) : 0;
-  int32_t order[images], list[width];
+  int32_t order[images], list[width], again[width];
   for (int i = 0; i < images; i++) order[i] = (int32_t)(next() % images);
-  float *x = malloc(sizeof(float) * images * width);
-  int listed = lr_load_pixels(image, order, LR_BLOCK_ROWS, width, x, width,
-                              list);
-  report("  non-zero columns", list, sizeof(int32_t) * listed);
-  int32_t again[width];
-  if (lr_nonzero_columns(x, width, LR_BLOCK_ROWS, width, again) != listed ||
-      memcmp(again, list, sizeof(int32_t) * listed) != 0) {
-    printf("DIFFERENT: the columns listed from pixels and from floats\n");
-    failures++;
+  float *at = malloc(sizeof(float) * width * LR_BLOCK_ROWS);
+  float *again_at = malloc(sizeof(float) * width * LR_BLOCK_ROWS);
+  float x[LR_BLOCK_ROWS * width];
+  for (int first = 0; first + LR_BLOCK_ROWS <= images; first += 37) {
+    int listed = lr_block_pixels(image, order + first, LR_BLOCK_ROWS, width,
+                                 list, at);
+    report("pixels: columns", list, sizeof(int32_t) * listed);
+    report("  values", at, sizeof(float) * listed * LR_BLOCK_ROWS);
+    // The same block from the scaled pixels as floats.
+    for (int r = 0; r < LR_BLOCK_ROWS; r++)
+      for (int j = 0; j < width; j++)
+        x[r * width + j] =
+            (float)image[order[first + r] * width + j] * (1.0f / 255.0f);
+    if (lr_block_rows(x, width, LR_BLOCK_ROWS, width, again, again_at) !=
+            listed ||
+        memcmp(again, list, sizeof(int32_t) * listed) != 0 ||
+        memcmp(again_at, at, sizeof(float) * listed * LR_BLOCK_ROWS) != 0) {
+      printf("DIFFERENT: the column block from pixels and from floats\n");
+      failures++;
+    }
   }
-  lr_load_pixels(image, order, images, width, x, width, list);
-  report("pixels", x, sizeof(float) * images * width);
-  free(image), free(x);
+  free(image), free(at), free(again_at);
 }
 
 // MARK: - Element-wise maths, activations, costs
@@ -275,8 +286,9 @@ static void training(int variant) {
   float z2[batch * 16], a2[batch * 16], d2[batch * 16];
   memset(z1, 0, sizeof z1), memset(a1, 0, sizeof a1), memset(d1, 0, sizeof d1);
   memset(z2, 0, sizeof z2), memset(a2, 0, sizeof a2), memset(d2, 0, sizeof d2);
-  float x[batch * inputs];
-  int32_t list[inputs];
+  int32_t list[inputs], hiddenList[hidden], outputList[outputs];
+  float at[inputs * LR_BLOCK_ROWS], hiddenAt[hidden * LR_BLOCK_ROWS];
+  float outputAt[outputs * LR_BLOCK_ROWS];
   int32_t order[images];
   for (int i = 0; i < images; i++) order[i] = i;
   double costs = 0;
@@ -286,34 +298,34 @@ static void training(int variant) {
       int32_t batchLabels[batch];
       for (int r = 0; r < batch; r++) batchLabels[r] = labels[rowsOrder[r]];
       int listed =
-          lr_load_pixels(pixels, rowsOrder, batch, inputs, x, inputs, list);
-      lr_block_times(variant, batch, list, listed, x, inputs, w1, hp, hp, 1, z1, hp);
+          lr_block_pixels(pixels, rowsOrder, batch, inputs, list, at);
+      lr_block_times(variant, batch, list, listed, at, w1, hp, hp, 1, z1, hp);
       lr_bias_activate(LR_SIGMOID, z1, a1, hp, b1, batch, hidden);
-      int hiddenListed = lr_nonzero_columns(a1, hp, batch, hidden, list + 0);
-      int32_t hiddenList[hidden];
-      memcpy(hiddenList, list, sizeof hiddenList);
-      lr_block_times(variant, batch, hiddenList, hiddenListed, a1, hp, w2, op, op, 1, z2, op);
+      int hiddenListed =
+          lr_block_rows(a1, hp, batch, hidden, hiddenList, hiddenAt);
+      lr_block_times(variant, batch, hiddenList, hiddenListed, hiddenAt, w2,
+                     op, op, 1, z2, op);
       lr_bias_activate(LR_SIGMOID, z2, a2, op, b2, batch, outputs);
       costs += lr_output_delta_cost(LR_QUADRATIC, LR_SIGMOID, z2, a2, d2, op,
                                     batchLabels, batch, outputs);
       // δ1 = (δ2 · W2ᵀ) ⊙ σ′, before W2 changes.
       lr_transpose(hidden, outputs, w2, op, w2t, hp);
-      int32_t outputList[outputs];
-      int outputListed = lr_nonzero_columns(d2, op, batch, outputs, outputList);
-      lr_block_times(variant, batch, outputList, outputListed, d2, op, w2t, hp, hp, 1, d1, hp);
+      int outputListed =
+          lr_block_rows(d2, op, batch, outputs, outputList, outputAt);
+      lr_block_times(variant, batch, outputList, outputListed, outputAt, w2t,
+                     hp, hp, 1, d1, hp);
       lr_activation_derivative(LR_SIGMOID, d1, z1, a1, hp, batch, hidden);
-      lr_block_gradient(variant, batch, hiddenList, hiddenListed, a1, hp, d2,
-                        op, op, g2, op, NULL, 0, 0, NULL, 0);
+      lr_block_gradient(variant, batch, hiddenList, hiddenListed, hiddenAt,
+                        d2, op, op, g2, op, NULL, 0, 0, NULL, 0);
       lr_column_sums(batch, d2, op, op, gb2);
       float alpha = -3.0f / batch;
       // Layer 1: the fused step on odd epochs, gradient + step on even.
-      listed = lr_nonzero_columns(x, inputs, batch, inputs, list);
       if (epoch % 2) {
-        lr_block_gradient(variant, batch, list, listed, x, inputs, d1, hp, hp,
-                          NULL, 0, NULL, alpha, 1, w1, hp);
+        lr_block_gradient(variant, batch, list, listed, at, d1, hp, hp, NULL,
+                          0, NULL, alpha, 1, w1, hp);
       } else {
-        lr_block_gradient(variant, batch, list, listed, x, inputs, d1, hp, hp,
-                          g1, hp, touched1, 0, 0, NULL, 0);
+        lr_block_gradient(variant, batch, list, listed, at, d1, hp, hp, g1,
+                          hp, touched1, 0, 0, NULL, 0);
         lr_step(variant, inputs, hp, alpha, 1, w1, hp, g1, hp, touched1);
       }
       lr_column_sums(batch, d1, hp, hp, gb1);

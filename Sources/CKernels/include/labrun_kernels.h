@@ -57,22 +57,23 @@ static inline void lr_prefetch(const void *address, long bytes) {
 // MARK: - Blocks of rows and the columns they use
 
 /// Most rows one product call takes: a mini-batch goes through the
-/// products in blocks of this many rows, each with the list of the columns
-/// of its input that are non-zero in any of its rows.
+/// products in blocks of this many rows. A block is given by the columns
+/// that are non-zero in any of its rows, ascending, in `list[0..<count]`,
+/// and those columns' values, transposed and packed: the "column block"
+/// at[t · LR_BLOCK_ROWS + r] = A[r][list[t]] for r < rows.
 enum { LR_BLOCK_ROWS = 12 };
 
-/// x = pixel · (1/255) for the images `images[0..<rows]` (each `width`
-/// bytes of `pixels`), into rows of `ldx` floats; lists the columns where
-/// any of them is non-zero, as lr_nonzero_columns does, and returns how
-/// many.
-int lr_load_pixels(const uint8_t *pixels, const int32_t *images, int rows,
-                   int width, float *x, long ldx, int32_t *columns);
+/// The column block of the images `images[0..<rows]` (rows ≤
+/// LR_BLOCK_ROWS; each image `width` bytes of `pixels`), with values
+/// pixel · (1/255); returns the number of columns.
+int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
+                    int width, int32_t *list, float *at);
 
-/// The columns k < width where any of the `rows` rows of x (row r at
-/// x + r·ldx) is non-zero (NaN counts), ascending, into `columns`;
-/// returns how many.
-int lr_nonzero_columns(const float *x, long ldx, int rows, int width,
-                       int32_t *columns);
+/// The column block of `rows` ≤ LR_BLOCK_ROWS rows of x (row r at
+/// x + r·ldx, `width` columns; NaN counts as non-zero); returns the number
+/// of columns.
+int lr_block_rows(const float *x, long ldx, int rows, int width,
+                  int32_t *list, float *at);
 
 // MARK: - Vectorised kernels (one implementation per variant)
 
@@ -86,17 +87,17 @@ int lr_nonzero_columns(const float *x, long ldx, int rows, int width,
 // training diverged) can tell the difference: the variants still agree,
 // but such a network's outputs may depend on how rows were blocked.
 
-/// C = A·B for `rows` ≤ LR_BLOCK_ROWS rows of A over the `count` columns p
-/// in `list` (ascending; the block's non-zero columns), with B (k, n) at
-/// `b` (row p at b + p·ldb), for j < n (a multiple of 16):
+/// C = A·B for a column block of A (`rows`, `list`, `count`, `at`), with
+/// B (k, n) at `b` (row p at b + p·ldb), for j < n (a multiple of 16):
 ///   C[r][j] = alpha·acc.
 void lr_block_times(int variant, int rows, const int32_t *list, int count,
-                    const float *a, long lda, const float *b, long ldb, int n,
+                    const float *at, const float *b, long ldb, int n,
                     float alpha, float *c, long ldc);
 
-/// The gradient of a product's right factor, B's rows p in `list`: for
-/// j < n (a multiple of 16), continuing each element's chain over the
-/// block's rows r ascending:
+/// The gradient of a product's right factor, for a column block of A
+/// (`rows`, `list`, `count`, `at`): for B's rows p in `list` and j < n (a
+/// multiple of 16), continuing each element's chain over the block's rows
+/// r ascending:
 ///   acc = G[p][j] (or +0 when w is given);  acc = fma(A[r][p], D[r][j], acc)
 /// then G[p][j] = acc and flags[p] = 1 (if flags), or — the fused step,
 /// when w is given — W[p][j] = fma(alpha, acc, beta·W[p][j]), G untouched.
@@ -104,8 +105,8 @@ void lr_block_times(int variant, int rows, const int32_t *list, int count,
 /// full step only when beta == 1 and alpha < 0 (the caller's check), for a
 /// batch that is one block.
 void lr_block_gradient(int variant, int rows, const int32_t *list, int count,
-                       const float *a, long lda, const float *d, long ldd,
-                       int n, float *g, long ldg, uint8_t *flags, float alpha,
+                       const float *at, const float *d, long ldd, int n,
+                       float *g, long ldg, uint8_t *flags, float alpha,
                        float beta, float *w, long ldw);
 
 /// The gradient step on `rows` rows of `n` floats (a multiple of 16):

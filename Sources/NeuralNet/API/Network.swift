@@ -22,10 +22,8 @@ public final class Network: @unchecked Sendable {
 
   // MARK: Batch buffers shared by training and evaluation
 
-  /// The first layer's input: the batch's pixels scaled to [0, 1],
-  /// (capacity, padded input size).
-  private var pixelRows = FloatBuffer(count: 0)
-  /// Each layer's input columns, block by block.
+  /// Each layer's input, block by block: the batch's pixels for the first,
+  /// the layer below's output for the others.
   private var inputColumns: [BlockColumns]
   /// Rows the label buffer holds.
   private var labelCapacity = 0
@@ -155,8 +153,7 @@ public final class Network: @unchecked Sendable {
   public func feedforward(_ input: [Float]) -> [Float] {
     precondition(input.count == inputSize, "expected \(inputSize) inputs")
     reserve(rows: 1)
-    pixelRows.base.update(from: input, count: inputSize)
-    inputColumns[0].load(pixelRows.base, stride: inputStride, rows: 1)
+    inputColumns[0].load(input, stride: inputSize, rows: 1)
     forwardBatch(rows: 1)
     let output = layers[layers.count - 1]
     return Array(UnsafeBufferPointer(start: output.output.base, count: outputSize))
@@ -188,7 +185,6 @@ public final class Network: @unchecked Sendable {
   func allocateOnThisThread() {
     layers = layers.map { $0.copy() }
     inputColumns = inputColumns.map { BlockColumns(width: $0.width) }
-    pixelRows = FloatBuffer(count: 0)
     labelCapacity = 0
     labels.deallocate()
     labels = .allocate(capacity: 1)
@@ -200,7 +196,6 @@ public final class Network: @unchecked Sendable {
       labelCapacity = rows
       labels.deallocate()
       labels = .allocate(capacity: rows)
-      pixelRows = FloatBuffer(count: rows * inputStride)
     }
     for columns in inputColumns { columns.reserve(rows: rows) }
     for layer in layers { layer.reserve(rows: rows) }
@@ -212,9 +207,7 @@ public final class Network: @unchecked Sendable {
     pixels: UnsafePointer<UInt8>, labels source: UnsafePointer<UInt8>,
     indices: UnsafePointer<Int32>, rows: Int
   ) {
-    inputColumns[0].loadPixels(
-      pixels, images: indices, rows: rows, into: pixelRows.base,
-      stride: inputStride)
+    inputColumns[0].load(pixels: pixels, images: indices, rows: rows)
     for row in 0..<rows { labels[row] = Int32(source[Int(indices[row])]) }
   }
 
@@ -230,23 +223,15 @@ public final class Network: @unchecked Sendable {
     }
   }
 
-  /// Floats between the rows of the first layer's input.
-  private var inputStride: Int { padded(inputSize) }
-
-  /// Layer `index`'s input matrix and its row stride.
-  private func input(of index: Int) -> (UnsafePointer<Float>, Int) {
-    if index == 0 { return (UnsafePointer(pixelRows.base), inputStride) }
-    let below = layers[index - 1]
-    return (UnsafePointer(below.output.base), below.outputStride)
-  }
-
   /// Runs the loaded batch forward through every layer.
   func forwardBatch(rows: Int) {
     for (index, layer) in layers.enumerated() {
-      let (x, stride) = input(of: index)
-      if index > 0 { inputColumns[index].load(x, stride: stride, rows: rows) }
-      layer.forward(
-        x, stride: stride, columns: inputColumns[index], kernels: kernels)
+      if index > 0 {
+        let below = layers[index - 1]
+        inputColumns[index].load(
+          below.output.base, stride: below.outputStride, rows: rows)
+      }
+      layer.forward(inputColumns[index], kernels: kernels)
     }
   }
 
@@ -309,10 +294,8 @@ public final class Network: @unchecked Sendable {
     for index in layers.indices.reversed() {
       let layer = layers[index]
       let below = index > 0 ? layers[index - 1] : nil
-      let (x, stride) = input(of: index)
       layer.backward(
-        x, stride: stride, columns: inputColumns[index],
-        inputDelta: below?.delta.base,
+        inputColumns[index], inputDelta: below?.delta.base,
         inputStride: below?.outputStride ?? 0, fusedStep: fusedStep,
         kernels: kernels)
       below?.applyActivationDerivative(rows: rows)

@@ -1,12 +1,14 @@
 import CKernels
 
-/// Rows taken in blocks of `LR_BLOCK_ROWS`, each with the list of the
-/// columns that are non-zero in any of its rows: what a product runs over.
+/// A batch's input taken in blocks of `LR_BLOCK_ROWS` rows, each as its
+/// column block: the columns that are non-zero in any of its rows, and
+/// their values transposed and packed. What a layer's products run over.
 ///
 /// A term whose input is zero adds nothing, so a block of ten digits —
-/// whose pixels are half zero even together — costs half the work. The
-/// list is made once per batch part and serves the layer's forward product
-/// and its weight gradient.
+/// whose pixels are half zero even together — costs half the work; and
+/// the packed values sit side by side in the order the kernels read them.
+/// The blocks are made once per batch part and serve the layer's forward
+/// product and its weight gradient.
 final class BlockColumns {
   /// Rows per block: the kernels' register tiles take this many at most.
   static let blockRows = Int(LR_BLOCK_ROWS)
@@ -16,7 +18,8 @@ final class BlockColumns {
   private(set) var capacity = 0  // blocks
   private var counts: [Int32] = []  // (capacity)
   private var lists = UnsafeMutablePointer<Int32>.allocate(capacity: 1)  // (capacity, width)
-  /// Rows of the last ``load``.
+  private var values = FloatBuffer(count: 0)  // (capacity, width, blockRows)
+  /// Rows of the last load.
   private(set) var rows = 0
 
   init(width: Int) { self.width = width }
@@ -31,48 +34,52 @@ final class BlockColumns {
     counts = [Int32](repeating: 0, count: blocks)
     lists.deallocate()
     lists = .allocate(capacity: blocks * width)
+    values = FloatBuffer(count: blocks * width * Self.blockRows)
   }
 
-  /// Lists the non-zero columns of each block of the first `rows` rows of
-  /// `matrix` (rows `stride` floats apart).
+  /// The blocks of the first `rows` rows of `matrix` (rows `stride` floats
+  /// apart).
   func load(_ matrix: UnsafePointer<Float>, stride: Int, rows: Int) {
     self.rows = rows
-    for block in 0..<(rows + Self.blockRows - 1) / Self.blockRows {
+    for block in 0..<blockCount {
       let first = block * Self.blockRows
-      counts[block] = lr_nonzero_columns(
-        matrix + first * stride, stride,
-        Int32(min(Self.blockRows, rows - first)), Int32(width),
-        lists + block * width)
+      counts[block] = lr_block_rows(
+        matrix + first * stride, stride, blockRows(block), Int32(width),
+        lists + block * width, values.base + block * width * Self.blockRows)
     }
   }
 
-  /// Writes the pixels of the images `images` (scaled to [0, 1]) into
-  /// `matrix` (rows `stride` floats apart) and lists each block's non-zero
-  /// columns, in one pass.
-  func loadPixels(
-    _ pixels: UnsafePointer<UInt8>, images: UnsafePointer<Int32>, rows: Int,
-    into matrix: UnsafeMutablePointer<Float>, stride: Int
+  /// The blocks of the images `images` of `pixels`, scaled to [0, 1].
+  func load(
+    pixels: UnsafePointer<UInt8>, images: UnsafePointer<Int32>, rows: Int
   ) {
     self.rows = rows
-    for block in 0..<(rows + Self.blockRows - 1) / Self.blockRows {
-      let first = block * Self.blockRows
-      counts[block] = lr_load_pixels(
-        pixels, images + first, Int32(min(Self.blockRows, rows - first)),
-        Int32(width), matrix + first * stride, stride, lists + block * width)
+    for block in 0..<blockCount {
+      counts[block] = lr_block_pixels(
+        pixels, images + block * Self.blockRows, blockRows(block),
+        Int32(width), lists + block * width,
+        values.base + block * width * Self.blockRows)
     }
   }
 
-  /// Calls `body` for each block: its first row, its row count and its
-  /// column list.
+  /// Calls `body` for each block: its first row, its row count, its column
+  /// list and packed values, and the number of columns.
   func forEachBlock(
-    _ body: (_ first: Int, _ rows: Int32, _ list: UnsafePointer<Int32>,
-      _ count: Int32) -> Void
+    _ body: (
+      _ first: Int, _ rows: Int32, _ list: UnsafePointer<Int32>,
+      _ values: UnsafePointer<Float>, _ count: Int32
+    ) -> Void
   ) {
-    for block in 0..<(rows + Self.blockRows - 1) / Self.blockRows {
-      let first = block * Self.blockRows
+    for block in 0..<blockCount {
       body(
-        first, Int32(min(Self.blockRows, rows - first)), lists + block * width,
-        counts[block])
+        block * Self.blockRows, blockRows(block), lists + block * width,
+        values.base + block * width * Self.blockRows, counts[block])
     }
+  }
+
+  private var blockCount: Int { (rows + Self.blockRows - 1) / Self.blockRows }
+
+  private func blockRows(_ block: Int) -> Int32 {
+    Int32(min(Self.blockRows, rows - block * Self.blockRows))
   }
 }

@@ -92,20 +92,17 @@ final class DenseLayer: Layer {
 
   // MARK: - Forward
 
-  /// z = x · W + b and a = f(z) for the rows `columns` lists of `input`.
-  func forward(
-    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
-    kernels: KernelVariant
-  ) {
-    columns.forEachBlock { first, rows, list, count in
+  /// z = x · W + b and a = f(z) for the rows of `input`.
+  func forward(_ input: BlockColumns, kernels: KernelVariant) {
+    input.forEachBlock { first, rows, list, values, count in
       lr_block_times(
-        kernels.index, rows, list, count, input + first * stride, stride,
-        weights.value.base, outputStride, Int32(outputStride), 1,
+        kernels.index, rows, list, count, values, weights.value.base,
+        outputStride, Int32(outputStride), 1,
         z.base + first * outputStride, outputStride)
     }
     lr_bias_activate(
       activation.c, z.base, output.base, outputStride, biases.value.base,
-      Int32(columns.rows), Int32(outputSize))
+      Int32(input.rows), Int32(outputSize))
   }
 
   // MARK: - Backward
@@ -114,11 +111,11 @@ final class DenseLayer: Layer {
   /// δ · Wᵀ (with the weights before this batch's step) into `inputDelta`.
   /// With `fusedStep`, the weights take their step at once instead.
   func backward(
-    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
-    inputDelta: UnsafeMutablePointer<Float>?, inputStride: Int,
-    fusedStep: (alpha: Float, beta: Float)?, kernels: KernelVariant
+    _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
+    inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
+    kernels: KernelVariant
   ) {
-    let rows = columns.rows
+    let rows = input.rows
     if let inputDelta {
       if transposed.count != outputSize * inputStride {
         transposed = FloatBuffer(count: outputSize * inputStride)
@@ -127,27 +124,26 @@ final class DenseLayer: Layer {
         Int32(inputSize), Int32(outputSize), weights.value.base, outputStride,
         transposed.base, inputStride)
       deltaColumns.load(delta.base, stride: outputStride, rows: rows)
-      deltaColumns.forEachBlock { first, rows, list, count in
+      deltaColumns.forEachBlock { first, rows, list, values, count in
         lr_block_times(
-          kernels.index, rows, list, count, delta.base + first * outputStride,
-          outputStride, transposed.base, inputStride, Int32(inputStride), 1,
+          kernels.index, rows, list, count, values, transposed.base,
+          inputStride, Int32(inputStride), 1,
           inputDelta + first * inputStride, inputStride)
       }
     }
     precondition(
       fusedStep == nil || rows <= BlockColumns.blockRows,
       "a fused step needs the batch in one block")
-    columns.forEachBlock { first, rows, list, count in
+    input.forEachBlock { first, rows, list, values, count in
+      let d = delta.base + first * outputStride
       if let fusedStep {
         lr_block_gradient(
-          kernels.index, rows, list, count, input + first * stride, stride,
-          delta.base + first * outputStride, outputStride,
+          kernels.index, rows, list, count, values, d, outputStride,
           Int32(outputStride), nil, 0, nil, fusedStep.alpha, fusedStep.beta,
           weights.value.base, outputStride)
       } else {
         lr_block_gradient(
-          kernels.index, rows, list, count, input + first * stride, stride,
-          delta.base + first * outputStride, outputStride,
+          kernels.index, rows, list, count, values, d, outputStride,
           Int32(outputStride), weights.gradient.base, outputStride,
           weights.touched, 0, 0, nil, 0)
       }

@@ -1,9 +1,9 @@
 /// One layer of a network: a forward pass, the backward pass beside it, and
 /// its parameters in flat buffers that one ``Optimizer`` step walks.
 ///
-/// A batch enters a layer as a matrix of rows with ``BlockColumns`` (the
-/// columns each block of rows uses) and leaves as the padded matrix
-/// ``output`` (rows, ``outputStride``).
+/// A batch enters a layer as ``BlockColumns`` (its rows in blocks, each as
+/// the columns it uses) and leaves as the padded matrix ``output`` (rows,
+/// ``outputStride``).
 /// The backward pass receives ∂C/∂z in ``delta``, adds the batch's
 /// gradients to its parameters' gradient buffers (continuing each
 /// element's sum, so a batch taken in parts gives the same bits as whole)
@@ -33,11 +33,8 @@ protocol Layer: AnyObject {
   var capacity: Int { get }
   /// Makes the batch buffers hold `rows` rows.
   func reserve(rows: Int)
-  /// Runs the rows of `input` (rows `stride` floats apart) that `columns`
-  /// lists forward into ``output``.
-  func forward(
-    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
-    kernels: KernelVariant)
+  /// Runs the rows of `input` forward into ``output``.
+  func forward(_ input: BlockColumns, kernels: KernelVariant)
   /// Adds the gradients of `rows` rows (with ∂C/∂z in ``delta``) and
   /// writes ∂C/∂input, (rows, input stride), into `inputDelta` if given.
   ///
@@ -46,9 +43,9 @@ protocol Layer: AnyObject {
   /// its weights as it forms their gradient, leaving their gradient zero
   /// for the optimiser; the other parameters go through the optimiser.
   func backward(
-    _ input: UnsafePointer<Float>, stride: Int, columns: BlockColumns,
-    inputDelta: UnsafeMutablePointer<Float>?, inputStride: Int,
-    fusedStep: (alpha: Float, beta: Float)?, kernels: KernelVariant)
+    _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
+    inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
+    kernels: KernelVariant)
   /// Turns ∂C/∂a in ``delta`` into ∂C/∂z (hidden layers).
   func applyActivationDerivative(rows: Int)
   /// The weights in the book's layout, (out, in) row-major: the one
