@@ -15,10 +15,28 @@
 
 // MARK: - Blocks of rows and the columns they use
 
+/// One image or two: its pixels in order, no transposing needed.
+static int few_pixels(const uint8_t *pixels, const int32_t *images, int rows,
+                      int width, int32_t *list, float *at) {
+  const float scale = 1.0f / 255.0f;
+  const uint8_t *first = pixels + (long)images[0] * width;
+  const uint8_t *second = rows > 1 ? pixels + (long)images[1] * width : first;
+  int count = 0;
+  for (int j = 0; j < width; j++) {
+    float *column = at + (long)count * LR_BLOCK_ROWS;
+    column[0] = (float)first[j] * scale;
+    column[1] = (float)second[j] * scale;  // scratch when rows is 1
+    list[count] = j;
+    count += (first[j] | second[j]) != 0;
+  }
+  return count;
+}
+
 #if defined(__x86_64__)
 // SSE2, part of every x86-64 CPU: sixteen pixels of every image at once.
 int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
                     int width, int32_t *list, float *at) {
+  if (rows <= 2) return few_pixels(pixels, images, rows, width, list, at);
   const __m128 scale = _mm_set1_ps(1.0f / 255.0f);
   const __m128i zero = _mm_setzero_si128();
   const uint8_t *image[LR_BLOCK_ROWS];
@@ -72,6 +90,7 @@ int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
 #else
 int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
                     int width, int32_t *list, float *at) {
+  if (rows <= 2) return few_pixels(pixels, images, rows, width, list, at);
   const float scale = 1.0f / 255.0f;
   const uint8_t *image[LR_BLOCK_ROWS];
   for (int r = 0; r < rows; r++) image[r] = pixels + (long)images[r] * width;

@@ -339,11 +339,6 @@ final class LabSession {
             + "\(rows * columns) units, e.g. 'net \(rows * columns)-30-10'"))
     }
     let names = splits?.name.classNames ?? []
-    var parameters: [Float] = []
-    for (weights, biases) in zip(network.weights, network.biases) {
-      parameters += weights  // (out, in), row-major
-      parameters += biases  // (out)
-    }
     if let warning = PlaygroundProbe.answer(
       network, cell: directive.location, environment: options.environment)
     {
@@ -355,7 +350,7 @@ final class LabSession {
       columns: columns,
       classNames: names.count == network.outputSize
         ? names : (0..<network.outputSize).map(String.init),
-      parameters: parameters)
+      parameters: network.parameters)
   }
 
   // MARK: - Training

@@ -122,8 +122,7 @@ extension Network {
     reserve(rows: min(rows, trainingBlock))
     let order = indices.map { Int32($0) }
     var cost: Double = 0
-    let parameters = layers.flatMap(\.parameters)
-    for parameter in parameters { parameter.clearGradient() }
+    for parameter in tensors { parameter.clearGradient() }
     data.pixels.withUnsafeBufferPointer { pixels in
       data.labels.withUnsafeBufferPointer { labels in
         order.withUnsafeBufferPointer { order in
@@ -156,7 +155,7 @@ extension Network {
       weightGradients.append(matrix)
       biasGradients.append((0..<b.columns).map { b.gradient.base[$0] * perExample })
     }
-    for parameter in parameters { parameter.clearGradient() }
+    for parameter in tensors { parameter.clearGradient() }
     return (cost, weightGradients, biasGradients)
   }
 }

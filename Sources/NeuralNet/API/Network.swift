@@ -18,7 +18,11 @@ public final class Network: @unchecked Sendable {
   public var kernels: KernelVariant
 
   /// Layers from the first hidden one to the output.
-  private(set) var layers: [any Layer]
+  private(set) var layers: [any Layer] {
+    didSet { tensors = layers.flatMap(\.parameters) }
+  }
+  /// Every layer's parameter tensors, for the optimiser's step.
+  private(set) var tensors: [Parameter] = []
 
   // MARK: Batch buffers shared by training and evaluation
 
@@ -79,6 +83,7 @@ public final class Network: @unchecked Sendable {
       return layer
     }
     inputColumns = sizes.dropLast().map { BlockColumns(width: $0) }
+    tensors = layers.flatMap(\.parameters)
   }
 
   private init(copying other: Network) {
@@ -86,6 +91,7 @@ public final class Network: @unchecked Sendable {
     kernels = other.kernels
     layers = other.layers.map { $0.copy() }
     inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
+    tensors = layers.flatMap(\.parameters)
   }
 
   deinit { labels.deallocate() }
@@ -122,17 +128,24 @@ public final class Network: @unchecked Sendable {
     }
   }
 
-  /// Every weight and bias, layer by layer (weights (out, in) row-major,
-  /// then biases), as little-endian IEEE bytes: what
-  /// ``parameterDigest`` hashes.
+  /// Every weight and bias in the one documented order: layer by layer,
+  /// the weights (out, in) row-major, then the biases (out). The page's
+  /// playground and the report's parameter digest read this order.
+  public var parameters: [Float] {
+    var values: [Float] = []
+    values.reserveCapacity(configuration.parameterCount)
+    for layer in layers { values += layer.weightMatrix + layer.biasVector }
+    return values
+  }
+
+  /// ``parameters`` as little-endian IEEE float32 bytes: what a trained
+  /// network's SHA-256 in the report is taken of.
   public var parameterBytes: [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(configuration.parameterCount * 4)
-    for layer in layers {
-      for value in layer.weightMatrix + layer.biasVector {
-        withUnsafeBytes(of: value.bitPattern.littleEndian) {
-          bytes.append(contentsOf: $0)
-        }
+    for value in parameters {
+      withUnsafeBytes(of: value.bitPattern.littleEndian) {
+        bytes.append(contentsOf: $0)
       }
     }
     return bytes
@@ -274,8 +287,7 @@ public final class Network: @unchecked Sendable {
         fusedStep: fuse ? optimizer?.fusedStep(batchRows: rows) : nil)
       first += count
     }
-    optimizer?.step(
-      layers.flatMap(\.parameters), batchRows: rows, kernels: kernels)
+    optimizer?.step(tensors, batchRows: rows, kernels: kernels)
     return cost
   }
 
