@@ -3,13 +3,6 @@ import Testing
 
 @testable import Notebook
 
-private func prose(_ notebook: Notebook) -> String {
-  notebook.items.map {
-    if case .prose(let html) = $0 { return html }
-    return ""
-  }.joined()
-}
-
 @Suite("Notebook structure: cells, prose, titles")
 struct NotebookStructureTests {
   @Test("lab blocks become numbered cells between runs of prose")
@@ -59,7 +52,7 @@ struct NotebookStructureTests {
     else { return }
     #expect(first == "<h1>Lecture</h1>\n<p>Some <em>text</em>.</p>\n")
     #expect(middle.contains("<pre><code class=\"language-python\">print(&quot;not run&quot;)"))
-    #expect(!prose(notebook).contains("load mnist"))
+    #expect(!proseHTML(notebook).contains("load mnist"))
   }
 
   @Test("title: front matter, else first heading's plain text, else nil")
@@ -94,8 +87,8 @@ struct NotebookStructureTests {
       SourceLocation(file: "nb.md", line: 7, column: 3),
     ])
     #expect(cells.map { $0.directives.map(\.verb) } == [["load"], ["sgd"]])
-    #expect(!prose(notebook).contains("load mnist"))
-    #expect(prose(notebook).contains("<li>Train</li>"))
+    #expect(!proseHTML(notebook).contains("load mnist"))
+    #expect(proseHTML(notebook).contains("<li>Train</li>"))
   }
 
   @Test("safe mode: no script, no event handler, no javascript: link")
@@ -111,7 +104,7 @@ struct NotebookStructureTests {
 
         <iframe src="https://example.com"></iframe>
         """, path: "nb.md")
-    let html = prose(notebook)
+    let html = proseHTML(notebook)
     #expect(!html.lowercased().contains("<script"))
     #expect(!html.lowercased().contains("onerror"))
     #expect(!html.lowercased().contains("javascript:"))
@@ -230,7 +223,7 @@ struct FrontMatterTests {
     #expect(notebook.cells.first?.fence.line == 5)
     #expect(notebook.cells.first?.diagnostics.first?.location
       == SourceLocation(file: "nb.md", line: 6, column: 8))
-    #expect(!prose(notebook).contains("title"))
+    #expect(!proseHTML(notebook).contains("title"))
   }
 
   @Test("a '---' that is not on line 1 is not front matter")

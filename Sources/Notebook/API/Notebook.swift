@@ -136,9 +136,16 @@ public struct Notebook: Sendable {
     }
     // Blank lines (not removed ones) keep cmark's line numbers right.
     text.blankLines(through: front.lineCount)
-    let markdown = CommonMarkConverter.convert(text.bytes)
+    // Formulas are taken out before Markdown reads the text, so that its
+    // escapes never touch the TeX; where code is, there is no math.
+    let math = MathScan(
+      text,
+      excludedLines: CommonMarkConverter.codeLines(
+        text.bytes, lineCount: text.lineCount))
+    let context = ProseContext(path: path, text: text, math: math)
+    let markdown = CommonMarkConverter.convert(context)
 
-    var diagnostics = front.diagnostics
+    var diagnostics = front.diagnostics + context.diagnostics
     var items: [NotebookItem] = []
     let parser = DirectiveParser(file: path, overrides: overrides)
     var cellCount = 0

@@ -20,10 +20,16 @@ struct CodeBlock: Sendable {
   var endLine: Int
   var endByteColumn: Int
 
-  /// True when the info string's first word is `lab`.
-  var isLab: Bool {
-    info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == "lab"
+  /// The info string's first word: `lab`, `python`, `math`.
+  var language: Substring? {
+    info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first
   }
+
+  /// True when the info string's first word is `lab`.
+  var isLab: Bool { language == "lab" }
+
+  /// True for a ```` ```math ```` block: display math, not code.
+  var isMath: Bool { language == "math" }
 
   /// The number of lines of the literal, without splitting it.
   var lineCount: Int {
@@ -68,20 +74,43 @@ enum CommonMarkConverter {
   /// into the report.
   private static let options = CMARK_OPT_DEFAULT
 
-  /// Converts UTF-8 text (line endings already `\n`).
-  static func convert(_ bytes: [UInt8]) -> ConvertedMarkdown {
+  /// Parses UTF-8 text (line endings already `\n`).
+  private static func parse(_ bytes: [UInt8]) -> OpaquePointer? {
     // An explicit length: a NUL byte must not cut the document short. The
     // extra NUL only gives an empty document a valid pointer.
-    let parsed: OpaquePointer? = (bytes + [0]).withUnsafeBufferPointer {
-      buffer in
+    (bytes + [0]).withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
         chars.baseAddress.flatMap {
           cmark_parse_document($0, bytes.count, options)
         }
       }
     }
+  }
+
+  /// For each 1-based line (index 0 unused), whether it belongs to a code
+  /// block or an HTML block: what is there is never math.
+  static func codeLines(_ bytes: [UInt8], lineCount: Int) -> [Bool] {
+    var lines = [Bool](repeating: false, count: lineCount + 2)
+    guard let document = parse(bytes) else { return lines }
+    defer { cmark_node_free(document) }
+    forEachNode(under: document) { node in
+      let type = cmark_node_get_type(node)
+      guard type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK
+      else { return }
+      let first = max(1, Int(cmark_node_get_start_line(node)))
+      let last = min(lineCount, Int(cmark_node_get_end_line(node)))
+      if first <= last {
+        for line in first...last { lines[line] = true }
+      }
+    }
+    return lines
+  }
+
+  /// Converts the notebook's text with its formulas replaced by
+  /// placeholders (`context.math.bytes`).
+  static func convert(_ context: ProseContext) -> ConvertedMarkdown {
     var result = ConvertedMarkdown()
-    guard let document = parsed else { return result }
+    guard let document = parse(context.math.bytes) else { return result }
     defer { cmark_node_free(document) }
 
     var prose = ""
@@ -101,12 +130,12 @@ enum CommonMarkConverter {
       // right after that container's prose. It is taken out of the prose
       // so that its source does not show twice. The tree changes only
       // after the walk that found the blocks.
-      let nested = scan(node, into: &result)
+      let nested = scan(node, into: &result, context)
       for (lab, _) in nested {
         cmark_node_unlink(lab)
         cmark_node_free(lab)
       }
-      prose += render(node)
+      prose += render(rewrite(node, context))
       if !nested.isEmpty {
         flushProse()
         result.blocks += nested.map { .lab($0.block) }
@@ -120,13 +149,14 @@ enum CommonMarkConverter {
   /// blocks, and returns the nested lab blocks, converted, with their nodes
   /// so that the caller can remove them after the walk.
   private static func scan(
-    _ root: OpaquePointer, into result: inout ConvertedMarkdown
+    _ root: OpaquePointer, into result: inout ConvertedMarkdown,
+    _ context: ProseContext
   ) -> [(node: OpaquePointer, block: CodeBlock)] {
     var nested: [(node: OpaquePointer, block: CodeBlock)] = []
     forEachNode(under: root) { node in
       let type = cmark_node_get_type(node)
       if type == CMARK_NODE_HEADING, result.firstHeading == nil {
-        result.firstHeading = plainText(node)
+        result.firstHeading = context.math.restoring(plainText(node)) { $0.tex }
       } else if let block = codeBlock(node) {
         if block.isLab {
           nested.append((node, block))
@@ -167,6 +197,132 @@ enum CommonMarkConverter {
       startByteColumn: Int(cmark_node_get_start_column(node)),
       endLine: Int(cmark_node_get_end_line(node)),
       endByteColumn: Int(cmark_node_get_end_column(node)))
+  }
+
+  // MARK: Rewriting the tree
+
+  /// Puts formulas where their placeholders are and math blocks where
+  /// ```` ```math ```` was, under `root`. Returns the node to render: a
+  /// new one when `root` itself was replaced.
+  private static func rewrite(_ root: OpaquePointer, _ context: ProseContext)
+    -> OpaquePointer
+  {
+    var inlines: [OpaquePointer] = []
+    var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
+    var links: [OpaquePointer] = []
+    forEachNode(under: root) { node in
+      let type = cmark_node_get_type(node)
+      if type == CMARK_NODE_TEXT || type == CMARK_NODE_SOFTBREAK {
+        inlines.append(node)
+      } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+        links.append(node)
+      } else if let block = codeBlock(node), block.isMath {
+        mathBlocks.append((node, block))
+      }
+    }
+    // The tree changes only after the walk.
+    replacePlaceholders(inlines, context)
+    for link in links {
+      // A formula in a URL or title was not one: the text goes back.
+      for (get, set) in [
+        (cmark_node_get_url, cmark_node_set_url),
+        (cmark_node_get_title, cmark_node_set_title),
+      ] {
+        let value = string(get(link))
+        let restored = context.math.restoring(value) { $0.source }
+        if restored != value { _ = set(link, restored) }
+      }
+    }
+    var result = root
+    for (node, block) in mathBlocks {
+      let markup = context.mathBlock(block)
+      guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
+        continue
+      }
+      cmark_node_set_on_enter(replacement, markup)
+      cmark_node_insert_before(node, replacement)
+      if node == root { result = replacement }
+      cmark_node_unlink(node)
+      cmark_node_free(node)
+    }
+    return result
+  }
+
+  /// Replaces the placeholders in text nodes by their formulas. A
+  /// placeholder of a formula with line breaks spans text and soft-break
+  /// nodes: those inside it are removed.
+  private static func replacePlaceholders(
+    _ inlines: [OpaquePointer], _ context: ProseContext
+  ) {
+    var inside = false
+    for node in inlines {
+      if cmark_node_get_type(node) == CMARK_NODE_SOFTBREAK {
+        if inside {
+          cmark_node_unlink(node)
+          cmark_node_free(node)
+        }
+        continue
+      }
+      let literal = string(cmark_node_get_literal(node))
+      guard inside || literal.unicodeScalars.contains(where: MathScan.isMarker)
+      else { continue }
+      // In an image's description only text is shown: the TeX as written.
+      var inImage = false
+      var parent = cmark_node_parent(node)
+      while let ancestor = parent {
+        if cmark_node_get_type(ancestor) == CMARK_NODE_IMAGE { inImage = true }
+        parent = cmark_node_parent(ancestor)
+      }
+      var text = ""
+      var number: Int?
+      func flushText() {
+        guard !text.isEmpty, let piece = cmark_node_new(CMARK_NODE_TEXT) else {
+          return
+        }
+        cmark_node_set_literal(piece, text)
+        cmark_node_insert_before(node, piece)
+        text = ""
+      }
+      func flushFormula() {
+        guard let current = number else { return }
+        number = nil
+        guard current < context.math.spans.count else { return }
+        if inImage {
+          text += context.math.spans[current].source
+          return
+        }
+        guard let formula = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else {
+          return
+        }
+        flushText()
+        cmark_node_set_on_enter(formula, context.formula(current))
+        cmark_node_insert_before(node, formula)
+      }
+      for scalar in literal.unicodeScalars {
+        if scalar == MathScan.start {
+          flushFormula()
+          number = 0
+          inside = true
+        } else if let current = number, scalar.value >= 0x30,
+          scalar.value <= 0x39
+        {
+          if current < context.math.spans.count {
+            number = current * 10 + Int(scalar.value - 0x30)
+          }
+        } else {
+          flushFormula()
+          if scalar == MathScan.end {
+            inside = false
+          } else if !inside, !MathScan.isMarker(scalar) {
+            text.unicodeScalars.append(scalar)
+          }
+        }
+      }
+      flushFormula()
+      flushText()
+      cmark_node_unlink(node)
+      cmark_node_free(node)
+    }
   }
 
   /// The text of a heading without its markup: `# Hi *there*` → `Hi there`.
