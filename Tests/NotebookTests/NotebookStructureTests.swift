@@ -110,7 +110,9 @@ struct NotebookStructureTests {
     #expect(!html.lowercased().contains("javascript:"))
     #expect(!html.lowercased().contains("<iframe"))
     #expect(!html.lowercased().contains("<img"))
-    #expect(html.contains("<!-- raw HTML omitted -->"))
+    // Dropped with a warning each (issue 12), not replaced by a comment.
+    #expect(!html.contains("<!-- raw HTML omitted -->"))
+    #expect(notebook.diagnostics.filter { $0.message.contains("is dropped") }.count >= 5)
     #expect(html.contains("<a href=\"\">x</a>"))
     // Inline tags drop out of the title; the text between them stays.
     #expect(notebook.title == "Hialert(1)")

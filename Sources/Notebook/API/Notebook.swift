@@ -18,7 +18,8 @@ public struct FrontMatter: Sendable, Equatable {
 
 /// A piece of the notebook, in document order.
 public enum NotebookItem: Sendable {
-  /// Markdown between lab blocks, as safe-mode HTML (no raw HTML, no
+  /// Markdown between lab blocks, as safe HTML (only the allowed tags of
+  /// the notebook's own HTML, without attributes; formulas as MathML; no
   /// `javascript:` links).
   case prose(html: String)
   /// A lab block.

@@ -68,8 +68,10 @@ struct ConvertedMarkdown: Sendable {
 /// Swift values. The only place in the target that touches cmark pointers:
 /// the document is parsed, walked and freed inside `convert`.
 enum CommonMarkConverter {
-  /// libcmark's options: the defaults, so raw HTML becomes
-  /// `<!-- raw HTML omitted -->` and `javascript:` links are emptied.
+  /// libcmark's options: the defaults, so raw HTML is never passed through
+  /// (the notebook's tags are judged one by one in `rewrite`, and the
+  /// allowed ones put back as custom nodes) and `javascript:` links are
+  /// emptied.
   /// Never add `CMARK_OPT_UNSAFE`: a notebook must not put a `<script>`
   /// into the report.
   private static let options = CMARK_OPT_DEFAULT
@@ -114,7 +116,10 @@ enum CommonMarkConverter {
     defer { cmark_node_free(document) }
 
     var prose = ""
-    func flushProse() {
+    func flushProse(before line: Int?) {
+      prose += context.closeOpenBlocks(
+        where: line.map { "the prose before the lab cell on line \($0)" }
+          ?? "the notebook")
       if !prose.isEmpty { result.blocks.append(.prose(prose)) }
       prose = ""
     }
@@ -122,7 +127,7 @@ enum CommonMarkConverter {
     while let node = child {
       child = cmark_node_next(node)
       if let block = codeBlock(node), block.isLab {
-        flushProse()
+        flushProse(before: block.startLine)
         result.blocks.append(.lab(block))
         continue
       }
@@ -136,12 +141,12 @@ enum CommonMarkConverter {
         cmark_node_free(lab)
       }
       prose += render(rewrite(node, context))
-      if !nested.isEmpty {
-        flushProse()
+      if let first = nested.first {
+        flushProse(before: first.block.startLine)
         result.blocks += nested.map { .lab($0.block) }
       }
     }
-    flushProse()
+    flushProse(before: nil)
     return result
   }
 
@@ -210,12 +215,18 @@ enum CommonMarkConverter {
     var inlines: [OpaquePointer] = []
     var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
     var links: [OpaquePointer] = []
+    var htmlInlines: [OpaquePointer] = []
+    var htmlBlocks: [OpaquePointer] = []
     forEachNode(under: root) { node in
       let type = cmark_node_get_type(node)
       if type == CMARK_NODE_TEXT || type == CMARK_NODE_SOFTBREAK {
         inlines.append(node)
       } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
         links.append(node)
+      } else if type == CMARK_NODE_HTML_INLINE {
+        htmlInlines.append(node)
+      } else if type == CMARK_NODE_HTML_BLOCK {
+        htmlBlocks.append(node)
       } else if let block = codeBlock(node), block.isMath {
         mathBlocks.append((node, block))
       }
@@ -233,11 +244,11 @@ enum CommonMarkConverter {
         if restored != value { _ = set(link, restored) }
       }
     }
+    keepAllowedTags(htmlInlines, context)
     var result = root
-    for (node, block) in mathBlocks {
-      let markup = context.mathBlock(block)
+    func replace(_ node: OpaquePointer, by markup: String) {
       guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
-        continue
+        return
       }
       cmark_node_set_on_enter(replacement, markup)
       cmark_node_insert_before(node, replacement)
@@ -245,7 +256,70 @@ enum CommonMarkConverter {
       cmark_node_unlink(node)
       cmark_node_free(node)
     }
+    for (node, block) in mathBlocks {
+      replace(node, by: context.mathBlock(block))
+    }
+    for node in htmlBlocks {
+      let topLevel = cmark_node_parent(node).map {
+        cmark_node_get_type($0) == CMARK_NODE_DOCUMENT
+      } ?? true
+      replace(
+        node,
+        by: context.htmlBlock(
+          string(cmark_node_get_literal(node)),
+          line: Int(cmark_node_get_start_line(node)), topLevel: topLevel))
+    }
     return result
+  }
+
+  /// Inline HTML: the allowed tags stay, without attributes, balanced
+  /// within their container (a closing tag closes only an open tag of the
+  /// same paragraph or emphasis, and what is left open is closed at its
+  /// end); every other tag is removed with a warning.
+  private static func keepAllowedTags(
+    _ nodes: [OpaquePointer], _ context: ProseContext
+  ) {
+    var open: [OpaquePointer: OpenTags] = [:]
+    var containers: [OpaquePointer] = []
+    for node in nodes {
+      let literal = string(cmark_node_get_literal(node))
+      let location = context.locate(
+        literal, line: Int(cmark_node_get_start_line(node)),
+        byteColumn: Int(cmark_node_get_start_column(node)))
+      var markup: String?
+      if let parent = cmark_node_parent(node),
+        let tag = context.allowedTag(literal[...], at: location)
+      {
+        if open[parent] == nil { containers.append(parent) }
+        var tags = open[parent, default: OpenTags()]
+        if tag.isClosing {
+          if tags.close(tag.name) {
+            markup = HTMLPolicy.markup(tag)
+          } else {
+            context.unmatched(tag, at: location)
+          }
+        } else {
+          if tag.name != "br" { tags.push(tag, at: location) }
+          markup = HTMLPolicy.markup(tag)
+        }
+        open[parent] = tags
+      }
+      if let markup, let kept = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) {
+        cmark_node_set_on_enter(kept, markup)
+        cmark_node_insert_before(node, kept)
+      }
+      cmark_node_unlink(node)
+      cmark_node_free(node)
+    }
+    for container in containers {
+      guard var tags = open[container], !tags.isEmpty else { continue }
+      let (markup, warnings) = tags.closeAll(where: "its paragraph")
+      context.report(warnings)
+      if let closing = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) {
+        cmark_node_set_on_enter(closing, markup)
+        cmark_node_append_child(container, closing)
+      }
+    }
   }
 
   /// Replaces the placeholders in text nodes by their formulas. A
