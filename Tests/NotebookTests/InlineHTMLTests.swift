@@ -112,3 +112,41 @@ struct InlineHTMLTests {
     #expect(proseHTML(notebook) == "<p>Text  more.</p>\n\n")
   }
 }
+
+@Suite("Fences that were meant to run")
+struct NearMissFenceTests {
+  @Test("```Lab, ```LAB, ```lab: and ```labs warn at the info string")
+  func nearMisses() {
+    let (notebook, marked) = parseMarked(
+      """
+      ```1️⃣Lab
+      load mnist
+      ```
+
+      ~~~ 2️⃣LAB
+      net 784-30-10
+      ~~~
+
+      > ```3️⃣lab:
+      > sgd
+      > ```
+
+      ```4️⃣labs extra
+      evaluate
+      ```
+
+      ```label
+      not a near miss
+      ```
+      """)
+    #expect(notebook.cells.isEmpty)
+    #expect(notebook.diagnostics.map(\.location) == (1...4).map { marked.location($0) })
+    #expect(
+      notebook.diagnostics.first
+        == .warning(
+          at: marked.location(1),
+          "this block is shown as code, not run: its info string is 'Lab',"
+            + " and only 'lab' (lower case, alone) runs",
+          suggestion: "write 'lab' after the fence"))
+  }
+}

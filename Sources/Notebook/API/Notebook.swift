@@ -167,6 +167,9 @@ public struct Notebook: Sendable {
       if let unclosed = unclosedFence(code, text: text, path: path) {
         diagnostics.append(unclosed)
       }
+      if let nearMiss = nearMissLab(code, text: text, path: path) {
+        diagnostics.append(nearMiss)
+      }
     }
     // Stable: diagnostics of one line keep the order they were found in.
     diagnostics = diagnostics.enumerated().sorted {
@@ -291,6 +294,38 @@ public struct Notebook: Sendable {
       firstSourceLine: firstLine, directives: directives,
       diagnostics: diagnostics)
     return (cell, unclosedFence(code, text: text, path: path))
+  }
+
+  /// A warning for a fence that was surely meant to be run: ```` ```Lab ````,
+  /// ```` ```LAB ````, ```` ```lab: ````, ```` ```labs ````. It is shown as
+  /// code, and the cells after it would fail for want of what it loads.
+  private static func nearMissLab(
+    _ code: CodeBlock, text: SourceText, path: String
+  ) -> Diagnostic? {
+    guard let word = code.language else { return nil }
+    let lowered = word.lowercased()
+    let trimmed = lowered.trimmingCharacters(in: .punctuationCharacters)
+    guard lowered == "labs" || trimmed == "lab" || lowered == "lab" else {
+      return nil
+    }
+    // The info string's column: after the fence and its spaces.
+    let line = text.line(code.startLine)
+    var index = line.startIndex + max(0, code.startByteColumn - 1)
+    while index < line.endIndex, line[index] == 0x60 || line[index] == 0x7E {
+      index += 1
+    }
+    while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 {
+      index += 1
+    }
+    let location = SourceLocation(
+      file: path, line: code.startLine,
+      column: text.column(
+        line: code.startLine, byteColumn: index - line.startIndex + 1))
+    return .warning(
+      at: location,
+      "this block is shown as code, not run: its info string is"
+        + " \(quoted(String(word))), and only 'lab' (lower case, alone) runs",
+      suggestion: "write 'lab' after the fence")
   }
 
   /// An error (lab block) or warning (other fences) when a fence is never
