@@ -150,3 +150,29 @@ struct NearMissFenceTests {
           suggestion: "write 'lab' after the fence"))
   }
 }
+
+@Suite("Headings: GitHub's ids and a link to each")
+struct HeadingTests {
+  @Test("slugs: lower case, punctuation dropped, spaces as '-', repeats numbered")
+  func slugs() {
+    let html = proseHTML(
+      Notebook.parse(
+        source: """
+          # Stochastic Gradient Descent (SGD)!
+          ## Über *die* `Kosten`
+          ## Setup
+          ## Setup
+          > ### Setup
+          ## Setup-1
+          ## ???
+          """, path: "nb.md"))
+    let ids = html.components(separatedBy: " id=\"").dropFirst().map {
+      $0.prefix { $0 != "\"" }
+    }
+    #expect(ids == [
+      "stochastic-gradient-descent-sgd", "über-die-kosten", "setup",
+      "setup-1", "setup-2", "setup-1-1", "section",
+    ])
+    #expect(html.contains("<h2 id=\"setup\"><a class=\"anchor\" href=\"#setup\" aria-label=\"Link to this section\">#</a>Setup</h2>"))
+  }
+}

@@ -145,7 +145,8 @@ struct MathTests {
         """, path: "nb.md")
     #expect(notebook.title == "The \\sigma function")
     let html = proseHTML(notebook)
-    #expect(html.contains("<h1>The <math><mi>σ</mi></math> function</h1>"))
+    #expect(html.contains(">#</a>The <math><mi>σ</mi></math> function</h1>"))
+    #expect(html.hasPrefix("<h1 id=\"the-sigma-function\">"))
     #expect(html.contains("<a href=\"https://example.com/$y$\">see <math><mi>x</mi></math></a>"))
     #expect(html.contains("alt=\"a $\\beta$ plot\""))
   }

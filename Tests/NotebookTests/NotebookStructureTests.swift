@@ -50,7 +50,10 @@ struct NotebookStructureTests {
     guard case .prose(let first) = notebook.items[0],
       case .prose(let middle) = notebook.items[2]
     else { return }
-    #expect(first == "<h1>Lecture</h1>\n<p>Some <em>text</em>.</p>\n")
+    #expect(
+      first == "<h1 id=\"lecture\"><a class=\"anchor\" href=\"#lecture\""
+        + " aria-label=\"Link to this section\">#</a>Lecture</h1>\n"
+        + "<p>Some <em>text</em>.</p>\n")
     #expect(middle.contains("<pre><code class=\"language-python\">print(&quot;not run&quot;)"))
     #expect(!proseHTML(notebook).contains("load mnist"))
   }

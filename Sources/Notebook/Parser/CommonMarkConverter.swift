@@ -140,7 +140,8 @@ enum CommonMarkConverter {
         cmark_node_unlink(lab)
         cmark_node_free(lab)
       }
-      prose += render(rewrite(node, context))
+      let (rewritten, headings) = rewrite(node, context)
+      prose += withHeadingIDs(render(rewritten), headings)
       if let first = nested.first {
         flushProse(before: first.block.startLine)
         result.blocks += nested.map { .lab($0.block) }
@@ -210,8 +211,9 @@ enum CommonMarkConverter {
   /// ```` ```math ```` was, under `root`. Returns the node to render: a
   /// new one when `root` itself was replaced.
   private static func rewrite(_ root: OpaquePointer, _ context: ProseContext)
-    -> OpaquePointer
+    -> (OpaquePointer, [(level: Int, id: String)])
   {
+    var headings: [(level: Int, id: String)] = []
     var inlines: [OpaquePointer] = []
     var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
     var links: [OpaquePointer] = []
@@ -227,6 +229,10 @@ enum CommonMarkConverter {
         htmlInlines.append(node)
       } else if type == CMARK_NODE_HTML_BLOCK {
         htmlBlocks.append(node)
+      } else if type == CMARK_NODE_HEADING {
+        let text = context.math.restoring(plainText(node)) { $0.tex }
+        headings.append(
+          (Int(cmark_node_get_heading_level(node)), context.headingID(text)))
       } else if let block = codeBlock(node), block.isMath {
         mathBlocks.append((node, block))
       }
@@ -269,7 +275,28 @@ enum CommonMarkConverter {
           string(cmark_node_get_literal(node)),
           line: Int(cmark_node_get_start_line(node)), topLevel: topLevel))
     }
-    return result
+    return (result, headings)
+  }
+
+  /// The rendered headings with their ids and a link to themselves. cmark
+  /// writes a heading as a bare `<h2>`, and nothing else in its output
+  /// can (text is escaped; the tags kept and MathML hold no heading): the
+  /// n-th bare opening tag is the n-th heading.
+  private static func withHeadingIDs(
+    _ html: String, _ headings: [(level: Int, id: String)]
+  ) -> String {
+    guard !headings.isEmpty else { return html }
+    var result = ""
+    var rest = html[...]
+    for (level, id) in headings {
+      let tag = "<h\(level)>"
+      guard let found = rest.range(of: tag) else { break }
+      result += rest[..<found.lowerBound]
+      result += "<h\(level) id=\"\(id)\"><a class=\"anchor\" href=\"#\(id)\""
+        + " aria-label=\"Link to this section\">#</a>"
+      rest = rest[found.upperBound...]
+    }
+    return result + rest
   }
 
   /// Inline HTML: the allowed tags stay, without attributes, balanced

@@ -17,6 +17,8 @@ final class ProseContext {
   /// `<details>` and `<summary>` open across the top-level blocks of one
   /// run of prose.
   private var openBlocks = OpenTags()
+  /// Heading ids given so far, for GitHub's `-1`, `-2` on repeats.
+  private var headingIDs: [String: Int] = [:]
 
   /// At most this many problems of one formula are reported: the first
   /// usually explains the rest.
@@ -274,5 +276,41 @@ final class ProseContext {
     let (markup, warnings) = openBlocks.closeAll(where: place)
     diagnostics += warnings
     return markup
+  }
+
+  // MARK: Headings
+
+  /// A heading's id by GitHub's rules: lower case; letters, digits, `-`
+  /// and `_` kept, spaces made `-`, everything else dropped; a repeated id
+  /// gets `-1`, `-2`…
+  func headingID(_ text: String) -> String {
+    var slug = ""
+    for scalar in text.lowercased().unicodeScalars {
+      if scalar == " " {
+        slug += "-"
+      } else if scalar == "-" || scalar == "_"
+        || scalar.properties.isAlphabetic
+        || scalar.properties.numericType == .decimal
+      {
+        slug.unicodeScalars.append(scalar)
+      }
+    }
+    if slug.isEmpty { slug = "section" }
+    // Ids written into an attribute: only what was kept above, escaped all
+    // the same.
+    slug = slug.htmlEscaped
+    guard let used = headingIDs[slug] else {
+      headingIDs[slug] = 0
+      return slug
+    }
+    var number = used
+    var id: String
+    repeat {
+      number += 1
+      id = "\(slug)-\(number)"
+    } while headingIDs[id] != nil
+    headingIDs[slug] = number
+    headingIDs[id] = 0
+    return id
   }
 }

@@ -65,6 +65,12 @@ math[display="block"] { margin: 0.8rem 0; overflow-x: auto;
   overflow-y: hidden; padding: 0.1rem 0; }
 mtd[columnalign="left"] { text-align: left; }
 mtd[columnalign="right"] { text-align: right; }
+/* Each heading links to itself (its id is GitHub's slug); the mark shows
+   on hover and focus. */
+.prose .anchor { float: left; margin-left: -1.1em; padding-right: 0.2em;
+  color: var(--muted); text-decoration: none; opacity: 0; }
+.prose :is(h1, h2, h3, h4, h5, h6):hover .anchor, .prose .anchor:focus {
+  opacity: 1; }
 .prose .tex-error { color: var(--err); background: var(--err-bg); }
 .prose .tex-display { display: block; width: fit-content; margin: 0.8rem 0; }
 
