@@ -35,15 +35,17 @@ let package = Package(
       name: "CKernels", exclude: ["products.inc"],
       cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
-    // MARK: - The notebook: Markdown, front matter, directives
-    .target(name: "Notebook", dependencies: ["Ccmark", "Yams"]),
+    // MARK: - The notebook: Markdown, front matter, directives; its math
+    .target(name: "HTMLText"),
+    .target(name: "TeXMath", dependencies: ["HTMLText"]),
+    .target(name: "Notebook", dependencies: ["Ccmark", "Yams", "TeXMath"]),
 
     // MARK: - The engine: data sets, then the network that trains on them
     .target(name: "Datasets", dependencies: ["CZlib", "CCrypto"]),
     .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
-    .target(name: "Report"),
+    .target(name: "Report", dependencies: ["HTMLText"]),
 
     // MARK: - The runner and the command line
     .target(
@@ -66,6 +68,7 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "NotebookTests", dependencies: ["Notebook", "LabrunTestSupport"]),
+    .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(
       name: "DatasetsTests", dependencies: ["Datasets", "LabrunTestSupport"]),
     .testTarget(
@@ -74,7 +77,8 @@ let package = Package(
     .testTarget(
       name: "KernelTests", dependencies: ["CKernels", "LabrunTestSupport"]),
     .testTarget(
-      name: "ReportTests", dependencies: ["Report", "LabrunTestSupport"],
+      name: "ReportTests",
+      dependencies: ["Report", "HTMLText", "LabrunTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
     .target(name: "LabrunTestSupport", path: "Tests/LabrunTestSupport"),

@@ -1,6 +1,7 @@
 // Whatever the notebook says lands on the page as text, never as markup:
 // title, source, diagnostics, labels, class names, values and footer.
 
+import HTMLText
 import LabrunTestSupport
 import Testing
 

@@ -13,7 +13,7 @@ chromedriver) and checks what a student would notice:
 - strokes drawn with the mouse (and a finger) are read as the digits drawn;
 - nothing a notebook writes (prose, directive values, the title) runs.
 
-Usage: tests/browser/run.py [--labrun PATH] [--update-screenshot]
+Usage: tests/browser/run.py [--labrun PATH] [--update-screenshot] [--math-only]
 Artefacts (screenshots, the reports) land in output/browser/.
 Closes with "N passed, N failed"; exits 1 when anything failed.
 """
@@ -34,6 +34,9 @@ import time
 import traceback
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "math"))
+import compare as mathcompare  # noqa: E402  (beside this file)
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -43,6 +46,7 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+KATEX = "/usr/share/javascript/katex/katex.min.js"  # Debian's libjs-katex
 ROOT = os.path.dirname(os.path.dirname(HERE))
 NOTEBOOKS = os.path.join(HERE, "notebooks")
 MNIST = os.path.join(ROOT, "data", "mnist")
@@ -512,6 +516,8 @@ def main():
         os.path.join(ROOT, ".build", "release", "labrun"))
     parser.add_argument("--update-screenshot", action="store_true",
                         help="rewrite docs/report.png from the lecture")
+    parser.add_argument("--math-only", action="store_true",
+                        help="only the math corpus against KaTeX (seconds)")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -525,6 +531,15 @@ def main():
     images = mnist("images", DIGITS)
     labels = mnist("labels", DIGITS)
     driver = start_browser()
+    if args.math_only:
+        try:
+            for line in math_corpus(results, driver, args.labrun,
+                                    reports_dir, artefacts):
+                print(line)
+        finally:
+            driver.quit()
+        print(f"{results.passed} passed, {len(results.failed)} failed")
+        return 1 if results.failed else 0
     try:
         # The small notebooks, then a first page to prepare the digits: the
         # preparation does not depend on the network, so any playground
@@ -581,6 +596,11 @@ def main():
                     playground_errors(results, reports["errors"][1]))
         results.run("hostile: nothing the notebook wrote runs", lambda:
                     hostile(results, driver, *reports["hostile"]))
+        math_summary = []
+        results.run("math: labrun's MathML against KaTeX's", lambda:
+                    math_summary.extend(math_corpus(
+                        results, driver, args.labrun, reports_dir,
+                        artefacts)))
         if args.update_screenshot:
             readme_screenshot(driver, lecture[0])
 
@@ -591,12 +611,86 @@ def main():
                   f"({raw} on the unprepared digits)")
         for digit, answer in drawn.items():
             print(f"drawn: {digit}: {answer}")
+        for line in math_summary:
+            print(line)
     finally:
         driver.quit()
     print(f"screenshots and reports: {os.path.relpath(artefacts, ROOT)}/ "
           f"({time.monotonic() - started:.0f} s)")
     print(f"{results.passed} passed, {len(results.failed)} failed")
     return 1 if results.failed else 0
+
+
+# MARK: - Math
+
+KATEX_RENDER = """
+const formulas = arguments[0];
+return formulas.map(([tex, display]) => katex.renderToString(
+  tex, {output: "mathml", displayMode: display, throwOnError: false}));
+"""
+
+
+def math_corpus(results, driver, labrun, folder, artefacts):
+    """Every formula of the corpus through labrun and through KaTeX (the
+    oracle, from Debian's libjs-katex, run in this page), compared token
+    for token; the page passes the checks every report does."""
+    formulas = mathcompare.corpus(os.path.join(HERE, "math", "corpus.tex"))
+    notebook = os.path.join(folder, "math-corpus.md")
+    with open(notebook, "w", encoding="utf-8") as file:
+        file.write("# Formulas of lecture notes\n\n")
+        for number, (tex, display) in enumerate(formulas, 1):
+            if display:
+                file.write(f"{number}.\n$${tex}$$\n\n")
+            else:
+                file.write(f"{number}. In the text: ${tex}$.\n\n")
+    page, report = run_labrun(labrun, notebook, folder)
+    results.check("math: labrun warns about no formula of the corpus",
+                  not report.get("notices"),
+                  str(report.get("notices", [])[:3]))
+    check_report(results, driver, "math-corpus", page, report, artefacts)
+    open_page(driver, page)
+    ours = driver.execute_script(
+        "return Array.from(document.querySelectorAll("
+        "'.prose math, .prose .tex-error')).map(m => m.outerHTML)")
+    sizes = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.prose math'))"
+        ".map(m => m.getBoundingClientRect()).map(b => [b.width, b.height])")
+    results.check(f"math: {len(formulas)} formulas on the page",
+                  len(ours) == len(formulas), f"{len(ours)} found")
+    results.check("math: every formula drawn with a size",
+                  all(w > 0 and h > 0 for w, h in sizes))
+    with open(KATEX, encoding="utf-8") as file:
+        # A file:// page cannot load the script by URL: run its text.
+        driver.execute_script(file.read() + "\n;window.katex = katex;")
+    theirs = driver.execute_script(KATEX_RENDER, formulas)
+    agree, refused, differ = 0, [], []
+    for (tex, _), mine, oracle in zip(formulas, ours, theirs):
+        # KaTeX marks what it cannot read in red (throwOnError: false).
+        if "katex-error" in oracle or 'mathcolor="#cc0000"' in oracle:
+            refused.append(tex)
+            continue
+        same, where = mathcompare.compare(mine, oracle)
+        if same:
+            agree += 1
+        else:
+            differ.append(f"{tex}: {where}")
+    print(f"  math: {agree} of {len(formulas)} agree with KaTeX; KaTeX "
+          f"refuses {len(refused)}; {len(differ)} differ")
+    for line in differ:
+        print(f"    differs: {line}")
+    for tex in refused:
+        print(f"    KaTeX refuses: {tex}")
+    results.check(f"math: at least 200 formulas ({len(formulas)})",
+                  len(formulas) >= 200)
+    results.check("math: every formula KaTeX renders agrees token for token",
+                  not differ, "; ".join(differ[:3]))
+    # The same page once more as a student sees it, for a person to look at.
+    if artefacts:
+        open_page(driver, page)
+        full_page_screenshot(driver, os.path.join(artefacts, "math-corpus.png"))
+    return [f"math: {len(formulas)} formulas, {agree} agree with KaTeX "
+            f"{driver.capabilities.get('browserVersion', '')}, "
+            f"{len(refused)} refused by KaTeX, {len(differ)} differ"]
 
 
 def harness_self_test(results, driver, folder):

@@ -18,7 +18,8 @@ public struct FrontMatter: Sendable, Equatable {
 
 /// A piece of the notebook, in document order.
 public enum NotebookItem: Sendable {
-  /// Markdown between lab blocks, as safe-mode HTML (no raw HTML, no
+  /// Markdown between lab blocks, as safe HTML (only the allowed tags of
+  /// the notebook's own HTML, without attributes; formulas as MathML; no
   /// `javascript:` links).
   case prose(html: String)
   /// A lab block.
@@ -136,9 +137,16 @@ public struct Notebook: Sendable {
     }
     // Blank lines (not removed ones) keep cmark's line numbers right.
     text.blankLines(through: front.lineCount)
-    let markdown = CommonMarkConverter.convert(text.bytes)
+    // Formulas are taken out before Markdown reads the text, so that its
+    // escapes never touch the TeX; where code is, there is no math.
+    let math = MathScan(
+      text,
+      excludedLines: CommonMarkConverter.codeLines(
+        text.bytes, lineCount: text.lineCount))
+    let context = ProseContext(path: path, text: text, math: math)
+    let markdown = CommonMarkConverter.convert(context)
 
-    var diagnostics = front.diagnostics
+    var diagnostics = front.diagnostics + context.diagnostics
     var items: [NotebookItem] = []
     let parser = DirectiveParser(file: path, overrides: overrides)
     var cellCount = 0
@@ -158,6 +166,9 @@ public struct Notebook: Sendable {
     for code in markdown.otherCodeBlocks {
       if let unclosed = unclosedFence(code, text: text, path: path) {
         diagnostics.append(unclosed)
+      }
+      if let nearMiss = nearMissLab(code, text: text, path: path) {
+        diagnostics.append(nearMiss)
       }
     }
     // Stable: diagnostics of one line keep the order they were found in.
@@ -283,6 +294,38 @@ public struct Notebook: Sendable {
       firstSourceLine: firstLine, directives: directives,
       diagnostics: diagnostics)
     return (cell, unclosedFence(code, text: text, path: path))
+  }
+
+  /// A warning for a fence that was surely meant to be run: ```` ```Lab ````,
+  /// ```` ```LAB ````, ```` ```lab: ````, ```` ```labs ````. It is shown as
+  /// code, and the cells after it would fail for want of what it loads.
+  private static func nearMissLab(
+    _ code: CodeBlock, text: SourceText, path: String
+  ) -> Diagnostic? {
+    guard let word = code.language else { return nil }
+    let lowered = word.lowercased()
+    let trimmed = lowered.trimmingCharacters(in: .punctuationCharacters)
+    guard lowered == "labs" || trimmed == "lab" || lowered == "lab" else {
+      return nil
+    }
+    // The info string's column: after the fence and its spaces.
+    let line = text.line(code.startLine)
+    var index = line.startIndex + max(0, code.startByteColumn - 1)
+    while index < line.endIndex, line[index] == 0x60 || line[index] == 0x7E {
+      index += 1
+    }
+    while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 {
+      index += 1
+    }
+    let location = SourceLocation(
+      file: path, line: code.startLine,
+      column: text.column(
+        line: code.startLine, byteColumn: index - line.startIndex + 1))
+    return .warning(
+      at: location,
+      "this block is shown as code, not run: its info string is"
+        + " \(quoted(String(word))), and only 'lab' (lower case, alone) runs",
+      suggestion: "write 'lab' after the fence")
   }
 
   /// An error (lab block) or warning (other fences) when a fence is never

@@ -2,6 +2,8 @@
 // void elements are written `<meta ... />`, so the page also parses as
 // XML; that is what the tests check.
 
+import HTMLText
+
 /// Builds HTML/SVG text. Text and attribute values are always escaped;
 /// only `raw` inserts markup as is.
 struct HTMLWriter {

@@ -56,6 +56,23 @@ h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .prose pre code { background: none; padding: 0; }
 .prose table { border-collapse: collapse; display: block; overflow-x: auto; }
 .prose th, .prose td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; }
+/* Formulas: MathML Core, drawn by the browser with a math font the system
+   has (macOS, Windows, Debian's DejaVu), none downloaded. A wide display
+   formula scrolls on its own instead of widening the page. */
+math { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math",
+  "DejaVu Math TeX Gyre", math, serif; }
+math[display="block"] { margin: 0.8rem 0; overflow-x: auto;
+  overflow-y: hidden; padding: 0.1rem 0; }
+mtd[columnalign="left"] { text-align: left; }
+mtd[columnalign="right"] { text-align: right; }
+/* Each heading links to itself (its id is GitHub's slug); the mark shows
+   on hover and focus. */
+.prose .anchor { float: left; margin-left: -1.1em; padding-right: 0.2em;
+  color: var(--muted); text-decoration: none; opacity: 0; }
+.prose :is(h1, h2, h3, h4, h5, h6):hover .anchor, .prose .anchor:focus {
+  opacity: 1; }
+.prose .tex-error { color: var(--err); background: var(--err-bg); }
+.prose .tex-display { display: block; width: fit-content; margin: 0.8rem 0; }
 
 .banner { padding: 0.6rem 0.9rem; border-radius: 6px; margin: 0.8rem 0; }
 .banner.error { background: var(--err-bg); color: var(--err); }

@@ -76,3 +76,11 @@ func kind(_ body: String) -> DirectiveKind? {
   else { return nil }
   return cell.directives[0].kind
 }
+
+/// The prose of a notebook, all of it, as HTML.
+func proseHTML(_ notebook: Notebook) -> String {
+  notebook.items.map {
+    if case .prose(let html) = $0 { return html }
+    return ""
+  }.joined()
+}

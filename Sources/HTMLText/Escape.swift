@@ -1,11 +1,11 @@
-// Everything the notebook wrote goes through `escape` before it lands in
-// the page: text nodes and attribute values alike.
+// Everything the notebook wrote goes through `htmlEscaped` before it
+// lands in the page: prose, formulas, text nodes and attribute values.
 
 extension String {
   /// The string made safe for HTML/SVG text and for quoted attribute
   /// values: `& < > " '` become character references, and control
   /// characters that XML forbids become U+FFFD.
-  var htmlEscaped: String {
+  public var htmlEscaped: String {
     // Most text (numbers, labels, class names) needs no change: one pass
     // over the bytes finds out, and the page is built from many such bits.
     if !utf8.contains(where: Self.mayNeedEscaping) { return self }
