@@ -255,7 +255,10 @@ struct WatchTests {
     let events = try RawConnection(port: port, timeout: 60)
     events.get("/_labrun/events")
     _ = events.read { $0.contains(": connected") }
-    try save(training(epochs: 20), to: file, style: .inPlace)
+    // Long enough (about a second) for progress events, which the server
+    // sends at most ten a second: 20 epochs took 0.1 s once the engine
+    // was rewritten, and no progress event came.
+    try save(training(epochs: 200), to: file, style: .inPlace)
     let stream = events.read { $0.contains("event: reload") }
     let progress = try #require(stream.range(of: "event: progress"))
     let reload = try #require(stream.range(of: "event: reload"))
