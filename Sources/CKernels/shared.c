@@ -19,25 +19,26 @@ int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
   int count = 0;
   for (int j0 = 0; j0 < width; j0 += 8) {
     int size = width - j0 < 8 ? width - j0 : 8;
-    // Eight pixels of every image at once: which columns any image inks
-    // (byte k of the word is pixel j0 + k: x86-64 and arm64 are both
-    // little-endian). Measured against an SSE2 transpose of sixteen
-    // columns at a time, this plain gather was faster.
-    uint64_t any = 0;
+    // Eight pixels of every image at once, kept in registers: byte k of a
+    // word is pixel j0 + k (x86-64 and arm64 are both little-endian).
+    uint64_t any = 0, words[LR_BLOCK_ROWS];
     for (int r = 0; r < rows; r++) {
       uint64_t word = 0;
       if (size == 8)
         memcpy(&word, image[r] + j0, 8);  // one load
       else
         memcpy(&word, image[r] + j0, (size_t)size);
+      words[r] = word;
       any |= word;
     }
-    for (int k = 0; any; k++, any >>= 8) {
-      if ((any & 0xFF) == 0) continue;
+    if (any == 0) continue;
+    // Every column is written; only those some image inks are kept.
+    for (int k = 0; k < size; k++) {
       float *column = at + (long)count * LR_BLOCK_ROWS;
       for (int r = 0; r < rows; r++)
-        column[r] = (float)image[r][j0 + k] * scale;
-      list[count++] = j0 + k;
+        column[r] = (float)((words[r] >> (8 * k)) & 0xFF) * scale;
+      list[count] = j0 + k;
+      count += ((any >> (8 * k)) & 0xFF) != 0;
     }
   }
   return count;
