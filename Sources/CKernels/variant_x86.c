@@ -10,10 +10,10 @@
 
 #define V __m256
 #define LANES 8
-#define ROWS 6
+#define ROWS 5  // 5 × 2 tiles: a batch of 10 in two, measured faster than 6
 #define BLOCK 2
 #define GBLOCK 4
-#define TILES LR_ROWS_6(1) LR_ROWS_6(2)
+#define TILES LR_ROWS_5(1) LR_ROWS_5(2)
 #define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
 #define VZERO() _mm256_setzero_ps()
 #define VLOAD(p) _mm256_loadu_ps(p)
