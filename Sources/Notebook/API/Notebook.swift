@@ -1,4 +1,5 @@
 import Foundation
+import HTMLText
 
 // MARK: - The notebook
 
@@ -8,11 +9,27 @@ public struct FrontMatter: Sendable, Equatable {
   public var title: String?
   /// `seed:`, the seed of the random numbers before the first cell.
   public var seed: UInt64?
+  /// `subtitle:`, shown under the title.
+  public var subtitle: String?
+  /// `author:`, one name or a list of names.
+  public var authors: [String]
+  /// `date:`, the lecture's date as written (not the run's date).
+  public var date: String?
+  /// `toc: true`: a table of contents at the top of the page.
+  public var tableOfContents: Bool
 
   /// Creates front matter.
-  public init(title: String? = nil, seed: UInt64? = nil) {
+  public init(
+    title: String? = nil, seed: UInt64? = nil, subtitle: String? = nil,
+    authors: [String] = [], date: String? = nil,
+    tableOfContents: Bool = false
+  ) {
     self.title = title
     self.seed = seed
+    self.subtitle = subtitle
+    self.authors = authors
+    self.date = date
+    self.tableOfContents = tableOfContents
   }
 }
 
@@ -74,17 +91,25 @@ public struct Notebook: Sendable {
   public var items: [NotebookItem]
   /// Problems of the notebook as a whole: encoding, front matter, fences.
   public var diagnostics: [Diagnostic]
+  /// The prose's headings in order, with the ids they carry on the page.
+  public var headings: [SectionHeading]
+  /// The first error of the front matter, if it has one. Its settings
+  /// (the seed above all) are then unknown, so no cell should run.
+  public var frontMatterError: Diagnostic?
 
   /// Creates a notebook.
   public init(
     path: String, frontMatter: FrontMatter, title: String?,
-    items: [NotebookItem], diagnostics: [Diagnostic]
+    items: [NotebookItem], diagnostics: [Diagnostic],
+    headings: [SectionHeading] = [], frontMatterError: Diagnostic? = nil
   ) {
     self.path = path
     self.frontMatter = frontMatter
     self.title = title
     self.items = items
     self.diagnostics = diagnostics
+    self.headings = headings
+    self.frontMatterError = frontMatterError
   }
 
   /// The lab cells, in order.
@@ -180,7 +205,8 @@ public struct Notebook: Sendable {
     return Notebook(
       path: path, frontMatter: frontMatter,
       title: frontMatter.title ?? markdown.firstHeading,
-      items: items, diagnostics: diagnostics)
+      items: items, diagnostics: diagnostics, headings: markdown.headings,
+      frontMatterError: front.diagnostics.first(where: \.isError))
   }
 
   /// The largest notebook file `load` reads, in bytes (64 MB: parsing

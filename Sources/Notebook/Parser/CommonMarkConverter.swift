@@ -1,4 +1,5 @@
 import Ccmark
+import HTMLText
 
 #if canImport(Glibc)
   import Glibc
@@ -59,6 +60,8 @@ struct ConvertedMarkdown: Sendable {
   var blocks: [Block] = []
   /// Plain text of the first heading, if any.
   var firstHeading: String?
+  /// Every heading of the prose, with its id.
+  var headings: [SectionHeading] = []
   /// Every code block that is not a lab block (to check for missing
   /// closing fences).
   var otherCodeBlocks: [CodeBlock] = []
@@ -141,6 +144,7 @@ enum CommonMarkConverter {
         cmark_node_free(lab)
       }
       let (rewritten, headings) = rewrite(node, context)
+      result.headings += headings
       prose += withHeadingIDs(render(rewritten), headings)
       if let first = nested.first {
         flushProse(before: first.block.startLine)
@@ -211,9 +215,9 @@ enum CommonMarkConverter {
   /// ```` ```math ```` was, under `root`. Returns the node to render: a
   /// new one when `root` itself was replaced.
   private static func rewrite(_ root: OpaquePointer, _ context: ProseContext)
-    -> (OpaquePointer, [(level: Int, id: String)])
+    -> (OpaquePointer, [SectionHeading])
   {
-    var headings: [(level: Int, id: String)] = []
+    var headings: [SectionHeading] = []
     var inlines: [OpaquePointer] = []
     var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
     var links: [OpaquePointer] = []
@@ -232,7 +236,9 @@ enum CommonMarkConverter {
       } else if type == CMARK_NODE_HEADING {
         let text = context.math.restoring(plainText(node)) { $0.tex }
         headings.append(
-          (Int(cmark_node_get_heading_level(node)), context.headingID(text)))
+          SectionHeading(
+            level: Int(cmark_node_get_heading_level(node)),
+            id: context.headingID(text), text: text))
       } else if let block = codeBlock(node), block.isMath {
         mathBlocks.append((node, block))
       }
@@ -283,12 +289,13 @@ enum CommonMarkConverter {
   /// can (text is escaped; the tags kept and MathML hold no heading): the
   /// n-th bare opening tag is the n-th heading.
   private static func withHeadingIDs(
-    _ html: String, _ headings: [(level: Int, id: String)]
+    _ html: String, _ headings: [SectionHeading]
   ) -> String {
     guard !headings.isEmpty else { return html }
     var result = ""
     var rest = html[...]
-    for (level, id) in headings {
+    for heading in headings {
+      let (level, id) = (heading.level, heading.id)
       let tag = "<h\(level)>"
       guard let found = rest.range(of: tag) else { break }
       result += rest[..<found.lowerBound]

@@ -47,6 +47,11 @@ h2 { font-size: 1.05rem; margin: 0; }
 h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .page-head { margin-bottom: 1.5rem; }
 .page-head .meta { color: var(--muted); margin: 0; overflow-wrap: anywhere; }
+.page-head .subtitle { font-size: 1.25rem; margin: -0.5rem 0 0.5rem; }
+.page-head .byline { margin: 0 0 0.25rem; }
+.toc { margin-top: 1rem; }
+.toc h2 { font-size: 1rem; margin: 0 0 0.25rem; }
+.toc ul { margin: 0; padding-left: 1.25rem; }
 .prose { max-width: 44rem; }
 .prose img { max-width: 100%; }
 .prose pre { overflow-x: auto; background: var(--code); padding: 0.75rem;
