@@ -164,11 +164,13 @@ public struct Notebook: Sendable {
     text.blankLines(through: front.lineCount)
     // Formulas are taken out before Markdown reads the text, so that its
     // escapes never touch the TeX; where code is, there is no math.
-    let math = MathScan(
-      text,
-      excludedLines: CommonMarkConverter.codeLines(
-        text.bytes, lineCount: text.lineCount))
-    let context = ProseContext(path: path, text: text, math: math)
+    let codeLines = CommonMarkConverter.codeLines(
+      text.bytes, lineCount: text.lineCount)
+    let math = MathScan(text, excludedLines: codeLines)
+    // Footnote definitions are marked next, for the same reason.
+    let footnotes = FootnoteScan(math.bytes, excludedLines: codeLines)
+    let context = ProseContext(
+      path: path, text: text, math: math, footnotes: footnotes)
     let markdown = CommonMarkConverter.convert(context)
 
     var diagnostics = front.diagnostics + context.diagnostics

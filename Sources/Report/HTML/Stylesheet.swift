@@ -60,7 +60,19 @@ h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
   border-radius: 4px; }
 .prose pre code { background: none; padding: 0; }
 .prose table { border-collapse: collapse; display: block; overflow-x: auto; }
+.prose div.table { overflow-x: auto; margin: 0.8rem 0; }
+.prose div.table table { display: table; }
 .prose th, .prose td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; }
+.prose th { background: var(--code); }
+.prose :is(th, td).left { text-align: left; }
+.prose :is(th, td).center { text-align: center; }
+.prose :is(th, td).right { text-align: right; font-variant-numeric: tabular-nums; }
+.prose li:has(> input[type=checkbox]:first-child),
+.prose li:has(> p:first-child > input[type=checkbox]:first-child) { list-style: none; }
+.prose li > input[type=checkbox], .prose li > p > input[type=checkbox] { margin: 0 0.4em 0 -1.3em; }
+.prose .footnote-ref a { text-decoration: none; }
+.prose .footnotes { border-top: 1px solid var(--line); margin-top: 2rem; font-size: 0.9rem; }
+.prose .footnote-back { text-decoration: none; }
 /* Formulas: MathML Core, drawn by the browser with a math font the system
    has (macOS, Windows, Debian's DejaVu), none downloaded. A wide display
    formula scrolls on its own instead of widening the page. */
