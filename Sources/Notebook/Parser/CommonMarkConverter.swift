@@ -287,6 +287,9 @@ enum CommonMarkConverter {
       }
     }
     keepAllowedTags(htmlInlines, context)
+    for image in links where cmark_node_get_type(image) == CMARK_NODE_IMAGE {
+      embed(image, context)
+    }
     var result = root
     func replace(_ node: OpaquePointer, by markup: String) {
       guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
@@ -312,6 +315,40 @@ enum CommonMarkConverter {
           line: Int(cmark_node_get_start_line(node)), topLevel: topLevel))
     }
     return (result, headings)
+  }
+
+  /// An image made part of the page (a `data:` URI), a link (a remote
+  /// image), or a placeholder.
+  private static func embed(_ image: OpaquePointer, _ context: ProseContext) {
+    let outcome = context.image(
+      url: string(cmark_node_get_url(image)),
+      alt: plainText(image), title: string(cmark_node_get_title(image)),
+      line: Int(cmark_node_get_start_line(image)),
+      byteColumn: Int(cmark_node_get_start_column(image)))
+    let replacement: OpaquePointer?
+    switch outcome {
+    case .embedded(let markup), .placeholder(let markup):
+      replacement = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+      replacement.map { cmark_node_set_on_enter($0, markup) }
+    case .link(let url):
+      replacement = cmark_node_new(CMARK_NODE_LINK)
+      if let link = replacement {
+        cmark_node_set_url(link, url)
+        if cmark_node_first_child(image) == nil,
+          let text = cmark_node_new(CMARK_NODE_TEXT)
+        {
+          cmark_node_set_literal(text, url)
+          cmark_node_append_child(link, text)
+        }
+        while let child = cmark_node_first_child(image) {
+          cmark_node_append_child(link, child)
+        }
+      }
+    }
+    guard let replacement else { return }
+    cmark_node_insert_before(image, replacement)
+    cmark_node_unlink(image)
+    cmark_node_free(image)
   }
 
   /// The rendered headings with their ids and a link to themselves. cmark

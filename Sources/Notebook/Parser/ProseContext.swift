@@ -292,6 +292,24 @@ final class ProseContext {
     return markup
   }
 
+  // MARK: Images
+
+  private lazy var images = ImageEmbedder(notebookPath: path)
+
+  /// What an image of the prose becomes (its warning, if any, recorded).
+  func image(
+    url: String, alt: String, title: String, line: Int, byteColumn: Int
+  ) -> ImageEmbedder.Outcome {
+    let (outcome, problem) = images.embed(url: url, alt: alt, title: title)
+    if let problem {
+      diagnostics.append(
+        .warning(
+          at: locate("![", line: line, byteColumn: byteColumn),
+          problem.message, suggestion: problem.suggestion))
+    }
+    return outcome
+  }
+
   // MARK: Footnotes
 
   /// True when `[^label]` has a definition.

@@ -54,6 +54,8 @@ h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .toc ul { margin: 0; padding-left: 1.25rem; }
 .prose { max-width: 44rem; }
 .prose img { max-width: 100%; }
+.prose .image-missing { display: inline-block; padding: 0.5rem 0.75rem;
+  border: 1px dashed var(--err); color: var(--err); background: var(--err-bg); }
 .prose pre { overflow-x: auto; background: var(--code); padding: 0.75rem;
   border-radius: 6px; }
 .prose code { background: var(--code); padding: 0.1em 0.3em;
