@@ -462,5 +462,9 @@ struct ProjectNotebookTests {
     #expect(notebook.cells.count >= 5)
     let verbs = Set(notebook.cells.flatMap { $0.directives.map(\.verb) })
     #expect(verbs.isSuperset(of: ["load", "net", "sgd", "evaluate"]))
+    // The three flavours of gradient descent, as a table.
+    let html = proseHTML(notebook)
+    #expect(html.contains("<th class=\"left\">flavour</th><th class=\"right\">images per step</th>"))
+    #expect(html.contains("<td class=\"left\">stochastic (SGD)</td><td class=\"right\">1</td>"))
   }
 }
