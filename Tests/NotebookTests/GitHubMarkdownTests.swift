@@ -120,6 +120,26 @@ struct GitHubMarkdownTests {
     #expect(html.contains("<a href=\"https://b.org\">link https://a.org</a> and <a href=\"https://c.org\">https://c.org</a>"))
   }
 
+  @Test("every notebook fuzz seed parses, and the new ones warn where they should")
+  func fuzzSeeds() throws {
+    let folder = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/notebook")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    #expect(names.contains("tables") && names.contains("footnotes"))
+    for name in names {
+      let data = try Data(contentsOf: folder.appendingPathComponent(name))
+      let notebook = Notebook.parse(
+        source: String(decoding: data, as: UTF8.self), path: name)
+      #expect(notebook.path == name)
+      if name == "footnotes" {
+        let messages = notebook.diagnostics.map(\.message)
+        #expect(messages.contains("footnote '[^nope]' has no definition; it is shown as written"))
+        #expect(messages.contains("footnote '[^book]' is defined again; the definition on line 3 is kept"))
+      }
+    }
+  }
+
   /// Megabytes of what makes other parsers quadratic: a table of many
   /// rows and wide rows, thousands of footnote references and definitions,
   /// unclosed `~~` and brackets. Each input is parsed at one size and at
