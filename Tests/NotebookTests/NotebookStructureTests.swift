@@ -467,4 +467,36 @@ struct ProjectNotebookTests {
     #expect(html.contains("<th class=\"left\">flavour</th><th class=\"right\">images per step</th>"))
     #expect(html.contains("<td class=\"left\">stochastic (SGD)</td><td class=\"right\">1</td>"))
   }
+
+  /// The showcase of the prose a notebook may use: its HTML is compared
+  /// with Golden/markdown.html (RECORD_SNAPSHOTS=1 re-records; review the
+  /// diff).
+  @Test("markdown.md shows every Markdown feature, without a warning")
+  func markdownShowcase() throws {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    // Relative to the repository, as a user would name it.
+    let previous = FileManager.default.currentDirectoryPath
+    #expect(FileManager.default.changeCurrentDirectoryPath(root.path))
+    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    let notebook = try Notebook.load(path: "notebooks/markdown.md")
+    #expect(notebook.allDiagnostics == [])
+    #expect(notebook.frontMatter.tableOfContents)
+    let html = proseHTML(notebook)
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Golden/markdown.html")
+    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+      try html.write(to: golden, atomically: true, encoding: .utf8)
+    }
+    let expected = try String(contentsOf: golden, encoding: .utf8)
+    #expect(html == expected, "prose differs from Golden/markdown.html")
+    for feature in [
+      "<table>", "<del>", "type=\"checkbox\"", "class=\"footnotes\"",
+      "<img src=\"data:image/svg+xml;base64,", "<math", "<details>",
+      "<a href=\"https://yann.lecun.com/exdb/mnist/\">",
+    ] {
+      #expect(html.contains(feature), "\(feature)")
+    }
+  }
 }
