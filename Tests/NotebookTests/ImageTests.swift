@@ -88,6 +88,22 @@ struct ImageTests {
     #expect(!html.contains("<img"))
   }
 
+  @Test("a pipe or a file of the system is refused without waiting on it")
+  func systemFiles() throws {
+    let folder = try Self.figures()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    #expect(mkfifo(folder + "/figures/pipe.png", 0o600) == 0)
+    // /proc/self/status says it holds 0 bytes and then has some.
+    let notebook = Notebook.parse(
+      source: "![p](figures/pipe.png) ![s](/proc/self/status)\n",
+      path: folder + "/nb.md")
+    #expect(
+      notebook.diagnostics.map(\.message) == [
+        "image 'figures/pipe.png' is not a file",
+        "image '/proc/self/status' is not a PNG, JPEG, GIF, WebP or SVG file",
+      ])
+  }
+
   @Test("a remote image is a link with a warning; the page loads nothing")
   func remote() {
     let (notebook, marked) = parseMarked(

@@ -398,7 +398,7 @@ public struct Notebook: Sendable {
 // MARK: - Reading files
 
 /// Why a file could not be read, in the system's words.
-private struct ReadFailure: Error {
+struct ReadFailure: Error {
   var reason: String
 
   init(reason: String) { self.reason = reason }
@@ -407,11 +407,12 @@ private struct ReadFailure: Error {
 
 /// The whole file, read with plain system calls (Foundation's
 /// `FileManager.contents` leaks a page on an empty file), at most `limit`
-/// bytes.
-private func readFile(_ path: String, limit: Int)
+/// bytes. Never waits: a file that would block (`/proc/kmsg`, which says
+/// it is a regular file) fails instead.
+func readFile(_ path: String, limit: Int)
   -> Result<[UInt8], ReadFailure>
 {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
   guard fd >= 0 else { return .failure(ReadFailure(errno)) }
   defer { close(fd) }
   var bytes: [UInt8] = []

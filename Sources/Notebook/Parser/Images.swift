@@ -185,15 +185,15 @@ final class ImageEmbedder {
             + " across is plenty for a page)",
           reason: "larger than \(Self.maxFileSize / 1_000_000) MB"))
     }
+    // Read with a limit too: a file of the system may say it is empty and
+    // never end, or never answer.
     let data: Data
-    do {
-      data = try Data(contentsOf: file)
-    } catch {
-      let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)
-        .map { String(cString: strerror(Int32($0.code))) } ?? "it cannot be read"
+    switch readFile(path, limit: Self.maxFileSize) {
+    case .success(let bytes): data = Data(bytes)
+    case .failure(let failure):
       return .failure(
         ImageProblem(
-          message: "image \(quoted(shown)) cannot be read: \(reason)",
+          message: "image \(quoted(shown)) cannot be read: \(failure.reason)",
           suggestion: nil, reason: "cannot be read"))
     }
     guard let kind = Kind(sniffing: data) else {
