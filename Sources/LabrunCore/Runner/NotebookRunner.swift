@@ -44,6 +44,9 @@ public struct RunSummary: Sendable {
   public var document: ReportDocument
   /// True when a cell, or the notebook itself, had an error.
   public var failed: Bool
+  /// The local image files the notebook names: watch mode reruns it when
+  /// one is saved.
+  public var imageFiles: [String] = []
 }
 
 /// Runs notebooks and writes their reports.
@@ -84,7 +87,7 @@ public struct NotebookRunner: Sendable {
     let (html, json) = try write(document, stem: Self.reportName(for: path))
     return RunSummary(
       notebookPath: path, htmlPath: html, jsonPath: json, document: document,
-      failed: document.failed)
+      failed: document.failed, imageFiles: notebook.imageFiles)
   }
 
   /// Runs every cell of `notebook` and gathers the report's values.

@@ -96,12 +96,16 @@ public struct Notebook: Sendable {
   /// The first error of the front matter, if it has one. Its settings
   /// (the seed above all) are then unknown, so no cell should run.
   public var frontMatterError: Diagnostic?
+  /// The local image files the prose names (found or not), as absolute
+  /// paths: saving one changes the report.
+  public var imageFiles: [String]
 
   /// Creates a notebook.
   public init(
     path: String, frontMatter: FrontMatter, title: String?,
     items: [NotebookItem], diagnostics: [Diagnostic],
-    headings: [SectionHeading] = [], frontMatterError: Diagnostic? = nil
+    headings: [SectionHeading] = [], frontMatterError: Diagnostic? = nil,
+    imageFiles: [String] = []
   ) {
     self.path = path
     self.frontMatter = frontMatter
@@ -110,6 +114,7 @@ public struct Notebook: Sendable {
     self.diagnostics = diagnostics
     self.headings = headings
     self.frontMatterError = frontMatterError
+    self.imageFiles = imageFiles
   }
 
   /// The lab cells, in order.
@@ -208,7 +213,8 @@ public struct Notebook: Sendable {
       path: path, frontMatter: frontMatter,
       title: frontMatter.title ?? markdown.firstHeading,
       items: items, diagnostics: diagnostics, headings: markdown.headings,
-      frontMatterError: front.diagnostics.first(where: \.isError))
+      frontMatterError: front.diagnostics.first(where: \.isError),
+      imageFiles: context.imageFiles)
   }
 
   /// The largest notebook file `load` reads, in bytes (64 MB: parsing

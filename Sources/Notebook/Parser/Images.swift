@@ -67,6 +67,9 @@ final class ImageEmbedder {
   /// empty), for messages: a report shows no path of the machine.
   let folderName: String
   private var read: [String: Result<(Kind, String), ImageProblem>] = [:]
+  /// Every local image file named, found or not, in order: what a watch
+  /// must also look at.
+  private(set) var files: [String] = []
   private var embeddedBytes = 0
 
   /// - Parameter notebookPath: The notebook's path, as given.
@@ -123,6 +126,7 @@ final class ImageEmbedder {
     let file = path.hasPrefix("/")
       ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)
     let key = file.standardizedFileURL.path
+    if read[key] == nil { files.append(key) }
     let result = read[key] ?? load(file, shown: shown)
     read[key] = result
     switch result {

@@ -296,6 +296,9 @@ final class ProseContext {
 
   private lazy var images = ImageEmbedder(notebookPath: path)
 
+  /// The local image files the prose names, found or not.
+  var imageFiles: [String] { images.files }
+
   /// What an image of the prose becomes (its warning, if any, recorded).
   func image(
     url: String, alt: String, title: String, line: Int, byteColumn: Int
