@@ -104,6 +104,23 @@ struct ImageTests {
       ])
   }
 
+  /// Found by the notebook fuzzer: the outer image was replaced first,
+  /// freeing the inner one before it was looked at.
+  @Test("an image inside an image's description")
+  func nestedImages() {
+    let (notebook, marked) = parseMarked(
+      "2️⃣![outer 1️⃣![inner](https://x.org/a.png) text](https://x.org/b.png)\n")
+    let html = proseHTML(notebook)
+    #expect(html.contains(
+      "<a href=\"https://x.org/b.png\">outer <a href=\"https://x.org/a.png\">inner</a> text</a>"))
+    #expect(notebook.diagnostics.map(\.location) == [2, 1].map { marked.location($0) })
+    // Embedded or not shown: the inner one goes with the outer.
+    let missing = Notebook.parse(
+      source: "![outer ![inner](https://x.org/a.png)](missing.png)\n", path: "nb.md")
+    #expect(proseHTML(missing).contains("aria-label=\"outer inner\""))
+    #expect(missing.diagnostics.count == 1)
+  }
+
   @Test("a remote image is a link with a warning; the page loads nothing")
   func remote() {
     let (notebook, marked) = parseMarked(

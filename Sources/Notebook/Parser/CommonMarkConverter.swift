@@ -287,8 +287,12 @@ enum CommonMarkConverter {
       }
     }
     keepAllowedTags(htmlInlines, context)
-    for image in links where cmark_node_get_type(image) == CMARK_NODE_IMAGE {
-      embed(image, context)
+    // An image in the description of one embedded or replaced by a
+    // placeholder goes with it (its text stays in the description).
+    var gone: Set<OpaquePointer> = []
+    for image in links
+    where !gone.contains(image) && cmark_node_get_type(image) == CMARK_NODE_IMAGE {
+      gone.formUnion(embed(image, context))
     }
     var result = root
     func replace(_ node: OpaquePointer, by markup: String) {
@@ -319,7 +323,11 @@ enum CommonMarkConverter {
 
   /// An image made part of the page (a `data:` URI), a link (a remote
   /// image), or a placeholder.
-  private static func embed(_ image: OpaquePointer, _ context: ProseContext) {
+  /// - Returns: The images inside it that were freed with it.
+  @discardableResult
+  private static func embed(_ image: OpaquePointer, _ context: ProseContext)
+    -> [OpaquePointer]
+  {
     let outcome = context.image(
       url: string(cmark_node_get_url(image)),
       alt: plainText(image), title: string(cmark_node_get_title(image)),
@@ -345,10 +353,17 @@ enum CommonMarkConverter {
         }
       }
     }
-    guard let replacement else { return }
+    guard let replacement else { return [] }
+    var inner: [OpaquePointer] = []
+    forEachNode(under: image) { node in
+      if node != image, cmark_node_get_type(node) == CMARK_NODE_IMAGE {
+        inner.append(node)
+      }
+    }
     cmark_node_insert_before(image, replacement)
     cmark_node_unlink(image)
     cmark_node_free(image)
+    return inner
   }
 
   /// The rendered headings with their ids and a link to themselves. cmark
