@@ -42,6 +42,21 @@ struct GitHubMarkdownTests {
     #expect(cells.contains("<td>&gt; q</td><td><em>e</em></td><td>***</td><td><a href=\"https://x.org\">l</a></td><td>z</td>"))
   }
 
+  /// Found by the notebook fuzzer: libcmark reads the cells in a document
+  /// of their own, whose lines are not the notebook's.
+  @Test("a tag or an image in a cell is warned of at its place in the notebook")
+  func warningsInCells() {
+    let (notebook, marked) = parseMarked(
+      """
+      Text.
+
+      | a | b |
+      |---|---|
+      | x \\| $y$ 1️⃣<span>s</span> | 2️⃣![m](missing.png) |
+      """)
+    #expect(notebook.diagnostics.map(\.location) == [1, 2].map { marked.location($0) })
+  }
+
   @Test("a table in a quote and in a list keeps its rows")
   func nestedTable() {
     let html = proseHTML(
@@ -131,7 +146,14 @@ struct GitHubMarkdownTests {
       let data = try Data(contentsOf: folder.appendingPathComponent(name))
       let notebook = Notebook.parse(
         source: String(decoding: data, as: UTF8.self), path: name)
-      #expect(notebook.path == name)
+      // Every warning within the file, as the fuzz target checks.
+      let lines = 1 + data.count { $0 == 0x0A || $0 == 0x0D }
+      for diagnostic in notebook.allDiagnostics {
+        guard let location = diagnostic.location else { continue }
+        #expect(
+          (1...lines).contains(location.line) && location.column >= 1,
+          "\(name): \(diagnostic)")
+      }
       if name == "footnotes" {
         let messages = notebook.diagnostics.map(\.message)
         #expect(messages.contains("footnote '[^nope]' has no definition; it is shown as written"))

@@ -328,11 +328,14 @@ enum CommonMarkConverter {
   private static func embed(_ image: OpaquePointer, _ context: ProseContext)
     -> [OpaquePointer]
   {
+    let (line, byteColumn) = context.position(
+      of: image, cmark: (
+        Int(cmark_node_get_start_line(image)),
+        Int(cmark_node_get_start_column(image))))
     let outcome = context.image(
       url: string(cmark_node_get_url(image)),
       alt: plainText(image), title: string(cmark_node_get_title(image)),
-      line: Int(cmark_node_get_start_line(image)),
-      byteColumn: Int(cmark_node_get_start_column(image)))
+      line: line, byteColumn: byteColumn)
     let replacement: OpaquePointer?
     switch outcome {
     case .embedded(let markup), .placeholder(let markup):
@@ -399,9 +402,11 @@ enum CommonMarkConverter {
     var containers: [OpaquePointer] = []
     for node in nodes {
       let literal = string(cmark_node_get_literal(node))
-      let location = context.locate(
-        literal, line: Int(cmark_node_get_start_line(node)),
-        byteColumn: Int(cmark_node_get_start_column(node)))
+      let (line, byteColumn) = context.position(
+        of: node, cmark: (
+          Int(cmark_node_get_start_line(node)),
+          Int(cmark_node_get_start_column(node))))
+      let location = context.locate(literal, line: line, byteColumn: byteColumn)
       var markup: String?
       if let parent = cmark_node_parent(node),
         let tag = context.allowedTag(literal[...], at: location)
@@ -601,7 +606,9 @@ extension CommonMarkConverter {
       }
     }
     for paragraph in paragraphs {
-      guard let table = table(from: paragraph, lines: lines) else { continue }
+      guard let table = table(from: paragraph, lines: lines, context) else {
+        continue
+      }
       cmark_node_insert_before(paragraph, table)
       if paragraph == root { root = table }
       cmark_node_unlink(paragraph)
@@ -654,8 +661,9 @@ extension CommonMarkConverter {
 
   /// A table made of a paragraph whose first two lines are a header row
   /// and a matching delimiter row; nil for any other paragraph.
-  private static func table(from paragraph: OpaquePointer, lines: LineIndex)
-    -> OpaquePointer?
+  private static func table(
+    from paragraph: OpaquePointer, lines: LineIndex, _ context: ProseContext
+  ) -> OpaquePointer?
   {
     let first = Int(cmark_node_get_start_line(paragraph))
     let last = Int(cmark_node_get_end_line(paragraph))
@@ -677,21 +685,24 @@ extension CommonMarkConverter {
     guard let alignments = TableSyntax.alignments(row(first + 1)),
       header.count == alignments.count
     else { return nil }
-    var rows = [header]
-    if first + 2 <= last {
-      for number in (first + 2)...last {
-        // Missing cells are empty; extra ones are dropped, as on GitHub.
-        var cells = Array(TableSyntax.cells(row(number)).prefix(header.count))
-        while cells.count < header.count { cells.append([]) }
-        rows.append(cells)
+    // Each cell's text, and where it starts: line and byte column.
+    var rows: [[(text: [UInt8], line: Int, byteColumn: Int)]] = []
+    for number in [first] + Array((first + 1)...last).dropFirst() {
+      let line = row(number)
+      let lineStart = lines.line(number).startIndex
+      // Missing cells are empty; extra ones are dropped, as on GitHub.
+      var cells = TableSyntax.cellsAndStarts(line).prefix(header.count).map {
+        ($0.text, number, $0.start - lineStart + 1)
       }
+      while cells.count < header.count { cells.append(([], number, 1)) }
+      rows.append(cells)
     }
     // All cells are parsed in one document, one paragraph per cell on a
     // line of its own (cell k on line 2k + 1).
     var text: [UInt8] = []
     for cells in rows {
       for cell in cells {
-        text += TableSyntax.asParagraph(cell)
+        text += TableSyntax.asParagraph(cell.text)
         text += [0x0A, 0x0A]
       }
     }
@@ -744,12 +755,24 @@ extension CommonMarkConverter {
         cmark_node_set_on_exit(td, "</\(tag)>")
         cmark_node_append_child(tr, td)
         if let paragraph = parsed[index] {
+          // What warns about itself (tags, images) is placed in the
+          // notebook, not in the document of cells.
+          let shift = TableSyntax.asParagraph(cell.text).count - cell.text.count
+          forEachNode(under: paragraph) { node in
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_IMAGE
+            else { return }
+            context.placeInCell(
+              node, line: cell.line,
+              byteColumn: cell.byteColumn
+                + max(0, Int(cmark_node_get_start_column(node)) - 1 - shift))
+          }
           while let inline = cmark_node_first_child(paragraph) {
             cmark_node_append_child(td, inline)
           }
-        } else if !cell.isEmpty, let literal = cmark_node_new(CMARK_NODE_TEXT) {
+        } else if !cell.text.isEmpty, let literal = cmark_node_new(CMARK_NODE_TEXT) {
           // Not a paragraph after all (a link definition): as written.
-          cmark_node_set_literal(literal, String(decoding: cell, as: UTF8.self))
+          cmark_node_set_literal(literal, String(decoding: cell.text, as: UTF8.self))
           cmark_node_append_child(td, literal)
         }
         index += 1

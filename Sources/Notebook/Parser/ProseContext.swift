@@ -292,6 +292,25 @@ final class ProseContext {
     return markup
   }
 
+  // MARK: Table cells
+
+  /// Where the tags and images of table cells are in the notebook: libcmark
+  /// read each cell in a document of its own, whose lines are not the
+  /// notebook's.
+  private var cellPositions: [OpaquePointer: (line: Int, byteColumn: Int)] = [:]
+
+  func placeInCell(_ node: OpaquePointer, line: Int, byteColumn: Int) {
+    cellPositions[node] = (line, byteColumn)
+  }
+
+  /// A node's line and byte column in the text libcmark read: cmark's own,
+  /// unless the node came from a table cell.
+  func position(of node: OpaquePointer, cmark: (line: Int, byteColumn: Int))
+    -> (line: Int, byteColumn: Int)
+  {
+    cellPositions[node] ?? cmark
+  }
+
   // MARK: Images
 
   private lazy var images = ImageEmbedder(notebookPath: path)

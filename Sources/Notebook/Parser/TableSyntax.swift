@@ -18,10 +18,23 @@ enum TableSyntax {
   /// outer pipes dropped, each cell trimmed, and `\|` made `|` (also in
   /// code spans, as GitHub does).
   static func cells(_ line: ArraySlice<UInt8>) -> [[UInt8]] {
-    var cells: [[UInt8]] = []
+    cellsAndStarts(line).map(\.text)
+  }
+
+  /// The cells of a row, each with the index in `line` where its text
+  /// starts (for the locations of warnings about what is in it).
+  static func cellsAndStarts(_ line: ArraySlice<UInt8>)
+    -> [(text: [UInt8], start: Int)]
+  {
+    var cells: [(text: [UInt8], start: Int)] = []
     var cell: [UInt8] = []
     var index = line.startIndex
+    var cellStart = index
     var sawPipe = false
+    func finish() {
+      let leading = cell.prefix { $0 == 0x20 || $0 == 0x09 }.count
+      cells.append((trimmed(cell), cellStart + leading))
+    }
     while index < line.endIndex {
       let byte = line[index]
       if byte == 0x5C, index + 1 < line.endIndex, line[index + 1] == 0x7C {
@@ -37,22 +50,23 @@ enum TableSyntax {
       }
       if byte == 0x7C {
         sawPipe = true
-        cells.append(trimmed(cell))
+        finish()
         cell = []
+        cellStart = index + 1
       } else {
         cell.append(byte)
       }
       index += 1
     }
-    cells.append(trimmed(cell))
+    finish()
     guard sawPipe else { return cells }
     // `| a | b |`: the empty cells outside the outer pipes go.
     let first = line.firstIndex { $0 != 0x20 && $0 != 0x09 }
-    if let first, line[first] == 0x7C, cells.first?.isEmpty == true {
+    if let first, line[first] == 0x7C, cells.first?.text.isEmpty == true {
       cells.removeFirst()
     }
     let last = line.lastIndex { $0 != 0x20 && $0 != 0x09 }
-    if let last, line[last] == 0x7C, cells.count > 0, cells.last?.isEmpty == true,
+    if let last, line[last] == 0x7C, cells.count > 0, cells.last?.text.isEmpty == true,
       !(last > line.startIndex && line[last - 1] == 0x5C)
     {
       cells.removeLast()
