@@ -57,6 +57,33 @@ struct WatchTests {
     #expect(watch.stderr.isEmpty, "stderr: \(watch.stderr)")
   }
 
+  @Test("saving an image the notebook shows reruns it")
+  func savedImageReruns() throws {
+    let (folder, _) = try notebookFolder(
+      "figure.md", "# Figure\n\n![the plot](figures/plot.svg)\n")
+    let figures = folder.appendingPathComponent("notebooks/figures")
+    try FileManager.default.createDirectory(
+      at: figures, withIntermediateDirectories: true)
+    func svg(_ width: Int) -> String {
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\"/>"
+    }
+    func embedded(_ width: Int) -> String {
+      "data:image/svg+xml;base64," + Data(svg(width).utf8).base64EncodedString()
+    }
+    let image = try write(svg(10), as: "plot.svg", in: figures)
+    let watch = try WatchProcess(["--no-serve"], in: folder)
+    defer { watch.kill() }
+    #expect(waitUntil { watch.report("figure").contains(embedded(10)) },
+      "stdout: \(watch.stdout) stderr: \(watch.stderr)")
+    for (index, style) in SaveStyle.allCases.enumerated() {
+      try save(svg(20 + index), to: image, style: style)
+      #expect(
+        waitUntil { watch.report("figure").contains(embedded(20 + index)) },
+        "\(style) save of the image not seen; stdout: \(watch.stdout)")
+    }
+    #expect(watch.stderr.isEmpty, "stderr: \(watch.stderr)")
+  }
+
   @Test("a burst of ten saves gives one or two runs, not ten")
   func burstIsDebounced() throws {
     let (folder, file) = try notebookFolder("notes.md", prose("start"))

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Notebook
 import Report
+import HTMLText
 import Testing
 
 @testable import LabrunCore
@@ -42,6 +43,55 @@ struct RunnerTests {
     let cell = try #require(cells(source).first)
     #expect(cell.status == .error)
     return try #require(cell.diagnostics.first)
+  }
+
+  @Test("a broken front matter runs no cell: no silent fallback to seed 1")
+  func brokenFrontMatterRunsNothing() throws {
+    let notebook = Notebook.parse(
+      source: """
+        ---
+        title: Lecture 20: MNIST
+        seed: 20
+        ---
+        ```lab
+        seed 3
+        ```
+        """, path: "t.md")
+    let document = runner.execute(notebook)
+    let cell = try #require(document.cells.first)
+    #expect(cell.status == .skipped)
+    #expect(
+      cell.skipReason
+        == "the front matter has an error (line 2); no cell runs until it is"
+        + " fixed, since the seed it sets changes every result")
+    #expect(document.failed)
+    #expect(document.notices.first?.line == 2)
+  }
+
+  @Test("the header's front matter and the contents reach the report")
+  func headerReachesReport() {
+    let document = runner.execute(
+      Notebook.parse(
+        source: """
+          ---
+          subtitle: Sub
+          author: [A, B]
+          date: today
+          toc: true
+          ---
+          # Title
+          ## One
+          ### One.a
+          """, path: "t.md"))
+    #expect(document.subtitle == "Sub")
+    #expect(document.authors == ["A", "B"])
+    #expect(document.documentDate == "today")
+    // The page's title is not listed in its own contents.
+    #expect(
+      document.contents == [
+        SectionHeading(level: 2, id: "one", text: "One"),
+        SectionHeading(level: 3, id: "onea", text: "One.a"),
+      ])
   }
 
   @Test("a cell with a typo'd verb taints what it might have made")

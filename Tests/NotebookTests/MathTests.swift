@@ -148,7 +148,8 @@ struct MathTests {
     #expect(html.contains(">#</a>The <math><mi>σ</mi></math> function</h1>"))
     #expect(html.hasPrefix("<h1 id=\"the-sigma-function\">"))
     #expect(html.contains("<a href=\"https://example.com/$y$\">see <math><mi>x</mi></math></a>"))
-    #expect(html.contains("alt=\"a $\\beta$ plot\""))
+    // b.png is not there: its placeholder carries the description.
+    #expect(html.contains("aria-label=\"a $\\beta$ plot\">[image: a $\\beta$ plot"))
   }
 
   @Test("the placeholders' own characters in a notebook are not formulas")

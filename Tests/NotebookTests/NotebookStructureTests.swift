@@ -1,4 +1,5 @@
 import Foundation
+import HTMLText
 import Testing
 
 @testable import Notebook
@@ -186,7 +187,8 @@ struct FrontMatterTests {
     #expect(notebook.diagnostics == [
       .error(
         at: SourceLocation(file: "nb.md", line: 2, column: 8),
-        "expected text for 'title', found a list or mapping"),
+        "expected text for 'title', found a list or mapping",
+        suggestion: "put the value in quotes"),
       .error(
         at: SourceLocation(file: "nb.md", line: 3, column: 9),
         "expected a non-negative integer below 2^64 for 'seed', found '-3'"),
@@ -200,17 +202,96 @@ struct FrontMatterTests {
   @Test("unknown keys are warnings with did-you-mean")
   func unknownKey() {
     let notebook = Notebook.parse(
-      source: "---\ntitel: X\nauthor: me\n---\n", path: "nb.md")
+      source: "---\ntitel: X\nauthors: me\nlayout: wide\n---\n", path: "nb.md")
+    let keys = "expected one of title, subtitle, author, date, toc, seed"
     #expect(notebook.diagnostics == [
       .warning(
         at: SourceLocation(file: "nb.md", line: 2, column: 1),
-        "unknown front-matter key 'titel' is ignored; expected one of title, seed",
+        "unknown front-matter key 'titel' is ignored; \(keys)",
         suggestion: "did you mean 'title'?"),
       .warning(
         at: SourceLocation(file: "nb.md", line: 3, column: 1),
-        "unknown front-matter key 'author' is ignored; expected one of title, seed"),
+        "unknown front-matter key 'authors' is ignored; \(keys)",
+        suggestion: "did you mean 'author'?"),
+      .warning(
+        at: SourceLocation(file: "nb.md", line: 4, column: 1),
+        "unknown front-matter key 'layout' is ignored; \(keys)"),
     ])
     #expect(!notebook.hasErrors)
+    #expect(notebook.frontMatterError == nil)
+  }
+
+  @Test("author, date, subtitle and toc are read")
+  func headerKeys() {
+    let notebook = Notebook.parse(
+      source: """
+        ---
+        title: "Lecture 21: Overfitting"
+        subtitle: L2 and early stopping
+        author: Ada Lovelace
+        date: 2026-12-01
+        toc: true
+        ---
+        # One
+        ## Two *em*
+        """, path: "nb.md")
+    #expect(notebook.diagnostics == [])
+    #expect(
+      notebook.frontMatter
+        == FrontMatter(
+          title: "Lecture 21: Overfitting", subtitle: "L2 and early stopping",
+          authors: ["Ada Lovelace"], date: "2026-12-01",
+          tableOfContents: true))
+    #expect(
+      notebook.headings == [
+        SectionHeading(level: 1, id: "one", text: "One"),
+        SectionHeading(level: 2, id: "two-em", text: "Two em"),
+      ])
+    let two = Notebook.parse(
+      source: "---\nauthor:\n  - A. Turing\n  - G. Hopper\ntoc: false\n---\n",
+      path: "nb.md")
+    #expect(two.frontMatter.authors == ["A. Turing", "G. Hopper"])
+    #expect(two.frontMatter.tableOfContents == false)
+  }
+
+  @Test("a bad toc or author is an error at the value, with the fix")
+  func badHeaderValues() {
+    let notebook = Notebook.parse(
+      source: "---\ntoc: maybe\nauthor:\n  - [a, b]\n---\n", path: "nb.md")
+    #expect(notebook.diagnostics == [
+      .error(
+        at: SourceLocation(file: "nb.md", line: 2, column: 6),
+        "expected true or false for 'toc', found 'maybe'",
+        suggestion: "write 'toc: true' for a table of contents"),
+      .error(
+        at: SourceLocation(file: "nb.md", line: 4, column: 5),
+        "expected a name in the list of 'author', found a list or mapping",
+        suggestion: "write one name per line: '- Ada Lovelace'"),
+    ])
+    #expect(notebook.frontMatterError == notebook.diagnostics.first)
+  }
+
+  @Test("a title with a colon: an error at the colon that says to quote it")
+  func titleWithColon() throws {
+    let notebook = Notebook.parse(
+      source: "---\ntitle: Lecture 20: MNIST\nseed: 20\n---\n", path: "nb.md")
+    let error = try #require(notebook.diagnostics.first)
+    #expect(notebook.diagnostics.count == 1)
+    #expect(error.severity == .error)
+    #expect(error.location == SourceLocation(file: "nb.md", line: 2, column: 18))
+    #expect(error.message.hasPrefix("invalid YAML in the front matter"))
+    #expect(
+      error.suggestion
+        == "a value with a colon needs quotes: write title: \"Lecture 20: MNIST\"")
+    // The settings are unknown: the notebook says so, and the seed is not
+    // taken to be the default.
+    #expect(notebook.frontMatterError == error)
+    #expect(notebook.frontMatter.seed == nil)
+    #expect(
+      quotingAdvice("subtitle: a \"b\": c")
+        == "a value with a colon needs quotes: write subtitle: \"a \\\"b\\\": c\"")
+    #expect(quotingAdvice("title: \"a: b\"") == nil)
+    #expect(quotingAdvice("title: plain") == nil)
   }
 
   @Test("unterminated front matter is an error at line 1")
@@ -381,5 +462,41 @@ struct ProjectNotebookTests {
     #expect(notebook.cells.count >= 5)
     let verbs = Set(notebook.cells.flatMap { $0.directives.map(\.verb) })
     #expect(verbs.isSuperset(of: ["load", "net", "sgd", "evaluate"]))
+    // The three flavours of gradient descent, as a table.
+    let html = proseHTML(notebook)
+    #expect(html.contains("<th class=\"left\">flavour</th><th class=\"right\">images per step</th>"))
+    #expect(html.contains("<td class=\"left\">stochastic (SGD)</td><td class=\"right\">1</td>"))
+  }
+
+  /// The showcase of the prose a notebook may use: its HTML is compared
+  /// with Golden/markdown.html (RECORD_SNAPSHOTS=1 re-records; review the
+  /// diff).
+  @Test("markdown.md shows every Markdown feature, without a warning")
+  func markdownShowcase() throws {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    // Relative to the repository, as a user would name it.
+    let previous = FileManager.default.currentDirectoryPath
+    #expect(FileManager.default.changeCurrentDirectoryPath(root.path))
+    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    let notebook = try Notebook.load(path: "notebooks/markdown.md")
+    #expect(notebook.allDiagnostics == [])
+    #expect(notebook.frontMatter.tableOfContents)
+    let html = proseHTML(notebook)
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("Golden/markdown.html")
+    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
+      try html.write(to: golden, atomically: true, encoding: .utf8)
+    }
+    let expected = try String(contentsOf: golden, encoding: .utf8)
+    #expect(html == expected, "prose differs from Golden/markdown.html")
+    for feature in [
+      "<table>", "<del>", "type=\"checkbox\"", "class=\"footnotes\"",
+      "<img src=\"data:image/svg+xml;base64,", "<math", "<details>",
+      "<a href=\"https://yann.lecun.com/exdb/mnist/\">",
+    ] {
+      #expect(html.contains(feature), "\(feature)")
+    }
   }
 }

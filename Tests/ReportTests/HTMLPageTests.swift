@@ -3,6 +3,7 @@
 // looks for them.
 
 import Foundation
+import HTMLText
 import Testing
 
 @testable import Report
@@ -192,6 +193,45 @@ struct HTMLPageTests {
           date: "")))
     #expect(Markup.parse(page).error == nil)
     #expect(page.contains("no cells"))
+  }
+
+  @Test("subtitle, authors, date and the table of contents are in the header")
+  func headerAndContents() throws {
+    let document = ReportDocument(
+      title: "Lecture 21", notebookPath: "x.md", items: [],
+      footer: ReportFooter(
+        seed: 1, labrunVersion: "0", dataFiles: [], totalSeconds: 1,
+        date: ""),
+      subtitle: "L2 & early stopping", authors: ["A. Turing", "G. Hopper"],
+      documentDate: "2026-12-01",
+      contents: [
+        SectionHeading(level: 2, id: "cost", text: "Cost <i>"),
+        SectionHeading(level: 3, id: "l2", text: "L2"),
+        SectionHeading(level: 2, id: "data", text: "Data"),
+      ])
+    let page = HTMLReport.render(document)
+    #expect(Markup.parse(page).error == nil)
+    #expect(page.contains("<p class=\"subtitle\">L2 &amp; early stopping</p>"))
+    #expect(
+      page.contains(
+        "<p class=\"byline\">A. Turing, G. Hopper · <time>2026-12-01</time></p>"))
+    #expect(
+      page.contains(
+        "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ul>"
+          + "<li><a href=\"#cost\">Cost &lt;i&gt;</a><ul><li><a href=\"#l2\">L2</a>"
+          + "</li></ul></li><li><a href=\"#data\">Data</a></li></ul></nav>"))
+    let json = JSONReport.render(document)
+    #expect(json.contains("\"subtitle\": \"L2 & early stopping\""))
+    #expect(json.contains("\"documentDate\": \"2026-12-01\""))
+    // Without them: no empty paragraphs, no navigation.
+    let plain = HTMLReport.render(
+      ReportDocument(
+        title: "T", notebookPath: "x.md", items: [], footer: document.footer))
+    #expect(!plain.contains("class=\"subtitle\"") && !plain.contains("class=\"byline\""))
+    #expect(!plain.contains("<nav"))
+    #expect(JSONReport.render(
+      ReportDocument(title: "T", notebookPath: "x.md", items: [], footer: document.footer)
+    ).contains("\"subtitle\": null"))
   }
 
   /// Writes the sample lecture to $REPORT_SAMPLE_DIR for screenshots.

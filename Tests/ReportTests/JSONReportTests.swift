@@ -20,7 +20,8 @@ struct JSONReportTests {
     let json = try parsed()
     #expect(Set(json.keys) == [
       "labrun", "notebook", "title", "status", "seed", "totalSeconds", "date",
-      "overrides", "dataFiles", "cells", "notices",
+      "overrides", "dataFiles", "cells", "notices", "subtitle", "authors",
+      "documentDate",
     ])
     #expect(json["status"] as? String == "error")
     #expect(json["seed"] as? Int == 42)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTMLText
 import Notebook
 import Report
 
@@ -43,6 +44,9 @@ public struct RunSummary: Sendable {
   public var document: ReportDocument
   /// True when a cell, or the notebook itself, had an error.
   public var failed: Bool
+  /// The local image files the notebook names: watch mode reruns it when
+  /// one is saved.
+  public var imageFiles: [String] = []
 }
 
 /// Runs notebooks and writes their reports.
@@ -83,7 +87,7 @@ public struct NotebookRunner: Sendable {
     let (html, json) = try write(document, stem: Self.reportName(for: path))
     return RunSummary(
       notebookPath: path, htmlPath: html, jsonPath: json, document: document,
-      failed: document.failed)
+      failed: document.failed, imageFiles: notebook.imageFiles)
   }
 
   /// Runs every cell of `notebook` and gathers the report's values.
@@ -105,6 +109,12 @@ public struct NotebookRunner: Sendable {
       case .prose(let html):
         items.append(.prose(html: html))
       case .lab(let cell):
+        if let error = notebook.frontMatterError {
+          let report = Self.skipped(cell, frontMatterError: error)
+          announce(report, of: cell)
+          items.append(.cell(report))
+          continue
+        }
         let report = cache?.run(cell, in: session) ?? session.run(cell)
         // Not "✓": the cell stopped part-way and its report is dropped.
         if options.isCancelled() { break }
@@ -121,10 +131,41 @@ public struct NotebookRunner: Sendable {
       totalSeconds: seconds(since: start),
       date: ISO8601DateFormatter().string(from: Date()),
       overrides: options.overrides.map(\.text))
+    let front = notebook.frontMatter
     return ReportDocument(
       title: notebook.title ?? Self.reportName(for: notebook.path),
       notebookPath: notebook.path, items: items,
-      notices: notebook.diagnostics.map(\.record), footer: footer)
+      notices: notebook.diagnostics.map(\.record), footer: footer,
+      subtitle: front.subtitle, authors: front.authors,
+      documentDate: front.date,
+      contents: front.tableOfContents ? Self.contents(notebook.headings) : [])
+  }
+
+  /// A cell not run because the front matter is broken: what it sets (the
+  /// seed above all) is unknown, and a run with the default seed would
+  /// give other numbers than the instructor's.
+  static func skipped(_ cell: LabCell, frontMatterError error: Diagnostic)
+    -> CellReport
+  {
+    let line = error.location.map { " (line \($0.line))" } ?? ""
+    return CellReport(
+      number: cell.number, line: cell.fence.line,
+      sourceLines: cell.sourceLines, firstSourceLine: cell.firstSourceLine,
+      directives: cell.directives.map(\.record), status: .skipped,
+      seconds: 0, diagnostics: cell.diagnostics.map(\.record),
+      skipReason: "the front matter has an error\(line); no cell runs until"
+        + " it is fixed, since the seed it sets changes every result")
+  }
+
+  /// The table of contents: every heading, less the page's title (a
+  /// notebook's only level-1 heading, when it comes first).
+  static func contents(_ headings: [SectionHeading]) -> [SectionHeading] {
+    if headings.first?.level == 1,
+      headings.filter({ $0.level == 1 }).count == 1
+    {
+      return Array(headings.dropFirst())
+    }
+    return headings
   }
 
   /// Prints the cell's line, and its diagnostics on standard error.

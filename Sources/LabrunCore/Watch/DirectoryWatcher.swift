@@ -37,10 +37,7 @@ import Foundation
       guard fd >= 0 else {
         throw .cannotWatch(path: "inotify", reason: Self.errnoText())
       }
-      // Saves and renames into the folder; deletions and renames away, so
-      // that a deleted notebook is dropped.
-      let mask = UInt32(
-        IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)
+      let mask = Self.mask
       var folders: [Int32: String] = [:]
       for directory in directories {
         let wd = inotify_add_watch(fd, directory, mask)
@@ -60,6 +57,21 @@ import Foundation
       }
       source.setCancelHandler { close(fd) }
       source.resume()
+    }
+
+    /// Saves and renames into a folder; deletions and renames away, so that
+    /// a deleted notebook is dropped.
+    private static let mask = UInt32(
+      IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM)
+
+    /// Watches one more folder (an image's). Call it on the handler's
+    /// queue, where the events are read. False when it cannot be watched.
+    func add(directory: String) -> Bool {
+      guard !folders.values.contains(directory) else { return true }
+      let wd = inotify_add_watch(fd, directory, Self.mask)
+      guard wd >= 0 else { return false }
+      folders[wd] = directory
+      return true
     }
 
     /// Stops watching and closes the inotify descriptor.

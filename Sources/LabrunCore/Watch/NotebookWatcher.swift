@@ -45,6 +45,8 @@ public final class NotebookWatcher: @unchecked Sendable {
   private var pending: [String] = []
   private var timers: [String: DispatchWorkItem] = [:]
   private var known: Set<String> = []
+  /// Image file → the notebooks that show it (a save reruns them).
+  private var imageReaders: [String: Set<String>] = [:]
   private var stopping = false
   #if canImport(Glibc)
     private var directoryWatcher: DirectoryWatcher?
@@ -126,6 +128,15 @@ public final class NotebookWatcher: @unchecked Sendable {
 
   private func received(_ events: [DirectoryWatcher.Event]) {
     var changed: [String] = []
+    // A saved image reruns the notebooks that show it.
+    for event in events {
+      let readers = lock.withLock {
+        imageReaders[Self.join(event.directory, event.name)] ?? []
+      }
+      for path in readers.sorted() where !changed.contains(path) {
+        changed.append(path)
+      }
+    }
     for event in events where Self.isNotebookName(event.name) {
       let relevant = targets.contains {
         $0.directory == event.directory
@@ -218,6 +229,7 @@ public final class NotebookWatcher: @unchecked Sendable {
     let start = DispatchTime.now()
     do {
       let summary = try runner.run(notebookAt: path)
+      watchImages(summary.imageFiles, of: path)
       let elapsed = Format.seconds(seconds(since: start))
       if summary.failed {
         console.line(
@@ -238,6 +250,34 @@ public final class NotebookWatcher: @unchecked Sendable {
       console.diagnostic(error.description)
       onEvent(.abandoned(notebook: path, page: page))
     }
+  }
+
+  /// Remembers which images `notebook` shows and watches their folders
+  /// too (a folder that cannot be watched is said once, and the notebook
+  /// still reruns when it is saved itself).
+  private func watchImages(_ files: [String], of notebook: String) {
+    #if canImport(Glibc)
+      let folders = lock.withLock {
+        for (image, readers) in imageReaders where readers.contains(notebook) {
+          imageReaders[image]?.remove(notebook)
+        }
+        for file in files { imageReaders[file, default: []].insert(notebook) }
+        // A folder that is not there (a figure not made yet) is not.
+        return Set(
+          files.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+            .filter { FileManager.default.fileExists(atPath: $0) })
+      }
+      guard !folders.isEmpty else { return }
+      eventQueue.async { [weak self] in
+        guard let self, let watcher = self.lock.withLock({ self.directoryWatcher })
+        else { return }
+        for folder in folders.sorted() where !watcher.add(directory: folder) {
+          self.console.diagnostic(
+            "warning: cannot watch \(folder) for saved images; save the"
+              + " notebook to see a new image")
+        }
+      }
+    #endif
   }
 
   /// "failed: cell 2 (line 14), cell 3 (line 20)" for the terminal.

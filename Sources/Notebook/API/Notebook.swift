@@ -1,4 +1,5 @@
 import Foundation
+import HTMLText
 
 // MARK: - The notebook
 
@@ -8,11 +9,27 @@ public struct FrontMatter: Sendable, Equatable {
   public var title: String?
   /// `seed:`, the seed of the random numbers before the first cell.
   public var seed: UInt64?
+  /// `subtitle:`, shown under the title.
+  public var subtitle: String?
+  /// `author:`, one name or a list of names.
+  public var authors: [String]
+  /// `date:`, the lecture's date as written (not the run's date).
+  public var date: String?
+  /// `toc: true`: a table of contents at the top of the page.
+  public var tableOfContents: Bool
 
   /// Creates front matter.
-  public init(title: String? = nil, seed: UInt64? = nil) {
+  public init(
+    title: String? = nil, seed: UInt64? = nil, subtitle: String? = nil,
+    authors: [String] = [], date: String? = nil,
+    tableOfContents: Bool = false
+  ) {
     self.title = title
     self.seed = seed
+    self.subtitle = subtitle
+    self.authors = authors
+    self.date = date
+    self.tableOfContents = tableOfContents
   }
 }
 
@@ -74,17 +91,30 @@ public struct Notebook: Sendable {
   public var items: [NotebookItem]
   /// Problems of the notebook as a whole: encoding, front matter, fences.
   public var diagnostics: [Diagnostic]
+  /// The prose's headings in order, with the ids they carry on the page.
+  public var headings: [SectionHeading]
+  /// The first error of the front matter, if it has one. Its settings
+  /// (the seed above all) are then unknown, so no cell should run.
+  public var frontMatterError: Diagnostic?
+  /// The local image files the prose names (found or not), as absolute
+  /// paths: saving one changes the report.
+  public var imageFiles: [String]
 
   /// Creates a notebook.
   public init(
     path: String, frontMatter: FrontMatter, title: String?,
-    items: [NotebookItem], diagnostics: [Diagnostic]
+    items: [NotebookItem], diagnostics: [Diagnostic],
+    headings: [SectionHeading] = [], frontMatterError: Diagnostic? = nil,
+    imageFiles: [String] = []
   ) {
     self.path = path
     self.frontMatter = frontMatter
     self.title = title
     self.items = items
     self.diagnostics = diagnostics
+    self.headings = headings
+    self.frontMatterError = frontMatterError
+    self.imageFiles = imageFiles
   }
 
   /// The lab cells, in order.
@@ -139,11 +169,13 @@ public struct Notebook: Sendable {
     text.blankLines(through: front.lineCount)
     // Formulas are taken out before Markdown reads the text, so that its
     // escapes never touch the TeX; where code is, there is no math.
-    let math = MathScan(
-      text,
-      excludedLines: CommonMarkConverter.codeLines(
-        text.bytes, lineCount: text.lineCount))
-    let context = ProseContext(path: path, text: text, math: math)
+    let codeLines = CommonMarkConverter.codeLines(
+      text.bytes, lineCount: text.lineCount)
+    let math = MathScan(text, excludedLines: codeLines)
+    // Footnote definitions are marked next, for the same reason.
+    let footnotes = FootnoteScan(math.bytes, excludedLines: codeLines)
+    let context = ProseContext(
+      path: path, text: text, math: math, footnotes: footnotes)
     let markdown = CommonMarkConverter.convert(context)
 
     var diagnostics = front.diagnostics + context.diagnostics
@@ -180,7 +212,9 @@ public struct Notebook: Sendable {
     return Notebook(
       path: path, frontMatter: frontMatter,
       title: frontMatter.title ?? markdown.firstHeading,
-      items: items, diagnostics: diagnostics)
+      items: items, diagnostics: diagnostics, headings: markdown.headings,
+      frontMatterError: front.diagnostics.first(where: \.isError),
+      imageFiles: context.imageFiles)
   }
 
   /// The largest notebook file `load` reads, in bytes (64 MB: parsing
@@ -370,7 +404,7 @@ public struct Notebook: Sendable {
 // MARK: - Reading files
 
 /// Why a file could not be read, in the system's words.
-private struct ReadFailure: Error {
+struct ReadFailure: Error {
   var reason: String
 
   init(reason: String) { self.reason = reason }
@@ -379,11 +413,12 @@ private struct ReadFailure: Error {
 
 /// The whole file, read with plain system calls (Foundation's
 /// `FileManager.contents` leaks a page on an empty file), at most `limit`
-/// bytes.
-private func readFile(_ path: String, limit: Int)
+/// bytes. Never waits: a file that would block (`/proc/kmsg`, which says
+/// it is a regular file) fails instead.
+func readFile(_ path: String, limit: Int)
   -> Result<[UInt8], ReadFailure>
 {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
   guard fd >= 0 else { return .failure(ReadFailure(errno)) }
   defer { close(fd) }
   var bytes: [UInt8] = []

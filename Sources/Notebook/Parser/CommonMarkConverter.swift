@@ -1,4 +1,5 @@
 import Ccmark
+import HTMLText
 
 #if canImport(Glibc)
   import Glibc
@@ -59,6 +60,8 @@ struct ConvertedMarkdown: Sendable {
   var blocks: [Block] = []
   /// Plain text of the first heading, if any.
   var firstHeading: String?
+  /// Every heading of the prose, with its id.
+  var headings: [SectionHeading] = []
   /// Every code block that is not a lab block (to check for missing
   /// closing fences).
   var otherCodeBlocks: [CodeBlock] = []
@@ -112,8 +115,23 @@ enum CommonMarkConverter {
   /// placeholders (`context.math.bytes`).
   static func convert(_ context: ProseContext) -> ConvertedMarkdown {
     var result = ConvertedMarkdown()
-    guard let document = parse(context.math.bytes) else { return result }
+    let bytes = context.footnotes.bytes
+    guard let document = parse(bytes) else { return result }
     defer { cmark_node_free(document) }
+    // One text node per run of text: references, `~~` and addresses are
+    // found whole.
+    cmark_consolidate_text_nodes(document)
+    let lines = LineIndex(bytes)
+    // Footnote definitions on consecutive lines are one paragraph to
+    // libcmark: each starts a paragraph of its own. (A table's lines are
+    // never definitions: it stays whole.)
+    var paragraphs: [OpaquePointer] = []
+    forEachNode(under: document) { node in
+      if cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH {
+        paragraphs.append(node)
+      }
+    }
+    for paragraph in paragraphs { splitAtDefinitions(paragraph) }
 
     var prose = ""
     func flushProse(before line: Int?) {
@@ -140,13 +158,29 @@ enum CommonMarkConverter {
         cmark_node_unlink(lab)
         cmark_node_free(lab)
       }
-      let (rewritten, headings) = rewrite(node, context)
+      let (extended, definitions) = extend(node, context, lines: lines)
+      var (rewritten, headings) = rewrite(extended, context)
+      result.headings += headings
+      // Footnotes are shown at the end of the page, not where written.
+      for (label, definition) in definitions {
+        _ = context.defineFootnote(label, html: render(definition))
+        if definition == rewritten {
+          guard let empty = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
+            continue
+          }
+          cmark_node_insert_before(definition, empty)
+          rewritten = empty
+        }
+        cmark_node_unlink(definition)
+        cmark_node_free(definition)
+      }
       prose += withHeadingIDs(render(rewritten), headings)
       if let first = nested.first {
         flushProse(before: first.block.startLine)
         result.blocks += nested.map { .lab($0.block) }
       }
     }
+    prose += context.footnotesSection()
     flushProse(before: nil)
     return result
   }
@@ -211,9 +245,9 @@ enum CommonMarkConverter {
   /// ```` ```math ```` was, under `root`. Returns the node to render: a
   /// new one when `root` itself was replaced.
   private static func rewrite(_ root: OpaquePointer, _ context: ProseContext)
-    -> (OpaquePointer, [(level: Int, id: String)])
+    -> (OpaquePointer, [SectionHeading])
   {
-    var headings: [(level: Int, id: String)] = []
+    var headings: [SectionHeading] = []
     var inlines: [OpaquePointer] = []
     var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
     var links: [OpaquePointer] = []
@@ -232,7 +266,9 @@ enum CommonMarkConverter {
       } else if type == CMARK_NODE_HEADING {
         let text = context.math.restoring(plainText(node)) { $0.tex }
         headings.append(
-          (Int(cmark_node_get_heading_level(node)), context.headingID(text)))
+          SectionHeading(
+            level: Int(cmark_node_get_heading_level(node)),
+            id: context.headingID(text), text: text))
       } else if let block = codeBlock(node), block.isMath {
         mathBlocks.append((node, block))
       }
@@ -251,6 +287,13 @@ enum CommonMarkConverter {
       }
     }
     keepAllowedTags(htmlInlines, context)
+    // An image in the description of one embedded or replaced by a
+    // placeholder goes with it (its text stays in the description).
+    var gone: Set<OpaquePointer> = []
+    for image in links
+    where !gone.contains(image) && cmark_node_get_type(image) == CMARK_NODE_IMAGE {
+      gone.formUnion(embed(image, context))
+    }
     var result = root
     func replace(_ node: OpaquePointer, by markup: String) {
       guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
@@ -278,17 +321,66 @@ enum CommonMarkConverter {
     return (result, headings)
   }
 
+  /// An image made part of the page (a `data:` URI), a link (a remote
+  /// image), or a placeholder.
+  /// - Returns: The images inside it that were freed with it.
+  @discardableResult
+  private static func embed(_ image: OpaquePointer, _ context: ProseContext)
+    -> [OpaquePointer]
+  {
+    let (line, byteColumn) = context.position(
+      of: image, cmark: (
+        Int(cmark_node_get_start_line(image)),
+        Int(cmark_node_get_start_column(image))))
+    let outcome = context.image(
+      url: string(cmark_node_get_url(image)),
+      alt: plainText(image), title: string(cmark_node_get_title(image)),
+      line: line, byteColumn: byteColumn)
+    let replacement: OpaquePointer?
+    switch outcome {
+    case .embedded(let markup), .placeholder(let markup):
+      replacement = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+      replacement.map { cmark_node_set_on_enter($0, markup) }
+    case .link(let url):
+      replacement = cmark_node_new(CMARK_NODE_LINK)
+      if let link = replacement {
+        cmark_node_set_url(link, url)
+        if cmark_node_first_child(image) == nil,
+          let text = cmark_node_new(CMARK_NODE_TEXT)
+        {
+          cmark_node_set_literal(text, url)
+          cmark_node_append_child(link, text)
+        }
+        while let child = cmark_node_first_child(image) {
+          cmark_node_append_child(link, child)
+        }
+      }
+    }
+    guard let replacement else { return [] }
+    var inner: [OpaquePointer] = []
+    forEachNode(under: image) { node in
+      if node != image, cmark_node_get_type(node) == CMARK_NODE_IMAGE {
+        inner.append(node)
+      }
+    }
+    cmark_node_insert_before(image, replacement)
+    cmark_node_unlink(image)
+    cmark_node_free(image)
+    return inner
+  }
+
   /// The rendered headings with their ids and a link to themselves. cmark
   /// writes a heading as a bare `<h2>`, and nothing else in its output
   /// can (text is escaped; the tags kept and MathML hold no heading): the
   /// n-th bare opening tag is the n-th heading.
   private static func withHeadingIDs(
-    _ html: String, _ headings: [(level: Int, id: String)]
+    _ html: String, _ headings: [SectionHeading]
   ) -> String {
     guard !headings.isEmpty else { return html }
     var result = ""
     var rest = html[...]
-    for (level, id) in headings {
+    for heading in headings {
+      let (level, id) = (heading.level, heading.id)
       let tag = "<h\(level)>"
       guard let found = rest.range(of: tag) else { break }
       result += rest[..<found.lowerBound]
@@ -310,9 +402,11 @@ enum CommonMarkConverter {
     var containers: [OpaquePointer] = []
     for node in nodes {
       let literal = string(cmark_node_get_literal(node))
-      let location = context.locate(
-        literal, line: Int(cmark_node_get_start_line(node)),
-        byteColumn: Int(cmark_node_get_start_column(node)))
+      let (line, byteColumn) = context.position(
+        of: node, cmark: (
+          Int(cmark_node_get_start_line(node)),
+          Int(cmark_node_get_start_column(node))))
+      let location = context.locate(literal, line: line, byteColumn: byteColumn)
       var markup: String?
       if let parent = cmark_node_parent(node),
         let tag = context.allowedTag(literal[...], at: location)
@@ -464,5 +558,481 @@ extension String {
       let last = scalars.lastIndex(where: { !isSpace($0) })
     else { return "" }
     return String(scalars[first...last])
+  }
+}
+
+// MARK: - GitHub's extensions, on libcmark's tree
+
+/// Where each line of the text libcmark read starts, to read a table's
+/// rows as written.
+struct LineIndex {
+  let bytes: [UInt8]
+  private var starts: [Int] = [0]
+
+  init(_ bytes: [UInt8]) {
+    self.bytes = bytes
+    for (offset, byte) in bytes.enumerated() where byte == 0x0A {
+      starts.append(offset + 1)
+    }
+  }
+
+  /// The bytes of a 1-based line, without its `\n`.
+  func line(_ number: Int) -> ArraySlice<UInt8> {
+    guard number >= 1, number <= starts.count else { return [] }
+    let start = starts[number - 1]
+    let end = number < starts.count ? starts[number] - 1 : bytes.count
+    return bytes[start..<max(start, end)]
+  }
+}
+
+extension CommonMarkConverter {
+  /// Pipe tables, footnotes, strikethrough, task lists and bare `https://`
+  /// links under `root`, made from what libcmark left as text. Returns the
+  /// node to go on with (a table replaces its paragraph, which may be
+  /// `root`) and the footnote definitions found, to be rendered after the
+  /// rest of the rewriting.
+  ///
+  /// Every step visits each node a bounded number of times: linear in the
+  /// size of the text.
+  fileprivate static func extend(
+    _ root: OpaquePointer, _ context: ProseContext, lines: LineIndex
+  ) -> (OpaquePointer, [(label: String, node: OpaquePointer)]) {
+    var root = root
+    // Tables first: they replace paragraphs, and so the text nodes in them.
+    var paragraphs: [OpaquePointer] = []
+    forEachNode(under: root) { node in
+      if cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH {
+        paragraphs.append(node)
+      }
+    }
+    for paragraph in paragraphs {
+      guard let table = table(from: paragraph, lines: lines, context) else {
+        continue
+      }
+      cmark_node_insert_before(paragraph, table)
+      if paragraph == root { root = table }
+      cmark_node_unlink(paragraph)
+      cmark_node_free(paragraph)
+    }
+
+    var texts: [(node: OpaquePointer, inLink: Bool)] = []
+    var items: [OpaquePointer] = []
+    var definitions: [(label: String, node: OpaquePointer)] = []
+    if let iterator = cmark_iter_new(root) {
+      defer { cmark_iter_free(iterator) }
+      var linkDepth = 0
+      while true {
+        let event = cmark_iter_next(iterator)
+        if event == CMARK_EVENT_DONE { break }
+        guard let node = cmark_iter_get_node(iterator) else { continue }
+        let type = cmark_node_get_type(node)
+        if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+          linkDepth += event == CMARK_EVENT_ENTER ? 1 : -1
+        }
+        guard event == CMARK_EVENT_ENTER else { continue }
+        if type == CMARK_NODE_TEXT {
+          texts.append((node, linkDepth > 0))
+        } else if type == CMARK_NODE_ITEM {
+          items.append(node)
+        } else if type == CMARK_NODE_PARAGRAPH,
+          let label = footnoteDefinition(node)
+        {
+          definitions.append((label, node))
+        }
+      }
+    }
+    for item in items { markTask(item) }
+    var markers: [OpaquePointer: [(node: OpaquePointer, open: Bool, close: Bool)]] = [:]
+    var parents: [OpaquePointer] = []
+    for (node, inLink) in texts {
+      for marker in splitText(node, inLink: inLink, context) {
+        guard let parent = cmark_node_parent(marker.node) else { continue }
+        if markers[parent] == nil { parents.append(parent) }
+        markers[parent, default: []].append(marker)
+      }
+    }
+    for parent in parents {
+      pairStrikethrough(markers[parent] ?? [])
+    }
+    return (root, definitions)
+  }
+
+  // MARK: Tables
+
+  /// A table made of a paragraph whose first two lines are a header row
+  /// and a matching delimiter row; nil for any other paragraph.
+  private static func table(
+    from paragraph: OpaquePointer, lines: LineIndex, _ context: ProseContext
+  ) -> OpaquePointer?
+  {
+    let first = Int(cmark_node_get_start_line(paragraph))
+    let last = Int(cmark_node_get_end_line(paragraph))
+    let column = Int(cmark_node_get_start_column(paragraph))
+    guard last > first else { return nil }
+    // A continuation line carries its container's prefix (`> `, a list's
+    // indentation): as much of it as the first line's column.
+    func row(_ number: Int) -> ArraySlice<UInt8> {
+      let line = lines.line(number)
+      var index = line.startIndex
+      while index < line.endIndex, index - line.startIndex < column - 1,
+        line[index] == 0x20 || line[index] == 0x09 || line[index] == 0x3E
+      {
+        index += 1
+      }
+      return line[index...]
+    }
+    let header = TableSyntax.cells(row(first))
+    guard let alignments = TableSyntax.alignments(row(first + 1)),
+      header.count == alignments.count
+    else { return nil }
+    // Each cell's text, and where it starts: line and byte column.
+    var rows: [[(text: [UInt8], line: Int, byteColumn: Int)]] = []
+    for number in [first] + Array((first + 1)...last).dropFirst() {
+      let line = row(number)
+      let lineStart = lines.line(number).startIndex
+      // Missing cells are empty; extra ones are dropped, as on GitHub.
+      var cells = TableSyntax.cellsAndStarts(line).prefix(header.count).map {
+        ($0.text, number, $0.start - lineStart + 1)
+      }
+      while cells.count < header.count { cells.append(([], number, 1)) }
+      rows.append(cells)
+    }
+    // All cells are parsed in one document, one paragraph per cell on a
+    // line of its own (cell k on line 2k + 1).
+    var text: [UInt8] = []
+    for cells in rows {
+      for cell in cells {
+        text += TableSyntax.asParagraph(cell.text)
+        text += [0x0A, 0x0A]
+      }
+    }
+    guard let cellDocument = parse(text) else { return nil }
+    defer { cmark_node_free(cellDocument) }
+    var parsed: [Int: OpaquePointer] = [:]
+    var child = cmark_node_first_child(cellDocument)
+    while let node = child {
+      child = cmark_node_next(node)
+      let line = Int(cmark_node_get_start_line(node))
+      if cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH, line % 2 == 1 {
+        parsed[(line - 1) / 2] = node
+      }
+    }
+
+    func block(_ open: String, _ close: String) -> OpaquePointer? {
+      guard let node = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
+        return nil
+      }
+      cmark_node_set_on_enter(node, open)
+      cmark_node_set_on_exit(node, close)
+      return node
+    }
+    guard let table = block("<div class=\"table\"><table>", "</table></div>"),
+      let head = block("<thead>", "</thead>")
+    else { return nil }
+    cmark_node_append_child(table, head)
+    var body: OpaquePointer?
+    if rows.count > 1, let tbody = block("<tbody>", "</tbody>") {
+      cmark_node_append_child(table, tbody)
+      body = tbody
+    }
+    var index = 0
+    for (rowNumber, cells) in rows.enumerated() {
+      guard let tr = block("<tr>", "</tr>") else { continue }
+      cmark_node_append_child(rowNumber == 0 ? head : body ?? head, tr)
+      for (columnNumber, cell) in cells.enumerated() {
+        let tag = rowNumber == 0 ? "th" : "td"
+        let align: String
+        switch alignments[columnNumber] {
+        case .none: align = ""
+        case .left: align = " class=\"left\""
+        case .center: align = " class=\"center\""
+        case .right: align = " class=\"right\""
+        }
+        guard let td = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else {
+          continue
+        }
+        cmark_node_set_on_enter(td, "<\(tag)\(align)>")
+        cmark_node_set_on_exit(td, "</\(tag)>")
+        cmark_node_append_child(tr, td)
+        if let paragraph = parsed[index] {
+          // What warns about itself (tags, images) is placed in the
+          // notebook, not in the document of cells.
+          let shift = TableSyntax.asParagraph(cell.text).count - cell.text.count
+          forEachNode(under: paragraph) { node in
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_IMAGE
+            else { return }
+            context.placeInCell(
+              node, line: cell.line,
+              byteColumn: cell.byteColumn
+                + max(0, Int(cmark_node_get_start_column(node)) - 1 - shift))
+          }
+          while let inline = cmark_node_first_child(paragraph) {
+            cmark_node_append_child(td, inline)
+          }
+        } else if !cell.text.isEmpty, let literal = cmark_node_new(CMARK_NODE_TEXT) {
+          // Not a paragraph after all (a link definition): as written.
+          cmark_node_set_literal(literal, String(decoding: cell.text, as: UTF8.self))
+          cmark_node_append_child(td, literal)
+        }
+        index += 1
+      }
+    }
+    cmark_consolidate_text_nodes(table)
+    return table
+  }
+
+  // MARK: Footnotes, strikethrough, links, tasks
+
+  /// The label of a paragraph that is a footnote definition (its text
+  /// starts with the mark `FootnoteScan` left and `^label]:`); the prefix
+  /// is removed from the text.
+  private static func footnoteDefinition(_ paragraph: OpaquePointer) -> String? {
+    guard let text = cmark_node_first_child(paragraph),
+      cmark_node_get_type(text) == CMARK_NODE_TEXT
+    else { return nil }
+    let literal = Array(string(cmark_node_get_literal(text)).utf8)
+    guard literal.first == FootnoteScan.definitionMark,
+      let (label, after) = FootnoteScan.label(
+        in: [0x5B] + literal.dropFirst(), at: 0, end: literal.count),
+      after < literal.count, literal[after] == 0x3A
+    else { return nil }
+    var rest = literal[(after + 1)...]
+    while rest.first == 0x20 || rest.first == 0x09 { rest = rest.dropFirst() }
+    cmark_node_set_literal(text, String(decoding: rest, as: UTF8.self))
+    return label
+  }
+
+  /// Splits a paragraph before each line that starts with a footnote
+  /// definition's mark. From the last such line back, so that every node
+  /// moves once.
+  fileprivate static func splitAtDefinitions(_ paragraph: OpaquePointer) {
+    var breaks: [OpaquePointer] = []
+    var child = cmark_node_first_child(paragraph)
+    while let node = child {
+      child = cmark_node_next(node)
+      if cmark_node_get_type(node) == CMARK_NODE_SOFTBREAK, let next = child,
+        cmark_node_get_type(next) == CMARK_NODE_TEXT,
+        cmark_node_get_literal(next)?.pointee == CChar(FootnoteScan.definitionMark)
+      {
+        breaks.append(node)
+      }
+    }
+    for softBreak in breaks.reversed() {
+      guard let part = cmark_node_new(CMARK_NODE_PARAGRAPH) else { return }
+      while let next = cmark_node_next(softBreak) {
+        cmark_node_append_child(part, next)
+      }
+      cmark_node_insert_after(paragraph, part)
+      cmark_node_unlink(softBreak)
+      cmark_node_free(softBreak)
+    }
+  }
+
+  /// A list item that starts `[ ] ` or `[x] `: the box becomes a disabled
+  /// checkbox (shown, not clickable).
+  private static func markTask(_ item: OpaquePointer) {
+    guard let paragraph = cmark_node_first_child(item),
+      cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH,
+      let text = cmark_node_first_child(paragraph),
+      cmark_node_get_type(text) == CMARK_NODE_TEXT
+    else { return }
+    let literal = string(cmark_node_get_literal(text))
+    let checked: Bool
+    if literal.hasPrefix("[ ] ") || literal == "[ ]" {
+      checked = false
+    } else if literal.hasPrefix("[x] ") || literal.hasPrefix("[X] ")
+      || literal == "[x]" || literal == "[X]"
+    {
+      checked = true
+    } else {
+      return
+    }
+    guard let box = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return }
+    cmark_node_set_on_enter(
+      box,
+      "<input type=\"checkbox\" disabled=\"\"\(checked ? " checked=\"\"" : "")"
+        + " aria-label=\"\(checked ? "done" : "to do")\" /> ")
+    cmark_node_insert_before(text, box)
+    cmark_node_set_literal(text, String(literal.dropFirst(min(4, literal.count))))
+  }
+
+  /// Splits a text node at footnote references (to their markup), bare
+  /// `http(s)://` addresses (to links; not inside a link) and `~~` (to
+  /// text nodes of their own, returned with whether each may open or
+  /// close a strikethrough).
+  private static func splitText(
+    _ node: OpaquePointer, inLink: Bool, _ context: ProseContext
+  ) -> [(node: OpaquePointer, open: Bool, close: Bool)] {
+    let literal = string(cmark_node_get_literal(node))
+    let scalars = Array(literal.unicodeScalars)
+    let mark = Unicode.Scalar(FootnoteScan.definitionMark)
+    guard scalars.contains(where: { $0 == "[" || $0 == "~" || $0 == ":" || $0 == mark })
+    else { return [] }
+    var markers: [(node: OpaquePointer, open: Bool, close: Bool)] = []
+    var pending = String.UnicodeScalarView()
+    var changed = false
+    func flush() {
+      guard !pending.isEmpty, let piece = cmark_node_new(CMARK_NODE_TEXT) else {
+        return
+      }
+      cmark_node_set_literal(piece, String(pending))
+      cmark_node_insert_before(node, piece)
+      pending = String.UnicodeScalarView()
+    }
+    func isSpace(_ index: Int) -> Bool {
+      scalars[index].properties.isWhitespace
+    }
+    var index = 0
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar == mark {
+        // A definition's mark that did not start a paragraph: as written.
+        pending.append("[")
+        changed = true
+        index += 1
+        continue
+      }
+      if scalar == "[", !inLink, index + 1 < scalars.count, scalars[index + 1] == "^" {
+        var end = index + 2
+        while end < scalars.count, scalars[end].isASCII,
+          FootnoteScan.isLabelByte(UInt8(scalars[end].value))
+        {
+          end += 1
+        }
+        if end > index + 2, end < scalars.count, scalars[end] == "]" {
+          let label = String(String.UnicodeScalarView(scalars[(index + 2)..<end]))
+            .lowercased()
+          if context.isFootnote(label),
+            let reference = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
+          {
+            flush()
+            changed = true
+            cmark_node_set_on_enter(reference, context.footnoteReference(label))
+            cmark_node_insert_before(node, reference)
+            index = end + 1
+            continue
+          }
+        }
+      }
+      if scalar == "~", index + 1 < scalars.count, scalars[index + 1] == "~",
+        !(index + 2 < scalars.count && scalars[index + 2] == "~"),
+        !(index > 0 && scalars[index - 1] == "~")
+      {
+        flush()
+        changed = true
+        if let piece = cmark_node_new(CMARK_NODE_TEXT) {
+          cmark_node_set_literal(piece, "~~")
+          cmark_node_insert_before(node, piece)
+          // At the node's edge, what follows is another inline: not space.
+          let open = index + 2 < scalars.count
+            ? !isSpace(index + 2) : cmark_node_next(node) != nil
+          let close = index > 0
+            ? !isSpace(index - 1) : cmark_node_previous(node) != nil
+          markers.append((piece, open, close))
+        }
+        index += 2
+        continue
+      }
+      if scalar == "h", !inLink, let end = bareURLEnd(scalars, from: index),
+        let link = cmark_node_new(CMARK_NODE_LINK),
+        let label = cmark_node_new(CMARK_NODE_TEXT)
+      {
+        flush()
+        changed = true
+        let url = String(String.UnicodeScalarView(scalars[index..<end]))
+        cmark_node_set_url(link, url)
+        cmark_node_set_literal(label, url)
+        cmark_node_append_child(link, label)
+        cmark_node_insert_before(node, link)
+        index = end
+        continue
+      }
+      pending.append(scalar)
+      index += 1
+    }
+    // Nothing was split off: the node stays as it was.
+    guard changed else { return [] }
+    flush()
+    cmark_node_unlink(node)
+    cmark_node_free(node)
+    return markers
+  }
+
+  /// The end of a bare `https://` or `http://` address starting at
+  /// `start` (not inside a word), or nil: it runs to a space or `<`, less
+  /// trailing punctuation and an unbalanced `)`.
+  private static func bareURLEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+    if start > 0, scalars[start - 1].properties.isAlphabetic
+      || scalars[start - 1].properties.numericType != nil
+    {
+      return nil
+    }
+    var index = start
+    for prefix in ["https://", "http://"] {
+      let expected = Array(prefix.unicodeScalars)
+      if start + expected.count <= scalars.count,
+        Array(scalars[start..<(start + expected.count)]) == expected
+      {
+        index = start + expected.count
+        break
+      }
+    }
+    guard index > start else { return nil }
+    let hostStart = index
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if scalar.properties.isWhitespace || scalar == "<" || scalar == ">"
+        || scalar == "\"" || scalar.value < 0x20 || MathScan.isMarker(scalar)
+      {
+        break
+      }
+      index += 1
+    }
+    // Trailing punctuation ends the sentence, not the address.
+    while index > hostStart {
+      let last = scalars[index - 1]
+      if "?!.,:;*_~'".unicodeScalars.contains(last) {
+        index -= 1
+      } else if last == ")" {
+        let opened = scalars[hostStart..<index].count { $0 == "(" }
+        let closed = scalars[hostStart..<index].count { $0 == ")" }
+        if closed > opened { index -= 1 } else { break }
+      } else {
+        break
+      }
+    }
+    // A host: at least a letter or digit after the scheme.
+    guard index > hostStart,
+      scalars[hostStart].properties.isAlphabetic
+        || scalars[hostStart].properties.numericType != nil
+    else { return nil }
+    return index
+  }
+
+  /// Pairs the `~~` of one parent in order: an opener followed by a
+  /// closer wraps what is between them in `<del>`.
+  private static func pairStrikethrough(
+    _ markers: [(node: OpaquePointer, open: Bool, close: Bool)]
+  ) {
+    var opener: OpaquePointer?
+    for marker in markers {
+      if let start = opener, marker.close {
+        guard let del = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return }
+        cmark_node_set_on_enter(del, "<del>")
+        cmark_node_set_on_exit(del, "</del>")
+        cmark_node_insert_before(start, del)
+        while let next = cmark_node_next(start), next != marker.node {
+          cmark_node_append_child(del, next)
+        }
+        for node in [start, marker.node] {
+          cmark_node_unlink(node)
+          cmark_node_free(node)
+        }
+        opener = nil
+      } else if marker.open {
+        opener = marker.node
+      }
+    }
   }
 }

@@ -10,6 +10,9 @@ struct FrontMatterResult {
   var lineCount = 0
 }
 
+/// The keys the front matter may set.
+let frontMatterKeys = ["title", "subtitle", "author", "date", "toc", "seed"]
+
 /// Reads YAML front matter: a first line `---`, closed by `---` or `...`.
 func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
   var result = FrontMatterResult()
@@ -92,7 +95,13 @@ func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
   do {
     root = try Yams.compose(yaml: yaml)
   } catch let error as YamlError {
-    result.diagnostics.append(yamlDiagnostic(error, location: location))
+    var diagnostic = yamlDiagnostic(error, location: location)
+    if diagnostic.suggestion == nil, let line = diagnostic.location?.line,
+      (2..<closing).contains(line)
+    {
+      diagnostic.suggestion = quotingAdvice(source.lineText(line))
+    }
+    result.diagnostics.append(diagnostic)
     return result
   } catch {
     result.diagnostics.append(
@@ -109,21 +118,61 @@ func parseFrontMatter(_ source: SourceText, file: String) -> FrontMatterResult {
     return result
   }
 
-  let keys = ["title", "seed"]
+  let keys = frontMatterKeys
   for (keyNode, valueNode) in mapping {
     let key = keyNode.string ?? ""
-    switch key {
-    case "title":
+    /// The value as text; nil (with an error) for a list or mapping, nil
+    /// for an empty value.
+    func text() -> String? {
       guard case .scalar(let scalar) = valueNode else {
         result.diagnostics.append(
           .error(
             at: location(valueNode.mark),
-            "expected text for 'title', found a list or mapping"))
+            "expected text for \(quoted(key)), found a list or mapping",
+            suggestion: "put the value in quotes"))
+        return nil
+      }
+      return valueNode.null == nil || scalar.style != .plain
+        ? scalar.string : nil
+    }
+    switch key {
+    case "title":
+      if let title = text() { result.frontMatter.title = title }
+    case "subtitle":
+      if let subtitle = text() { result.frontMatter.subtitle = subtitle }
+    case "date":
+      if let date = text() { result.frontMatter.date = date }
+    case "author":
+      // One name, or a list of names.
+      if case .sequence(let names) = valueNode {
+        for name in names {
+          guard case .scalar(let scalar) = name else {
+            result.diagnostics.append(
+              .error(
+                at: location(name.mark),
+                "expected a name in the list of 'author', found a list or"
+                  + " mapping",
+                suggestion: "write one name per line: '- Ada Lovelace'"))
+            continue
+          }
+          result.frontMatter.authors.append(scalar.string)
+        }
+      } else if let author = text() {
+        result.frontMatter.authors = [author]
+      }
+    case "toc":
+      guard case .scalar(let scalar) = valueNode,
+        let value = ["true": true, "false": false][scalar.string.lowercased()]
+      else {
+        result.diagnostics.append(
+          .error(
+            at: location(valueNode.mark),
+            "expected true or false for 'toc', found "
+              + (valueNode.scalar.map { quoted($0.string) } ?? "a list or mapping"),
+            suggestion: "write 'toc: true' for a table of contents"))
         continue
       }
-      if valueNode.null == nil || scalar.style != .plain {
-        result.frontMatter.title = scalar.string
-      }
+      result.frontMatter.tableOfContents = value
     case "seed":
       guard case .scalar(let scalar) = valueNode else {
         result.diagnostics.append(
@@ -182,6 +231,22 @@ private func tooDeep(_ source: SourceText, lines: Range<Int>) -> Int? {
     }
   }
   return nil
+}
+
+/// The fix for the commonest YAML mistake: a value with `: ` or ` #` in
+/// it (`title: Lecture 20: MNIST`) must be quoted. Nil when the line is
+/// not `key: value` or its value is quoted already.
+func quotingAdvice(_ line: String) -> String? {
+  guard let colon = line.firstRange(of: ": ") else { return nil }
+  let key = line[..<colon.lowerBound]
+  let value = String(line[colon.upperBound...]).trimmingSpaces()
+  guard !key.isEmpty, !key.contains(" "), !value.isEmpty,
+    value.contains(": ") || value.contains(" #") || value.hasSuffix(":"),
+    !value.hasPrefix("\""), !value.hasPrefix("'")
+  else { return nil }
+  let escaped = value.replacing("\\", with: "\\\\")
+    .replacing("\"", with: "\\\"")
+  return "a value with a colon needs quotes: write \(key): \"\(escaped)\""
 }
 
 /// Turns a Yams error into a diagnostic at the file's line and column.

@@ -24,10 +24,24 @@ final class ProseContext {
   /// usually explains the rest.
   static let problemsPerFormula = 3
 
-  init(path: String, text: SourceText, math: MathScan) {
+  /// The footnotes, and the text libcmark reads (`footnotes.bytes`).
+  let footnotes: FootnoteScan
+  /// Footnote labels in the order of their first reference: its number.
+  private var footnoteNumbers: [String: Int] = [:]
+  private var footnoteOrder: [String] = []
+  /// How many references each footnote has had so far.
+  private var footnoteReferences: [String: Int] = [:]
+  /// Each footnote's text, rendered.
+  private var footnoteBodies: [String: String] = [:]
+
+  /// At most this many warnings of one kind about footnotes.
+  static let footnoteWarnings = 20
+
+  init(path: String, text: SourceText, math: MathScan, footnotes: FootnoteScan) {
     self.path = path
     self.text = text
     self.math = math
+    self.footnotes = footnotes
   }
 
   // MARK: Math
@@ -276,6 +290,145 @@ final class ProseContext {
     let (markup, warnings) = openBlocks.closeAll(where: place)
     diagnostics += warnings
     return markup
+  }
+
+  // MARK: Table cells
+
+  /// Where the tags and images of table cells are in the notebook: libcmark
+  /// read each cell in a document of its own, whose lines are not the
+  /// notebook's.
+  private var cellPositions: [OpaquePointer: (line: Int, byteColumn: Int)] = [:]
+
+  func placeInCell(_ node: OpaquePointer, line: Int, byteColumn: Int) {
+    cellPositions[node] = (line, byteColumn)
+  }
+
+  /// A node's line and byte column in the text libcmark read: cmark's own,
+  /// unless the node came from a table cell.
+  func position(of node: OpaquePointer, cmark: (line: Int, byteColumn: Int))
+    -> (line: Int, byteColumn: Int)
+  {
+    cellPositions[node] ?? cmark
+  }
+
+  // MARK: Images
+
+  private lazy var images = ImageEmbedder(notebookPath: path)
+
+  /// The local image files the prose names, found or not.
+  var imageFiles: [String] { images.files }
+
+  /// What an image of the prose becomes (its warning, if any, recorded).
+  func image(
+    url: String, alt: String, title: String, line: Int, byteColumn: Int
+  ) -> ImageEmbedder.Outcome {
+    let (outcome, problem) = images.embed(url: url, alt: alt, title: title)
+    if let problem {
+      diagnostics.append(
+        .warning(
+          at: locate("![", line: line, byteColumn: byteColumn),
+          problem.message, suggestion: problem.suggestion))
+    }
+    return outcome
+  }
+
+  // MARK: Footnotes
+
+  /// True when `[^label]` has a definition.
+  func isFootnote(_ label: String) -> Bool {
+    footnotes.definitions[label] != nil
+  }
+
+  /// The markup of a reference: its number, a link to the note, and an id
+  /// that the note links back to.
+  func footnoteReference(_ label: String) -> String {
+    let number: Int
+    if let known = footnoteNumbers[label] {
+      number = known
+    } else {
+      number = footnoteOrder.count + 1
+      footnoteNumbers[label] = number
+      footnoteOrder.append(label)
+    }
+    let count = footnoteReferences[label, default: 0] + 1
+    footnoteReferences[label] = count
+    let id = "fnref-\(label)" + (count > 1 ? "-\(count)" : "")
+    return "<sup class=\"footnote-ref\"><a href=\"#fn-\(label)\" id=\"\(id)\">"
+      + "\(number)</a></sup>"
+  }
+
+  /// Records a note's text; false when the label already has one (a
+  /// later definition is dropped).
+  func defineFootnote(_ label: String, html: String) -> Bool {
+    guard footnoteBodies[label] == nil else { return false }
+    footnoteBodies[label] = html
+    return true
+  }
+
+  /// The notes that were referred to, in the order of their first
+  /// reference, each with a link back to every reference; empty when
+  /// there are none. Warnings for references without a note, notes never
+  /// referred to, and second definitions.
+  func footnotesSection() -> String {
+    var undefined = 0
+    for (label, place) in footnotes.references where !isFootnote(label) {
+      undefined += 1
+      guard undefined <= ProseContext.footnoteWarnings else { break }
+      let labels = Array(footnotes.definitions.keys).sorted()
+      diagnostics.append(
+        .warning(
+          at: location(place),
+          "footnote '[^\(label)]' has no definition; it is shown as written",
+          suggestion: closestMatch(to: label, among: labels).map {
+            "did you mean '[^\($0)]'?"
+          } ?? "add a line '[^\(label)]: …' with the note's text"))
+    }
+    let unused = footnotes.definitions.filter { footnoteNumbers[$0.key] == nil }
+      .sorted { ($0.value.line, $0.value.byteColumn) < ($1.value.line, $1.value.byteColumn) }
+    for (label, place) in unused.prefix(ProseContext.footnoteWarnings) {
+      diagnostics.append(
+        .warning(
+          at: location(place),
+          "footnote '[^\(label)]' is never referred to, so it is not shown",
+          suggestion: "refer to it with '[^\(label)]' in the text, or remove it"))
+    }
+    for (label, place) in footnotes.duplicates.prefix(ProseContext.footnoteWarnings) {
+      let first = footnotes.definitions[label]?.line ?? 0
+      diagnostics.append(
+        .warning(
+          at: location(place),
+          "footnote '[^\(label)]' is defined again; the definition on line"
+            + " \(first) is kept",
+          suggestion: "give this note another label"))
+    }
+    guard !footnoteOrder.isEmpty else { return "" }
+    var html = "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n"
+    for label in footnoteOrder {
+      var body = footnoteBodies[label] ?? ""
+      var backLinks = ""
+      for count in 1...max(1, footnoteReferences[label, default: 1]) {
+        let id = "fnref-\(label)" + (count > 1 ? "-\(count)" : "")
+        backLinks += " <a href=\"#\(id)\" class=\"footnote-back\""
+          + " aria-label=\"Back to the text\">↩" + (count > 1 ? "<sup>\(count)</sup>" : "")
+          + "</a>"
+      }
+      // The links go inside the note's last paragraph.
+      if body.hasSuffix("</p>\n") {
+        body = body.dropLast(5) + backLinks + "</p>\n"
+      } else {
+        body += backLinks
+      }
+      html += "<li id=\"fn-\(label)\">" + body + "</li>\n"
+    }
+    return html + "</ol>\n</section>\n"
+  }
+
+  private func location(_ place: FootnoteScan.Place) -> SourceLocation {
+    let column = math.originalByteColumn(
+      line: place.line, byteColumn: place.byteColumn)
+    return SourceLocation(
+      file: path, line: place.line,
+      column: text.column(line: place.line, byteColumn: column))
   }
 
   // MARK: Headings

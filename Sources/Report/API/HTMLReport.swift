@@ -1,6 +1,8 @@
 // The page students open from file:// — one self-contained HTML5 file:
 // inline CSS, inline SVG, no script, no URL of any kind.
 
+import HTMLText
+
 /// Renders a `ReportDocument` as a self-contained HTML page.
 public enum HTMLReport {
   /// The whole page. Equal documents give byte-identical pages.
@@ -86,6 +88,18 @@ public enum HTMLReport {
     let cells = document.cells
     html.open("header", ["class": "page-head"])
     if title { html.element("h1", text: document.title) }
+    if let subtitle = document.subtitle {
+      html.element("p", ["class": "subtitle"], text: subtitle)
+    }
+    if !document.authors.isEmpty || document.documentDate != nil {
+      html.element("p", ["class": "byline"]) { html in
+        html.text(document.authors.joined(separator: ", "))
+        if let date = document.documentDate {
+          if !document.authors.isEmpty { html.text(" · ") }
+          html.element("time", text: date)
+        }
+      }
+    }
     html.element("p", ["class": "meta"]) { html in
       html.element("code", text: document.notebookPath)
       html.text(" · " + PageText.cellSummary(cells))
@@ -109,8 +123,45 @@ public enum HTMLReport {
           + ". The messages are shown in place below.")
     }
     DiagnosticList.write(document.notices, to: &html)
+    writeContents(document.contents, to: &html)
     html.close()
     html.newline()
+  }
+
+  /// The table of contents: headings nested by level, each a link to its
+  /// id. A level skipped (`#` then `###`) nests one step, not two.
+  private static func writeContents(
+    _ contents: [SectionHeading], to html: inout HTMLWriter
+  ) {
+    guard !contents.isEmpty else { return }
+    html.open("nav", ["class": "toc", "aria-label": "Contents"])
+    html.element("h2", text: "Contents")
+    var levels: [Int] = []
+    for entry in contents {
+      if let last = levels.last, entry.level > last {
+        html.open("ul")
+        levels.append(entry.level)
+      } else {
+        while let last = levels.last, entry.level < last, levels.count > 1 {
+          html.close()  // li
+          html.close()  // ul
+          levels.removeLast()
+        }
+        if levels.isEmpty {
+          html.open("ul")
+          levels.append(entry.level)
+        } else {
+          html.close()  // li
+        }
+      }
+      html.open("li")
+      html.element("a", ["href": "#" + entry.id], text: entry.text)
+    }
+    for _ in levels {
+      html.close()  // li
+      html.close()  // ul
+    }
+    html.close()  // nav
   }
 
   /// Prose that opens with a level-1 heading, cut after that heading.

@@ -47,15 +47,34 @@ h2 { font-size: 1.05rem; margin: 0; }
 h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .page-head { margin-bottom: 1.5rem; }
 .page-head .meta { color: var(--muted); margin: 0; overflow-wrap: anywhere; }
+.page-head .subtitle { font-size: 1.25rem; margin: -0.5rem 0 0.5rem; }
+.page-head .byline { margin: 0 0 0.25rem; }
+.toc { margin-top: 1rem; }
+.toc h2 { font-size: 1rem; margin: 0 0 0.25rem; }
+.toc ul { margin: 0; padding-left: 1.25rem; }
 .prose { max-width: 44rem; }
 .prose img { max-width: 100%; }
+.prose .image-missing { display: inline-block; padding: 0.5rem 0.75rem;
+  border: 1px dashed var(--err); color: var(--err); background: var(--err-bg); }
 .prose pre { overflow-x: auto; background: var(--code); padding: 0.75rem;
   border-radius: 6px; }
 .prose code { background: var(--code); padding: 0.1em 0.3em;
   border-radius: 4px; }
 .prose pre code { background: none; padding: 0; }
 .prose table { border-collapse: collapse; display: block; overflow-x: auto; }
+.prose div.table { overflow-x: auto; margin: 0.8rem 0; }
+.prose div.table table { display: table; }
 .prose th, .prose td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; }
+.prose th { background: var(--code); }
+.prose :is(th, td).left { text-align: left; }
+.prose :is(th, td).center { text-align: center; }
+.prose :is(th, td).right { text-align: right; font-variant-numeric: tabular-nums; }
+.prose li:has(> input[type=checkbox]:first-child),
+.prose li:has(> p:first-child > input[type=checkbox]:first-child) { list-style: none; }
+.prose li > input[type=checkbox], .prose li > p > input[type=checkbox] { margin: 0 0.4em 0 -1.3em; }
+.prose .footnote-ref a { text-decoration: none; }
+.prose .footnotes { border-top: 1px solid var(--line); margin-top: 2rem; font-size: 0.9rem; }
+.prose .footnote-back { text-decoration: none; }
 /* Formulas: MathML Core, drawn by the browser with a math font the system
    has (macOS, Windows, Debian's DejaVu), none downloaded. A wide display
    formula scrolls on its own instead of widening the page. */

@@ -8,6 +8,9 @@ enum JSONMapping {
       "labrun": .string(footer.labrunVersion),
       "notebook": .string(document.notebookPath),
       "title": .string(document.title),
+      "subtitle": .string(document.subtitle),
+      "authors": .array(document.authors.map(JSONValue.string)),
+      "documentDate": .string(document.documentDate),
       "status": .string(document.failed ? "error" : "ok"),
       "notices": .array(document.notices.map(diagnostic)),
       // A UInt64 seed may exceed Int.max; keep it exact as a string then.

@@ -1,3 +1,5 @@
+import HTMLText
+
 // The values a report is made of. The runner fills them in; `HTMLReport`
 // and `JSONReport` turn the same values into the page and the machine file.
 // Nothing here knows about networks or Markdown: only numbers and strings.
@@ -14,16 +16,30 @@ public struct ReportDocument: Sendable, Equatable {
   /// shown above the first cell.
   public var notices: [DiagnosticRecord]
   public var footer: ReportFooter
+  /// Front matter `subtitle`, shown under the title.
+  public var subtitle: String?
+  /// Front matter `author`: the names, in order.
+  public var authors: [String]
+  /// Front matter `date`, as written: the lecture's date, not the run's.
+  public var documentDate: String?
+  /// The table of contents (`toc: true`); empty for none.
+  public var contents: [SectionHeading]
 
   public init(
     title: String, notebookPath: String, items: [ReportItem],
-    notices: [DiagnosticRecord] = [], footer: ReportFooter
+    notices: [DiagnosticRecord] = [], footer: ReportFooter,
+    subtitle: String? = nil, authors: [String] = [],
+    documentDate: String? = nil, contents: [SectionHeading] = []
   ) {
     self.title = title
     self.notebookPath = notebookPath
     self.items = items
     self.notices = notices
     self.footer = footer
+    self.subtitle = subtitle
+    self.authors = authors
+    self.documentDate = documentDate
+    self.contents = contents
   }
 
   /// True when a cell or the notebook itself has an error.

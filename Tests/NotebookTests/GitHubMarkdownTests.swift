@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+@testable import Notebook
+
+@Suite("GitHub's Markdown: tables, footnotes, strikethrough, tasks, links")
+struct GitHubMarkdownTests {
+  @Test("a pipe table: alignment, inline markup, escaped pipes, math")
+  func table() {
+    let notebook = Notebook.parse(
+      source: """
+        | flavour | images per step | cost $C$ |
+        |:--------|:---------------:|-----:|
+        | batch | *all* $n$ | `a\\|b` |
+        | mini-batch \\| SGD | $m$ | **10** | extra |
+        | online |
+        """, path: "nb.md")
+    let html = proseHTML(notebook)
+    #expect(notebook.diagnostics == [])
+    #expect(html.hasPrefix("<div class=\"table\"><table>\n<thead>\n<tr>\n<th class=\"left\">flavour</th>"))
+    #expect(html.contains("<th class=\"center\">images per step</th><th class=\"right\">cost <math"))
+    #expect(html.contains("<td class=\"left\">batch</td><td class=\"center\"><em>all</em> <math"))
+    #expect(html.contains("<td class=\"right\"><code>a|b</code></td>"))
+    #expect(html.contains("<td class=\"left\">mini-batch | SGD</td>"))
+    #expect(html.contains("<td class=\"right\"><strong>10</strong></td>\n</tr>"))
+    #expect(!html.contains("extra"))
+    // A short row is padded with empty cells.
+    #expect(html.contains("<td class=\"left\">online</td><td class=\"center\"></td><td class=\"right\"></td>"))
+    #expect(html.hasSuffix("</tbody>\n</table></div>\n"))
+  }
+
+  @Test("what only looks like a table stays a paragraph; cells never open blocks")
+  func notTables() {
+    let paragraph = proseHTML(
+      Notebook.parse(source: "a | b\n--- | --- | ---\n", path: "nb.md"))
+    #expect(!paragraph.contains("<table>"))
+    let cells = proseHTML(
+      Notebook.parse(
+        source: "| # h | - x | 1. y | ``` | <!-- c |\n|---|---|---|---|---|\n| > q | *e* | *** | [l](https://x.org) | z |\n",
+        path: "nb.md"))
+    #expect(cells.contains("<th># h</th><th>- x</th><th>1. y</th><th>```</th><th>&lt;!-- c</th>"))
+    #expect(cells.contains("<td>&gt; q</td><td><em>e</em></td><td>***</td><td><a href=\"https://x.org\">l</a></td><td>z</td>"))
+  }
+
+  /// Found by the notebook fuzzer: libcmark reads the cells in a document
+  /// of their own, whose lines are not the notebook's.
+  @Test("a tag or an image in a cell is warned of at its place in the notebook")
+  func warningsInCells() {
+    let (notebook, marked) = parseMarked(
+      """
+      Text.
+
+      | a | b |
+      |---|---|
+      | x \\| $y$ 1️⃣<span>s</span> | 2️⃣![m](missing.png) |
+      """)
+    #expect(notebook.diagnostics.map(\.location) == [1, 2].map { marked.location($0) })
+  }
+
+  @Test("a table in a quote and in a list keeps its rows")
+  func nestedTable() {
+    let html = proseHTML(
+      Notebook.parse(source: "> | a | b |\n> |---|---|\n> | 1 | 2 |\n", path: "nb.md"))
+    #expect(html.contains("<blockquote>\n<div class=\"table\"><table>"))
+    #expect(html.contains("<td>1</td><td>2</td>"))
+  }
+
+  @Test("footnotes: numbered by first reference, back-links, notes at the end")
+  func footnotes() {
+    let (notebook, marked) = parseMarked(
+      """
+      Backpropagation[^book] is fast[^speed]; see the book[^Book].
+
+      [^speed]: About $10^6$ times.
+      [^book]: Nielsen, *Neural Networks and Deep Learning*.
+      1️⃣[^unused]: Never used.
+
+      Code `[^book]` is code, 2️⃣[^nope] has no note.
+
+      ```lab
+      # [^book]: not a definition in a lab block
+      ```
+      """)
+    let html = proseHTML(notebook)
+    #expect(html.contains(
+      "Backpropagation<sup class=\"footnote-ref\"><a href=\"#fn-book\" id=\"fnref-book\">1</a></sup>"
+        + " is fast<sup class=\"footnote-ref\"><a href=\"#fn-speed\" id=\"fnref-speed\">2</a></sup>;"
+        + " see the book<sup class=\"footnote-ref\"><a href=\"#fn-book\" id=\"fnref-book-2\">1</a></sup>."))
+    #expect(html.contains("<code>[^book]</code>"))
+    #expect(html.contains("[^nope] has no note"))
+    #expect(html.contains(
+      "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol>\n<li id=\"fn-book\"><p>Nielsen,"
+        + " <em>Neural Networks and Deep Learning</em>. <a href=\"#fnref-book\" class=\"footnote-back\""
+        + " aria-label=\"Back to the text\">↩</a> <a href=\"#fnref-book-2\" class=\"footnote-back\""
+        + " aria-label=\"Back to the text\">↩<sup>2</sup></a></p>\n</li>\n<li id=\"fn-speed\"><p>About <math"))
+    #expect(!html.contains("Never used"))
+    #expect(notebook.cells.first?.source == "# [^book]: not a definition in a lab block")
+    #expect(
+      notebook.diagnostics == [
+        .warning(
+          at: marked.location(1),
+          "footnote '[^unused]' is never referred to, so it is not shown",
+          suggestion: "refer to it with '[^unused]' in the text, or remove it"),
+        .warning(
+          at: marked.location(2),
+          "footnote '[^nope]' has no definition; it is shown as written",
+          suggestion: "add a line '[^nope]: …' with the note's text"),
+      ])
+  }
+
+  @Test("a one-word footnote is not taken for a link definition")
+  func oneWordFootnote() {
+    let html = proseHTML(
+      Notebook.parse(source: "See[^1].\n\n[^1]: Nielsen.\n", path: "nb.md"))
+    #expect(html.contains("See<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup>."))
+    #expect(html.contains("<li id=\"fn-1\"><p>Nielsen. <a href=\"#fnref-1\""))
+  }
+
+  @Test("strikethrough, task lists and bare https links")
+  func inlineExtensions() {
+    let html = proseHTML(
+      Notebook.parse(
+        source: """
+          ~~Full batch~~ is slow, ~~ not this ~~, and ~~*this* too~~.
+
+          - [ ] derive $\\partial C/\\partial w$
+          - [x] run https://example.org/mnist_(data). Then stop.
+          - [link https://a.org](https://b.org) and <https://c.org>
+          """, path: "nb.md"))
+    #expect(html.contains("<p><del>Full batch</del> is slow, ~~ not this ~~, and <del><em>this</em> too</del>.</p>"))
+    #expect(html.contains("<li><input type=\"checkbox\" disabled=\"\" aria-label=\"to do\" /> derive <math"))
+    #expect(html.contains(
+      "<li><input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\" /> run"
+        + " <a href=\"https://example.org/mnist_(data)\">https://example.org/mnist_(data)</a>. Then stop.</li>"))
+    #expect(html.contains("<a href=\"https://b.org\">link https://a.org</a> and <a href=\"https://c.org\">https://c.org</a>"))
+  }
+
+  @Test("every notebook fuzz seed parses, and the new ones warn where they should")
+  func fuzzSeeds() throws {
+    let folder = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/notebook")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    #expect(names.contains("tables") && names.contains("footnotes"))
+    for name in names {
+      let data = try Data(contentsOf: folder.appendingPathComponent(name))
+      let notebook = Notebook.parse(
+        source: String(decoding: data, as: UTF8.self), path: name)
+      // Every warning within the file, as the fuzz target checks.
+      let lines = 1 + data.count { $0 == 0x0A || $0 == 0x0D }
+      for diagnostic in notebook.allDiagnostics {
+        guard let location = diagnostic.location else { continue }
+        #expect(
+          (1...lines).contains(location.line) && location.column >= 1,
+          "\(name): \(diagnostic)")
+      }
+      if name == "footnotes" {
+        let messages = notebook.diagnostics.map(\.message)
+        #expect(messages.contains("footnote '[^nope]' has no definition; it is shown as written"))
+        #expect(messages.contains("footnote '[^book]' is defined again; the definition on line 3 is kept"))
+      }
+    }
+  }
+
+  /// Megabytes of what makes other parsers quadratic: a table of many
+  /// rows and wide rows, thousands of footnote references and definitions,
+  /// unclosed `~~` and brackets. Each input is parsed at one size and at
+  /// twice that: linear time doubles, quadratic would quadruple.
+  @Test(
+    "pathological tables and footnotes of megabytes parse in linear time",
+    .serialized,
+    arguments: [
+      { (n: Int) in
+        "| " + String(repeating: "a | ", count: 120) + "\n"
+          + "|" + String(repeating: "---|", count: 120) + "\n"
+          + String(repeating: String(repeating: "*x | ", count: 400) + "\n", count: n / 2_000)
+      },
+      { n in "| a | b |\n|---|---|\n" + String(repeating: "| [^a] ~~ `x | \\| |\n", count: n / 20) },
+      { n in String(repeating: "[^n] [^", count: n / 7) + "\n\n[^n]: x\n" },
+      { n in String(repeating: "[^x]: [^x] ~~a\n", count: n / 15) },
+      { n in String(repeating: "|", count: n / 2) + "\n" + String(repeating: "-|", count: n / 4) },
+    ] as [@Sendable (Int) -> String])
+  func pathological(_ make: @Sendable (Int) -> String) {
+    func time(_ size: Int) -> Double {
+      let input = make(size)
+      let start = Date()
+      let notebook = Notebook.parse(source: input, path: "nb.md")
+      #expect(notebook.items.count >= 1)
+      return Date().timeIntervalSince(start)
+    }
+    let small = time(1_000_000)
+    let large = time(2_000_000)
+    #expect(large < 3 * small + 0.5, "1 MB: \(small) s, 2 MB: \(large) s")
+    // And quick in itself: seconds per megabyte even in a debug build.
+    #expect(large < 20)
+  }
+}
