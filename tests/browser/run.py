@@ -596,6 +596,9 @@ def main():
                     playground_errors(results, reports["errors"][1]))
         results.run("hostile: nothing the notebook wrote runs", lambda:
                     hostile(results, driver, *reports["hostile"]))
+        results.run("print: run metadata left out of a handout", lambda:
+                    print_metadata(results, driver, args.labrun,
+                                   reports_dir))
         math_summary = []
         results.run("math: labrun's MathML against KaTeX's", lambda:
                     math_summary.extend(math_corpus(
@@ -619,6 +622,55 @@ def main():
           f"({time.monotonic() - started:.0f} s)")
     print(f"{results.passed} passed, {len(results.failed)} failed")
     return 1 if results.failed else 0
+
+
+# MARK: - Print
+
+PRINT_NOTEBOOK = """# Handout
+
+```lab
+load mnist train=200 validation=0 test=100
+net 784-10-10
+sgd lr=3 batch=10 epochs=1
+```
+"""
+
+VISIBLE = """
+return Array.from(document.querySelectorAll(arguments[0]))
+  .map(e => getComputedStyle(e).display !== "none");
+"""
+
+
+def print_metadata(results, driver, labrun, folder):
+    """A cached cell's badge and times show on screen, not on paper."""
+    notebook = os.path.join(folder, "handout.md")
+    with open(notebook, "w", encoding="utf-8") as file:
+        file.write(PRINT_NOTEBOOK)
+    out = os.path.join(folder, "handout")
+    # The second run replays the cell from the cache in out/.labrun-cache.
+    for _ in range(2):
+        process = subprocess.run(
+            [labrun, notebook, "--output", out, "--quiet"],
+            cwd=ROOT, capture_output=True, text=True)
+        if process.returncode != 0:
+            raise RuntimeError(f"labrun failed:\n{process.stderr}")
+    open_page(driver, os.path.join(out, "handout.html"))
+    selectors = [".cell-head .badge.cached", ".cell-head .time"]
+    for selector in selectors:
+        shown = driver.execute_script(VISIBLE, selector)
+        results.check(f"print: {selector} shown on screen",
+                      len(shown) > 0 and all(shown), str(shown))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        for selector in selectors:
+            shown = driver.execute_script(VISIBLE, selector)
+            results.check(f"print: {selector} left out on paper",
+                          len(shown) > 0 and not any(shown), str(shown))
+        status = driver.execute_script(VISIBLE, ".cell-head .status")
+        results.check("print: each cell's status still printed",
+                      len(status) > 0 and all(status), str(status))
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 # MARK: - Math

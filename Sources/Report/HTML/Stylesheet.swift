@@ -307,6 +307,9 @@ table.heat td.recall { background: none; color: var(--muted); }
   h1, h2, h3, .cell-head { break-after: avoid; page-break-after: avoid; }
   .scroll, .scroll.tall { overflow: visible; max-height: none; }
   .charts { grid-template-columns: 1fr 1fr; }
+  /* Run metadata (times, the cache badge) is for the screen: a printed
+     handout shows the results. */
+  .cell-head .time, .cell-head .badge.cached { display: none; }
   table.heat td, svg.digit, .status, .badge, table.data tr.chosen td {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
