@@ -32,18 +32,6 @@ final class FloatBuffer {
 
   deinit { base.deallocate() }
 
-  /// The floats as a new array.
-  var array: [Float] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
   /// Overwrites every float with `value`.
   func fill(_ value: Float) { base.update(repeating: value, count: count) }
-
-  /// Overwrites the floats with `values` (same count).
-  func assign(_ values: [Float]) {
-    precondition(values.count == count, "expected \(count) values")
-    values.withUnsafeBufferPointer { source in
-      guard let start = source.baseAddress else { return }
-      base.update(from: start, count: count)
-    }
-  }
 }
