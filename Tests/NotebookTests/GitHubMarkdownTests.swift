@@ -57,6 +57,90 @@ struct GitHubMarkdownTests {
     #expect(notebook.diagnostics.map(\.location) == [1, 2].map { marked.location($0) })
   }
 
+  @Test("a table after lines of text: the text stays a paragraph above it")
+  func tableMidParagraph() {
+    let (notebook, marked) = parseMarked(
+      """
+      The three flavours, with `a code
+      span` over two lines:
+      | flavour | step |
+      |---|--:|
+      | batch | 1️⃣<b>n</b> |
+      More text after a blank line.
+      """)
+    let html = proseHTML(notebook)
+    #expect(html.hasPrefix(
+      "<p>The three flavours, with <code>a code span</code> over two lines:</p>\n"
+        + "<div class=\"table\"><table>"))
+    #expect(html.contains("<th>flavour</th><th class=\"right\">step</th>"))
+    // The rows run to the paragraph's end, as on GitHub.
+    #expect(html.contains("<td>More text after a blank line.</td><td class=\"right\"></td>"))
+    // A tag in a cell of such a table is still warned of where it is.
+    #expect(notebook.diagnostics.map(\.location) == [marked.location(1)])
+  }
+
+  @Test("a table inside emphasis that spans lines stays text")
+  func tableInsideEmphasis() {
+    let html = proseHTML(
+      Notebook.parse(source: "*a\n| x | y |\n|---|---|*\n", path: "nb.md"))
+    #expect(!html.contains("<table>"))
+  }
+
+  @Test("a footnote definition right after a table ends the table")
+  func definitionAfterTable() {
+    let notebook = Notebook.parse(
+      source: """
+        Costs[^c]:
+        | lr | cost |
+        |---|---|
+        | 3 | 0.09 |
+        [^c]: Quadratic, after 5 epochs.
+        [^d]: Unused.
+        """, path: "nb.md")
+    let html = proseHTML(notebook)
+    #expect(html.contains("<tbody>\n<tr>\n<td>3</td><td>0.09</td>\n</tr>\n</tbody>"))
+    #expect(!html.contains("<td>[^c]"))
+    #expect(!html.contains("Unused"))
+    #expect(html.contains("<li id=\"fn-c\"><p>Quadratic, after 5 epochs."))
+    #expect(notebook.diagnostics.map(\.message) == [
+      "footnote '[^d]' is never referred to, so it is not shown"
+    ])
+  }
+
+  @Test("reference links in table cells resolve as in the prose")
+  func referenceLinksInCells() {
+    let html = proseHTML(
+      Notebook.parse(
+        source: """
+          | source | link |
+          |---|---|
+          | the book | [Nielsen][NNDL], [MNIST] and [not defined][nope] |
+
+          [nndl]: http://neuralnetworksanddeeplearning.com/ "The book"
+          [MNIST]: https://yann.lecun.com/exdb/mnist/
+          """, path: "nb.md"))
+    #expect(html.contains(
+      "<td><a href=\"http://neuralnetworksanddeeplearning.com/\" title=\"The book\">Nielsen</a>, "
+        + "<a href=\"https://yann.lecun.com/exdb/mnist/\">MNIST</a> and [not defined][nope]</td>"))
+  }
+
+  @Test("other fenced code names its language; a hostile info string stays text")
+  func codeLanguages() {
+    let html = proseHTML(
+      Notebook.parse(
+        source: "~~~ c++ extra\nint x;\n~~~\n\n```\"><img src=x onerror=alert(1)>\na\n```\n\n```\nplain\n```\n",
+        path: "nb.md"))
+    #expect(html.contains(
+      "<div class=\"code\"><span class=\"code-language\">c++</span>"
+        + "<pre><code class=\"language-c++\">int x;\n</code></pre></div>"))
+    #expect(html.contains(
+      "<span class=\"code-language\">&quot;&gt;&lt;img</span>"))
+    #expect(!html.contains("<img"))
+    // Without a language, no label.
+    #expect(html.contains("<pre><code>plain\n</code></pre>"))
+    #expect(html.components(separatedBy: "code-language").count == 3)
+  }
+
   @Test("a table in a quote and in a list keeps its rows")
   func nestedTable() {
     let html = proseHTML(

@@ -55,7 +55,10 @@ struct NotebookStructureTests {
       first == "<h1 id=\"lecture\"><a class=\"anchor\" href=\"#lecture\""
         + " aria-label=\"Link to this section\">#</a>Lecture</h1>\n"
         + "<p>Some <em>text</em>.</p>\n")
-    #expect(middle.contains("<pre><code class=\"language-python\">print(&quot;not run&quot;)"))
+    // Other code is shown with its language named above it.
+    #expect(middle.contains(
+      "<div class=\"code\"><span class=\"code-language\">python</span>"
+        + "<pre><code class=\"language-python\">print(&quot;not run&quot;)"))
     #expect(!proseHTML(notebook).contains("load mnist"))
   }
 

@@ -79,6 +79,12 @@ enum CommonMarkConverter {
   /// into the report.
   private static let options = CMARK_OPT_DEFAULT
 
+  /// Parsing also keeps the lines of inlines right after one that spans
+  /// lines (a code span, a tag): tables and footnote definitions are found
+  /// by the line an inline starts on. (Only rendering with this option
+  /// would add `data-sourcepos` attributes; rendering uses `options`.)
+  private static let parseOptions = CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS
+
   /// Parses UTF-8 text (line endings already `\n`).
   private static func parse(_ bytes: [UInt8]) -> OpaquePointer? {
     // An explicit length: a NUL byte must not cut the document short. The
@@ -86,7 +92,7 @@ enum CommonMarkConverter {
     (bytes + [0]).withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { chars in
         chars.baseAddress.flatMap {
-          cmark_parse_document($0, bytes.count, options)
+          cmark_parse_document($0, bytes.count, parseOptions)
         }
       }
     }
@@ -122,16 +128,18 @@ enum CommonMarkConverter {
     // found whole.
     cmark_consolidate_text_nodes(document)
     let lines = LineIndex(bytes)
-    // Footnote definitions on consecutive lines are one paragraph to
-    // libcmark: each starts a paragraph of its own. (A table's lines are
-    // never definitions: it stays whole.)
+    // A footnote definition or a table can start on any line of what
+    // libcmark reads as one paragraph: each becomes a block of its own.
     var paragraphs: [OpaquePointer] = []
     forEachNode(under: document) { node in
       if cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH {
         paragraphs.append(node)
       }
     }
-    for paragraph in paragraphs { splitAtDefinitions(paragraph) }
+    let links = LinkDefinitions(lines)
+    for paragraph in paragraphs {
+      splitParagraph(paragraph, lines: lines, links: links, context)
+    }
 
     var prose = ""
     func flushProse(before line: Int?) {
@@ -158,8 +166,8 @@ enum CommonMarkConverter {
         cmark_node_unlink(lab)
         cmark_node_free(lab)
       }
-      let (extended, definitions) = extend(node, context, lines: lines)
-      var (rewritten, headings) = rewrite(extended, context)
+      let definitions = extend(node, context)
+      var (rewritten, headings) = rewrite(node, context)
       result.headings += headings
       // Footnotes are shown at the end of the page, not where written.
       for (label, definition) in definitions {
@@ -250,6 +258,7 @@ enum CommonMarkConverter {
     var headings: [SectionHeading] = []
     var inlines: [OpaquePointer] = []
     var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
+    var labelled: [(node: OpaquePointer, block: CodeBlock)] = []
     var links: [OpaquePointer] = []
     var htmlInlines: [OpaquePointer] = []
     var htmlBlocks: [OpaquePointer] = []
@@ -269,8 +278,12 @@ enum CommonMarkConverter {
           SectionHeading(
             level: Int(cmark_node_get_heading_level(node)),
             id: context.headingID(text), text: text))
-      } else if let block = codeBlock(node), block.isMath {
-        mathBlocks.append((node, block))
+      } else if let block = codeBlock(node) {
+        if block.isMath {
+          mathBlocks.append((node, block))
+        } else if block.language != nil {
+          labelled.append((node, block))
+        }
       }
     }
     // The tree changes only after the walk.
@@ -308,6 +321,9 @@ enum CommonMarkConverter {
     for (node, block) in mathBlocks {
       replace(node, by: context.mathBlock(block))
     }
+    for (node, block) in labelled {
+      replace(node, by: labelledCode(block))
+    }
     for node in htmlBlocks {
       let topLevel = cmark_node_parent(node).map {
         cmark_node_get_type($0) == CMARK_NODE_DOCUMENT
@@ -319,6 +335,16 @@ enum CommonMarkConverter {
           line: Int(cmark_node_get_start_line(node)), topLevel: topLevel))
     }
     return (result, headings)
+  }
+
+  /// A fenced block of another language, as libcmark writes it
+  /// (`<pre><code class="language-python">`) with the language named
+  /// above it, so that a reader knows what the code is written in.
+  private static func labelledCode(_ block: CodeBlock) -> String {
+    let language = String(block.language ?? "").htmlEscaped
+    return "<div class=\"code\"><span class=\"code-language\">\(language)</span>"
+      + "<pre><code class=\"language-\(language)\">"
+      + block.literal.htmlEscaped + "</code></pre></div>\n"
   }
 
   /// An image made part of the page (a `data:` URI), a link (a remote
@@ -576,6 +602,9 @@ struct LineIndex {
     }
   }
 
+  /// The number of lines (the last one may be empty).
+  var count: Int { starts.count }
+
   /// The bytes of a 1-based line, without its `\n`.
   func line(_ number: Int) -> ArraySlice<UInt8> {
     guard number >= 1, number <= starts.count else { return [] }
@@ -586,35 +615,16 @@ struct LineIndex {
 }
 
 extension CommonMarkConverter {
-  /// Pipe tables, footnotes, strikethrough, task lists and bare `https://`
-  /// links under `root`, made from what libcmark left as text. Returns the
-  /// node to go on with (a table replaces its paragraph, which may be
-  /// `root`) and the footnote definitions found, to be rendered after the
-  /// rest of the rewriting.
+  /// Footnotes, strikethrough, task lists and bare `https://` links under
+  /// `root` (tables are made before, by `splitParagraph`), from what
+  /// libcmark left as text. Returns the footnote definitions found, to be
+  /// rendered after the rest of the rewriting.
   ///
   /// Every step visits each node a bounded number of times: linear in the
   /// size of the text.
   fileprivate static func extend(
-    _ root: OpaquePointer, _ context: ProseContext, lines: LineIndex
-  ) -> (OpaquePointer, [(label: String, node: OpaquePointer)]) {
-    var root = root
-    // Tables first: they replace paragraphs, and so the text nodes in them.
-    var paragraphs: [OpaquePointer] = []
-    forEachNode(under: root) { node in
-      if cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH {
-        paragraphs.append(node)
-      }
-    }
-    for paragraph in paragraphs {
-      guard let table = table(from: paragraph, lines: lines, context) else {
-        continue
-      }
-      cmark_node_insert_before(paragraph, table)
-      if paragraph == root { root = table }
-      cmark_node_unlink(paragraph)
-      cmark_node_free(paragraph)
-    }
-
+    _ root: OpaquePointer, _ context: ProseContext
+  ) -> [(label: String, node: OpaquePointer)] {
     var texts: [(node: OpaquePointer, inLink: Bool)] = []
     var items: [OpaquePointer] = []
     var definitions: [(label: String, node: OpaquePointer)] = []
@@ -654,23 +664,18 @@ extension CommonMarkConverter {
     for parent in parents {
       pairStrikethrough(markers[parent] ?? [])
     }
-    return (root, definitions)
+    return definitions
   }
 
   // MARK: Tables
 
-  /// A table made of a paragraph whose first two lines are a header row
-  /// and a matching delimiter row; nil for any other paragraph.
-  private static func table(
-    from paragraph: OpaquePointer, lines: LineIndex, _ context: ProseContext
-  ) -> OpaquePointer?
-  {
-    let first = Int(cmark_node_get_start_line(paragraph))
-    let last = Int(cmark_node_get_end_line(paragraph))
-    let column = Int(cmark_node_get_start_column(paragraph))
-    guard last > first else { return nil }
-    // A continuation line carries its container's prefix (`> `, a list's
-    // indentation): as much of it as the first line's column.
+  /// The lines of a paragraph as written, less the prefix of its container
+  /// (`> `, a list's indentation) that each continuation line carries: as
+  /// much of it as the paragraph's first line's column.
+  struct ParagraphLines {
+    let lines: LineIndex
+    let column: Int
+
     func row(_ number: Int) -> ArraySlice<UInt8> {
       let line = lines.line(number)
       var index = line.startIndex
@@ -681,10 +686,36 @@ extension CommonMarkConverter {
       }
       return line[index...]
     }
+
+    /// The columns of a table whose header row is line `number` and whose
+    /// delimiter row is the next line, or nil.
+    func tableAlignments(at number: Int) -> [TableSyntax.Alignment]? {
+      // The delimiter row first: most lines fail it at their first byte.
+      guard let alignments = TableSyntax.alignments(row(number + 1)),
+        TableSyntax.cells(row(number)).count == alignments.count
+      else { return nil }
+      return alignments
+    }
+
+    /// True when line `number` starts a footnote definition (the mark
+    /// `FootnoteScan` left, after up to three spaces).
+    func startsDefinition(_ number: Int) -> Bool {
+      let line = row(number)
+      let start = line.prefix(3).prefix { $0 == 0x20 }.count
+      return line.dropFirst(start).first == FootnoteScan.definitionMark
+    }
+  }
+
+  /// A table of lines `first...last`, whose first two are a header row
+  /// and a matching delimiter row.
+  private static func table(
+    _ paragraph: ParagraphLines, first: Int, last: Int,
+    alignments: [TableSyntax.Alignment], links: LinkDefinitions,
+    _ context: ProseContext
+  ) -> OpaquePointer? {
+    let row = paragraph.row
+    let lines = paragraph.lines
     let header = TableSyntax.cells(row(first))
-    guard let alignments = TableSyntax.alignments(row(first + 1)),
-      header.count == alignments.count
-    else { return nil }
     // Each cell's text, and where it starts: line and byte column.
     var rows: [[(text: [UInt8], line: Int, byteColumn: Int)]] = []
     for number in [first] + Array((first + 1)...last).dropFirst() {
@@ -706,6 +737,9 @@ extension CommonMarkConverter {
         text += [0x0A, 0x0A]
       }
     }
+    // After the cells, the definitions of the links they name, so that a
+    // `[text][label]` in a cell is the link it is in the prose.
+    text += links.referenced(in: text)
     guard let cellDocument = parse(text) else { return nil }
     defer { cmark_node_free(cellDocument) }
     var parsed: [Int: OpaquePointer] = [:]
@@ -803,29 +837,82 @@ extension CommonMarkConverter {
     return label
   }
 
-  /// Splits a paragraph before each line that starts with a footnote
-  /// definition's mark. From the last such line back, so that every node
-  /// moves once.
-  fileprivate static func splitAtDefinitions(_ paragraph: OpaquePointer) {
-    var breaks: [OpaquePointer] = []
+  /// Splits a paragraph where a footnote definition or a table starts on
+  /// one of its lines, and makes the tables: a table runs from its header
+  /// row to the paragraph's end or the next definition. Only a line that
+  /// starts an inline of the paragraph itself (after a line break) can
+  /// start a part: a table inside emphasis that spans lines stays text.
+  /// Each line is looked at a bounded number of times.
+  fileprivate static func splitParagraph(
+    _ paragraph: OpaquePointer, lines: LineIndex, links: LinkDefinitions,
+    _ context: ProseContext
+  ) {
+    let first = Int(cmark_node_get_start_line(paragraph))
+    let last = Int(cmark_node_get_end_line(paragraph))
+    guard first >= 1, last > first else { return }
+    let source = ParagraphLines(
+      lines: lines, column: Int(cmark_node_get_start_column(paragraph)))
+    // The line break before each line that starts an inline.
+    var breaks: [Int: OpaquePointer] = [:]
     var child = cmark_node_first_child(paragraph)
     while let node = child {
       child = cmark_node_next(node)
-      if cmark_node_get_type(node) == CMARK_NODE_SOFTBREAK, let next = child,
-        cmark_node_get_type(next) == CMARK_NODE_TEXT,
-        cmark_node_get_literal(next)?.pointee == CChar(FootnoteScan.definitionMark)
+      let type = cmark_node_get_type(node)
+      if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK,
+        let next = child
       {
-        breaks.append(node)
+        breaks[Int(cmark_node_get_start_line(next))] = node
       }
     }
-    for softBreak in breaks.reversed() {
-      guard let part = cmark_node_new(CMARK_NODE_PARAGRAPH) else { return }
-      while let next = cmark_node_next(softBreak) {
+    // Each part's first line, and its columns when it is a table.
+    var parts: [(line: Int, table: [TableSyntax.Alignment]?)] = []
+    var inTable = false
+    var number = first
+    while number <= last {
+      let canStart = number == first || breaks[number] != nil
+      if canStart, number > first, source.startsDefinition(number) {
+        parts.append((number, nil))
+        inTable = false
+      } else if canStart, !inTable, number < last,
+        let alignments = source.tableAlignments(at: number)
+      {
+        parts.append((number, alignments))
+        inTable = true
+        number += 2
+        continue
+      } else if number == first {
+        parts.append((number, nil))
+      }
+      number += 1
+    }
+    guard parts.count > 1 || parts.first?.table != nil else { return }
+    // From the last part back, so that every inline moves once.
+    var nodes: [OpaquePointer?] = [paragraph] + parts.dropFirst().map { _ in nil }
+    for index in parts.indices.dropFirst().reversed() {
+      guard let lineBreak = breaks[parts[index].line],
+        let part = cmark_node_new(CMARK_NODE_PARAGRAPH)
+      else { continue }
+      while let next = cmark_node_next(lineBreak) {
         cmark_node_append_child(part, next)
       }
       cmark_node_insert_after(paragraph, part)
-      cmark_node_unlink(softBreak)
-      cmark_node_free(softBreak)
+      cmark_node_unlink(lineBreak)
+      cmark_node_free(lineBreak)
+      nodes[index] = part
+    }
+    for (index, part) in parts.enumerated() {
+      guard let alignments = part.table, let node = nodes[index] else {
+        continue
+      }
+      let end = index + 1 < parts.count ? parts[index + 1].line - 1 : last
+      guard
+        let table = table(
+          source, first: part.line, last: end, alignments: alignments,
+          links: links, context)
+      else { continue }
+      cmark_node_insert_before(node, table)
+      cmark_node_unlink(node)
+      cmark_node_free(node)
     }
   }
 
