@@ -3,6 +3,7 @@
 
 import Testing
 
+import Foundation
 @testable import Report
 
 @Suite("Charts")
@@ -37,7 +38,7 @@ struct ChartTests {
       })
   }
 
-  @Test("a training chart has one marker per epoch", arguments: [1, 5, 100])
+  @Test("a training chart has one marker per epoch", arguments: [2, 5, 100])
   func markersPerEpoch(epochs: Int) throws {
     let charts = Self.charts(Self.page(.training(Self.training(epochs))))
     try #require(charts.count == 2)
@@ -49,6 +50,94 @@ struct ChartTests {
     // A lone series needs no legend.
     #expect(!charts[0].contains("class=\"legend\""))
     #expect(Markup.parse(charts[0]).error == nil)
+  }
+
+  @Test("one epoch is shown as its numbers, not a chart of one dot")
+  func oneEpoch() throws {
+    let html = Self.page(.training(Self.training(1, cost: { _ in 0.0913421 })))
+    #expect(Self.charts(html).isEmpty)
+    #expect(!html.contains("<svg viewBox"))
+    let values = Markup.elements(
+      "figure", containing: "class=\"chart values\"", in: html)
+    try #require(values.count == 2)
+    #expect(values[0].contains(
+      "<figcaption>Training cost after epoch 1</figcaption>"))
+    #expect(values[0].contains("<strong>0.09134</strong>"))
+    #expect(values[1].contains(
+      "<figcaption>Accuracy after epoch 1</figcaption>"))
+    #expect(values[1].contains("validation: <strong>95.00\u{A0}%</strong>"))
+    #expect(values[1].contains("test: <strong>94.00\u{A0}%</strong>"))
+    #expect(Markup.parse(html).error == nil)
+  }
+
+  /// The cy of every marker of each series of a chart, by series.
+  static func seriesHeights(_ chart: String) -> [[Double]] {
+    chart.components(separatedBy: "<g class=\"series").dropFirst().map {
+      Markup.attributeValues("cy", in: $0).compactMap(Double.init)
+    }
+  }
+
+  @Test("a run that diverges puts the cost axis on a log scale, and says so")
+  func logarithmicCost() throws {
+    // lr = 100 reaches a cost of 590; the others fall from 0.3 to 0.05.
+    let costs: [[Double]] = [
+      [0.3, 0.12, 0.08, 0.05], [0.25, 0.1, 0.07, 0.06], [12, 240, 590, 410],
+    ]
+    let comparison = ComparisonResult(
+      parameter: "lr", values: ["0.5", "3", "100"],
+      runs: costs.map { run in Self.training(4, cost: { run[$0 - 1] }) },
+      chosen: 0)
+    let html = Self.page(.comparison(comparison))
+    let chart = try #require(Self.charts(html).first)
+    #expect(chart.contains(
+      "<figcaption>Training cost per epoch (log scale)</figcaption>"))
+    #expect(chart.contains("powers of ten, so the axis is logarithmic"))
+    // Ticks at powers of ten, covering 0.05 to 590.
+    let group = try #require(
+      Markup.elements("g", containing: "ticks y", in: chart).first)
+    #expect(group.contains(">0.01</text>") && group.contains(">1000</text>"))
+    // The good runs keep their shape: their fall from 0.3 to 0.05 takes a
+    // good part of the plot's height (on a linear axis to 590, under a
+    // pixel), and equal ratios are equal steps.
+    let heights = Self.seriesHeights(chart)
+    try #require(heights.count == 3 && heights[0].count == 4)
+    let plot = LineChart.height - LineChart.top - LineChart.bottom
+    #expect(heights[0][3] - heights[0][0] > plot / 8)
+    let tenfold = (heights[0][3] - heights[0][0]) / log10(0.3 / 0.05)
+    let other = (heights[2][2] - heights[2][0]) / log10(12.0 / 590)
+    #expect(abs(tenfold - other) < 0.2)
+    // Costs within two powers of ten keep a linear axis.
+    let calm = ComparisonResult(
+      parameter: "lr", values: ["0.5", "3"],
+      runs: costs.prefix(2).map { run in Self.training(4, cost: { run[$0 - 1] }) },
+      chosen: 0)
+    let linear = try #require(Self.charts(Self.page(.comparison(calm))).first)
+    #expect(!linear.contains("log scale"))
+  }
+
+  @Test("a comparison table's costs all have four significant digits")
+  func costDigits() throws {
+    let comparison = ComparisonResult(
+      parameter: "lr", values: ["0.5", "3", "100"],
+      runs: [0.0913421, 3.23519, 590.61].map { cost in
+        Self.training(2, cost: { _ in cost })
+      }, chosen: 0)
+    let html = Self.page(.comparison(comparison))
+    for cost in ["0.09134", "3.235", "590.6"] {
+      #expect(html.contains("<td class=\"num\">\(cost)</td>"), "\(cost)")
+    }
+  }
+
+  @Test(
+    "significant digits: one rule for numbers of any size",
+    arguments: [
+      (590.61, "590.6"), (3.23519, "3.235"), (0.0913421, "0.09134"),
+      (0.05, "0.05000"), (9.99996, "10.00"), (12_345.6, "12346"),
+      (0.000042, "4.200e-5"), (1_234_567, "1.235e6"), (9_999_999, "1.000e7"),
+      (-2.5, "-2.500"), (0, "0"), (.nan, "NaN"), (.infinity, "∞"),
+    ])
+  func significant(value: Double, text: String) {
+    #expect(Format.significant(value) == text)
   }
 
   @Test("rendered tick labels are evenly spaced round numbers")

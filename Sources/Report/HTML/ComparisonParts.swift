@@ -43,7 +43,7 @@ enum ComparisonCharts {
           name: ComparisonText.name(comparison, i),
           points: run.history.map { (Double($0.epoch), $0.trainingCost) },
           colour: i)
-      })
+      }, logarithmicWhenWide: true)
   }
 
   static func validation(_ comparison: ComparisonResult) -> LineChart? {
@@ -74,7 +74,7 @@ enum ComparisonTable {
       if i == comparison.chosen { value += " ✓" }
       if let epoch = run.divergedAtEpoch { value += " (diverged at \(epoch))" }
       return [
-        value, last.map { Format.cost($0.trainingCost) } ?? "–",
+        value, last.map { Format.significant($0.trainingCost) } ?? "–",
         last?.validationAccuracy.map { Format.percent($0) } ?? "–",
         last?.testAccuracy.map { Format.percent($0) } ?? "–",
         Format.duration(run.history.map(\.seconds).reduce(0, +)),

@@ -61,6 +61,12 @@ h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .prose code { background: var(--code); padding: 0.1em 0.3em;
   border-radius: 4px; }
 .prose pre code { background: none; padding: 0; }
+/* A fenced block of another language names it in a small tab above. */
+.prose div.code { margin: 1rem 0; }
+.prose div.code pre { margin: 0; border-top-right-radius: 0; }
+.prose .code-language { display: block; width: fit-content; margin-left: auto;
+  padding: 0.05rem 0.6rem; font-size: 0.75rem; color: var(--muted);
+  background: var(--code); border-radius: 6px 6px 0 0; }
 .prose table { border-collapse: collapse; display: block; overflow-x: auto; }
 .prose div.table { overflow-x: auto; margin: 0.8rem 0; }
 .prose div.table table { display: table; }
@@ -216,6 +222,12 @@ figure.chart svg { display: block; width: 100%; height: auto; }
 .swatch { display: inline-block; width: 1.5rem; height: 0;
   border-top: 3px solid var(--c); }
 .swatch.dashed { border-top-style: dashed; }
+.chart-note { color: var(--muted); font-size: 0.8rem; margin: 0.2rem 0 0; }
+/* A training of one epoch: its numbers, not a chart of one dot. */
+figure.chart.values ul { list-style: none; margin: 0.3rem 0 0; padding: 0; }
+figure.chart.values li { display: flex; align-items: center; gap: 0.4rem;
+  font-variant-numeric: tabular-nums; }
+figure.chart.values strong { font-size: 1.2rem; color: var(--accent); }
 
 /* Network */
 .network-layout { display: flex; flex-wrap: wrap; gap: 0.5rem 2rem;
@@ -234,16 +246,26 @@ svg.network-diagram { display: block; flex: 1 1 16rem; max-width: 24rem;
 .network-diagram .size { fill: var(--ink); font-weight: 600; font-size: 13px; }
 .network-diagram .more { font-size: 16px; }
 
-/* Digits */
+/* Digits: 24 images fill whole rows at 12, 8 and 6 per row (wide cards
+   for class names: 6, 4, 3), the count chosen by the page's width. */
 .digit-grid { display: grid; gap: 0.5rem;
-  grid-template-columns: repeat(auto-fill, minmax(4.2rem, 1fr)); }
-.digit-grid.wide { grid-template-columns: repeat(auto-fill,
-  minmax(8.5rem, 1fr)); }
+  grid-template-columns: repeat(12, minmax(0, 1fr)); }
+.digit-grid.wide { grid-template-columns: repeat(6, minmax(0, 1fr)); }
+@media (max-width: 56rem) {
+  .digit-grid { grid-template-columns: repeat(8, minmax(0, 1fr)); }
+  .digit-grid.wide { grid-template-columns: repeat(4, minmax(0, 1fr)); }
+}
+@media (max-width: 36rem) {
+  .digit-grid { grid-template-columns: repeat(6, minmax(0, 1fr));
+    gap: 0.35rem; }
+  .digit-grid.wide { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+}
 .digit-card { display: flex; flex-direction: column; align-items: center;
-  padding: 0.3rem; border: 1px solid var(--line); border-radius: 6px;
-  background: var(--paper); }
+  padding: 0.25rem; border: 1px solid var(--line); border-radius: 6px;
+  background: var(--paper); min-width: 0; }
 .digit-card.wrong { border-color: var(--line); }
-svg.digit { width: 3.5rem; height: 3.5rem; display: block; color: var(--ink); }
+svg.digit { width: 100%; max-width: 3.5rem; height: auto; aspect-ratio: 1;
+  display: block; color: var(--ink); }
 svg.digit .paper { fill: var(--paper); }
 .digit-label { font-size: 0.85rem; margin-top: 0.15rem;
   font-variant-numeric: tabular-nums; text-align: center;
@@ -306,6 +328,11 @@ table.heat td.recall { background: none; color: var(--muted); }
     break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3, .cell-head { break-after: avoid; page-break-after: avoid; }
   .scroll, .scroll.tall { overflow: visible; max-height: none; }
+  /* A table taller than a page (a long epoch table) starts a page of its
+     own where that keeps it whole; when it cannot, rows are not cut and
+     the header row repeats on the next page. */
+  table.data thead { display: table-header-group; }
+  table.data tr { break-inside: avoid; page-break-inside: avoid; }
   .charts { grid-template-columns: 1fr 1fr; }
   /* Run metadata (times, the cache badge) is for the screen: a printed
      handout shows the results. */

@@ -80,7 +80,7 @@ enum TrainingCharts {
           name: "training cost",
           points: training.history.map { (Double($0.epoch), $0.trainingCost) },
           colour: 0)
-      ])
+      ], logarithmicWhenWide: true)
   }
 
   /// Validation and test accuracy on the same axes; nil when the run has
@@ -115,7 +115,7 @@ enum TrainingTable {
   static func write(_ training: TrainingResult, to html: inout HTMLWriter) {
     let rows = training.history.map { epoch in
       [
-        String(epoch.epoch), Format.cost(epoch.trainingCost),
+        String(epoch.epoch), Format.significant(epoch.trainingCost),
         epoch.validationAccuracy.map { Format.percent($0) } ?? "–",
         epoch.testAccuracy.map { Format.percent($0) } ?? "–",
         Format.duration(epoch.seconds),

@@ -2,6 +2,8 @@
 // axis titles, one polyline plus markers per series. Colours come from CSS
 // classes (`c0`, `c1`, ...) so dark mode and print restyle them.
 
+import Foundation
+
 /// One line on a chart.
 struct ChartSeries {
   /// Shown in the legend.
@@ -26,6 +28,10 @@ struct LineChart {
   var yMinimumSpan: Double = 0
   /// Limits of the y axis, in display units (0...100 for percentages).
   var yBounds: ClosedRange<Double>? = nil
+  /// Costs: a y axis that becomes logarithmic when the values span more
+  /// than two decades, so that a run that diverges (a cost of 590) does
+  /// not press every other curve (costs near 0.05) onto the axis.
+  var logarithmicWhenWide = false
 
   /// A chart of accuracies (fractions) shown as percentages on a y axis
   /// at least 2 points tall and never beyond 0–100 %.
@@ -44,11 +50,19 @@ struct LineChart {
   static let height = 240.0
   static let left = 58.0, right = 16.0, top = 10.0, bottom = 40.0
 
-  /// Writes `<figure>` with the SVG and, for several series, a legend.
+  /// Writes `<figure>` with the SVG and, for several series, a legend; a
+  /// chart of a single epoch is its numbers instead, since one dot on an
+  /// axis says less than the value.
   func write(to html: inout HTMLWriter) {
+    if let epoch = singleEpoch {
+      writeValues(epoch: epoch, to: &html)
+      return
+    }
+    let decades = logarithmicWhenWide ? Self.decades(spannedBy: displayed) : 0
+    let logarithmic = decades > 2
     html.open("figure", ["class": "chart"])
-    html.element("figcaption", text: label)
-    writeSVG(to: &html)
+    html.element("figcaption", text: label + (logarithmic ? " (log scale)" : ""))
+    writeSVG(logarithmic: logarithmic, to: &html)
     if series.count > 1 {
       html.element("ul", ["class": "legend"]) { html in
         for s in series {
@@ -62,23 +76,95 @@ struct LineChart {
         }
       }
     }
+    if logarithmic {
+      html.element(
+        "p", ["class": "chart-note"],
+        text: "The values span \(Int(decades.rounded(.down))) powers of ten, "
+          + "so the axis is logarithmic: each grid line is ten times the one "
+          + "below it.")
+    }
     html.close()
   }
 
-  private func writeSVG(to html: inout HTMLWriter) {
+  /// The y values that can be drawn, in display units.
+  private var displayed: [Double] {
+    series.flatMap(\.points).filter { $0.x.isFinite }.map { $0.y * yFactor }
+      .filter(\.isFinite)
+  }
+
+  /// The number of powers of ten between the smallest and the largest
+  /// positive value (0 when there are none).
+  static func decades(spannedBy values: [Double]) -> Double {
+    let positive = values.filter { $0 > 0 && $0.isFinite }
+    guard let low = positive.min(), let high = positive.max() else { return 0 }
+    return log10(high) - log10(low)
+  }
+
+  /// The epoch of a chart whose every series has at most one point (a
+  /// training of one epoch), or nil.
+  private var singleEpoch: Double? {
+    guard series.allSatisfy({ $0.points.count <= 1 }),
+      let first = series.lazy.compactMap(\.points.first).first,
+      first.x.isFinite
+    else { return nil }
+    return first.x
+  }
+
+  /// The values of a one-epoch chart, as text: one number, or one per
+  /// series with its colour.
+  private func writeValues(epoch: Double, to html: inout HTMLWriter) {
+    let what = label.hasSuffix(" per epoch")
+      ? String(label.dropLast(" per epoch".count)) : label
+    html.open("figure", ["class": "chart values"])
+    html.element(
+      "figcaption", text: what + " after epoch " + Format.plain(epoch))
+    func value(_ s: ChartSeries) -> String {
+      guard let y = s.points.first?.y else { return "–" }
+      return yFactor == 100 ? Format.percent(y) : Format.significant(y * yFactor)
+    }
+    html.open("ul", ["class": "values"])
+    for s in series {
+      html.element("li") { html in
+        if series.count > 1 {
+          html.element(
+            "span",
+            ["class": "swatch c\(s.colour % 8)\(s.dashed ? " dashed" : "")",
+             "aria-hidden": "true"], text: "")
+          html.text(s.name + ": ")
+        }
+        html.element("strong", text: value(s))
+      }
+    }
+    html.close()
+    html.close()
+  }
+
+  private func writeSVG(logarithmic: Bool, to html: inout HTMLWriter) {
+    // On a logarithmic axis a value is drawn at its power of ten; one that
+    // is not positive cannot be.
+    func axisValue(_ y: Double) -> Double {
+      logarithmic ? (y > 0 ? log10(y) : .nan) : y
+    }
     let finite = series.flatMap { $0.points }.filter {
-      $0.x.isFinite && ($0.y * yFactor).isFinite
+      $0.x.isFinite && axisValue($0.y * yFactor).isFinite
     }
     // Every epoch counts for the x axis, even one whose value is not
     // finite: a run that diverged still ran that long.
     let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
-    let ys = finite.map { $0.y * yFactor }
+    let ys = finite.map { axisValue($0.y * yFactor) }
     let xScale = NiceScale(
       minimum: xs.min() ?? 1, maximum: xs.max() ?? 1, target: 6,
       minimumStep: 1)
-    let yScale = NiceScale(
-      minimum: ys.min() ?? 0, maximum: ys.max() ?? 1,
-      minimumSpan: yMinimumSpan, bounds: yBounds)
+    let yScale = logarithmic
+      ? NiceScale.decades(minimum: ys.min() ?? 0, maximum: ys.max() ?? 1)
+      : NiceScale(
+        minimum: ys.min() ?? 0, maximum: ys.max() ?? 1,
+        minimumSpan: yMinimumSpan, bounds: yBounds)
+    func tickLabel(_ tick: Double) -> String {
+      logarithmic
+        ? Format.plain(Double("1e\(Int(tick.rounded()))") ?? 0)
+        : Format.fixed(tick, yScale.decimals)
+    }
 
     let plotW = Self.width - Self.left - Self.right
     let plotH = Self.height - Self.top - Self.bottom
@@ -113,7 +199,7 @@ struct LineChart {
       html.element(
         "text",
         ["x": n(Self.left - 6, 1), "y": n(py(tick) + 4, 1)],
-        text: Format.fixed(tick, yScale.decimals))
+        text: tickLabel(tick))
     }
     html.close()
     html.open("g", ["class": "ticks x"])
@@ -143,7 +229,7 @@ struct LineChart {
       "text",
       ["class": "title y",
        "transform": "translate(13 \(n(Self.top + plotH / 2, 1))) rotate(-90)"],
-      text: yTitle)
+      text: yTitle + (logarithmic ? " (log)" : ""))
 
     if finite.isEmpty {
       html.element(
@@ -161,7 +247,7 @@ struct LineChart {
       var d = ""
       var penDown = false
       for p in s.points {
-        let y = p.y * yFactor
+        let y = axisValue(p.y * yFactor)
         guard p.x.isFinite, y.isFinite else {
           penDown = false
           continue
@@ -176,7 +262,7 @@ struct LineChart {
          "aria-label": s.name])
       if !d.isEmpty { html.empty("path", ["class": "line", "d": d]) }
       for p in s.points {
-        let y = p.y * yFactor
+        let y = axisValue(p.y * yFactor)
         guard p.x.isFinite, y.isFinite else { continue }
         html.empty(
           "circle",

@@ -74,6 +74,21 @@ struct NiceScale: Equatable {
     self.decimals = NiceScale.decimals(for: step)
   }
 
+  /// A scale of exponents for a logarithmic axis: whole powers of ten
+  /// from below `minimum` to above `maximum` (both exponents), a tick on
+  /// every one, or on every second or fifth when there are many.
+  static func decades(minimum: Double, maximum: Double) -> NiceScale {
+    var low = minimum.isFinite ? minimum.rounded(.down) : 0
+    var high = maximum.isFinite ? maximum.rounded(.up) : 1
+    if high <= low { (low, high) = (low, low + 1) }
+    let step: Double = high - low > 12 ? 5 : high - low > 6 ? 2 : 1
+    low = (low / step).rounded(.down) * step
+    high = (high / step).rounded(.up) * step
+    var scale = NiceScale(minimum: 0, maximum: 1)
+    (scale.lower, scale.upper, scale.step, scale.decimals) = (low, high, step, 0)
+    return scale
+  }
+
   /// The smallest of 1, 2, 5 × 10^k that is at least `rough`.
   static func niceStep(atLeast rough: Double) -> Double {
     guard rough.isFinite, rough > 0 else { return 1 }

@@ -87,17 +87,6 @@ public enum Format {
     return "\(hours)\u{A0}h \(mins < 10 ? "0" : "")\(mins)\u{A0}min"
   }
 
-  /// A cost such as `0.0123`: four significant-looking decimals, more when
-  /// the value is tiny, scientific when it is huge.
-  static func cost(_ x: Double) -> String {
-    guard x.isFinite else { return nonFinite(x) }
-    let magnitude = abs(x)
-    if magnitude >= 1e6 { return x.description }
-    if magnitude >= 100 { return fixed(x, 1) }
-    if magnitude >= 0.001 || magnitude == 0 { return fixed(x, 4) }
-    return fixed(x, 6)
-  }
-
   private static func nonFinite(_ x: Double) -> String {
     x.isNaN ? "NaN" : (x < 0 ? "−∞" : "∞")
   }
