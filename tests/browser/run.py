@@ -181,7 +181,8 @@ def open_page(driver, page):
         message = json.loads(entry["message"])["message"]
         if message.get("method") == "Network.requestWillBeSent":
             requested = message["params"]["request"]["url"]
-            if requested != url:
+            # An embedded image (a data: URI) is part of the page itself.
+            if requested != url and not requested.startswith("data:"):
                 requests.append(requested)
     return console, requests
 
@@ -518,6 +519,8 @@ def main():
                         help="rewrite docs/report.png from the lecture")
     parser.add_argument("--math-only", action="store_true",
                         help="only the math corpus against KaTeX (seconds)")
+    parser.add_argument("--views-only", action="store_true",
+                        help="only the results views and the code labels")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -531,11 +534,16 @@ def main():
     images = mnist("images", DIGITS)
     labels = mnist("labels", DIGITS)
     driver = start_browser()
-    if args.math_only:
+    if args.math_only or args.views_only:
         try:
-            for line in math_corpus(results, driver, args.labrun,
-                                    reports_dir, artefacts):
-                print(line)
+            if args.math_only:
+                for line in math_corpus(results, driver, args.labrun,
+                                        reports_dir, artefacts):
+                    print(line)
+            if args.views_only:
+                results.run("views: awkward numbers and code labels",
+                            lambda: result_views(results, driver, args.labrun,
+                                                 reports_dir, artefacts))
         finally:
             driver.quit()
         print(f"{results.passed} passed, {len(results.failed)} failed")
@@ -599,6 +607,9 @@ def main():
         results.run("print: run metadata left out of a handout", lambda:
                     print_metadata(results, driver, args.labrun,
                                    reports_dir))
+        results.run("views: awkward numbers and code labels", lambda:
+                    result_views(results, driver, args.labrun, reports_dir,
+                                 artefacts))
         math_summary = []
         results.run("math: labrun's MathML against KaTeX's", lambda:
                     math_summary.extend(math_corpus(
@@ -671,6 +682,132 @@ def print_metadata(results, driver, labrun, folder):
                       len(status) > 0 and all(status), str(status))
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+# MARK: - Results with awkward numbers
+
+VIEW_FACTS = """
+const charts = Array.from(document.querySelectorAll("figure.chart")).map(f => ({
+  caption: f.querySelector("figcaption").textContent,
+  note: (f.querySelector(".chart-note") || {}).textContent || "",
+  svg: !!f.querySelector("svg"),
+  values: Array.from(f.querySelectorAll("ul.values strong"))
+    .map(s => s.textContent),
+  series: Array.from(f.querySelectorAll("g.series")).map(g =>
+    Array.from(g.querySelectorAll("circle")).map(c => +c.getAttribute("cy")))
+}));
+const grids = Array.from(document.querySelectorAll(".digit-grid")).map(g => {
+  const tops = Array.from(g.children).map(c => Math.round(
+    c.getBoundingClientRect().top));
+  const rows = {};
+  for (const top of tops) rows[top] = (rows[top] || 0) + 1;
+  return Object.values(rows);
+});
+const tables = Array.from(document.querySelectorAll(".result.comparison "
+  + "table.data tbody tr")).map(r => r.children[1].textContent);
+return {charts: charts, grids: grids, comparisonCosts: tables};
+"""
+
+PRINT_STYLE = """
+const table = document.querySelector(".result.training table.data");
+return {table: getComputedStyle(table).breakInside,
+        head: getComputedStyle(table.querySelector("thead")).display,
+        row: getComputedStyle(table.querySelector("tbody tr")).breakInside};
+"""
+
+CODE_LABEL = """
+return Array.from(document.querySelectorAll(".prose div.code")).map(d => {
+  const label = d.querySelector(".code-language");
+  const pre = d.querySelector("pre");
+  const l = label.getBoundingClientRect(), p = pre.getBoundingClientRect();
+  return {text: label.textContent, visible: label.checkVisibility(),
+          height: l.height, above: l.bottom <= p.top + 1,
+          right: Math.abs(l.right - p.right) < 1};
+});
+"""
+
+
+def significant_digits(text):
+    digits = re.sub(r"[^0-9]", "", text.split("e")[0]).lstrip("0")
+    return len(digits)
+
+
+def result_views(results, driver, labrun, folder, artefacts):
+    """What the instructor found: a diverging run squashing the other
+    curves, a one-dot chart for one epoch, orphan digits in a grid, costs
+    with mixed digits, long tables on paper; and code named by language."""
+    page, report = run_labrun(
+        labrun, os.path.join(NOTEBOOKS, "views.md"), folder)
+    check_report(results, driver, "views", page, report, None)
+    widths = [("desktop", None), ("tablet", 800), ("phone", "phone")]
+    for device, width in widths:
+        if width == "phone":
+            phone(driver, True)
+        elif width:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": width, "height": 900, "deviceScaleFactor": 1,
+                "mobile": False})
+        open_page(driver, page)
+        facts = driver.execute_script(VIEW_FACTS)
+        full = [rows for rows in facts["grids"] if sum(rows) == 24]
+        results.check(f"views ({device}): two grids of 24 images",
+                      len(full) == 2, str(facts["grids"]))
+        results.check(
+            f"views ({device}): every row of a grid of 24 is full",
+            full and all(len(set(rows)) == 1 for rows in full),
+            str(full))
+        if artefacts:
+            full_page_screenshot(
+                driver, os.path.join(artefacts, f"views-{device}.png"))
+        phone(driver, False)
+    charts = facts["charts"]
+    cost = [c for c in charts if c["caption"].startswith("Training cost per")]
+    results.check("views: the diverging comparison's cost axis is a log scale",
+                  len(cost) == 1 and cost[0]["caption"].endswith("(log scale)")
+                  and "logarithmic" in cost[0]["note"], str(cost)[:300])
+    if cost and cost[0]["series"]:
+        good = cost[0]["series"][0]
+        # On a linear axis up to ~450 the good run's fall from 2 to 0.7
+        # would take under a pixel of the 190-unit plot.
+        results.check("views: the run that converges keeps its shape",
+                      len(good) == 3 and good[-1] - good[0] > 20, str(good))
+    one = [c for c in charts if "after epoch 1" in c["caption"]]
+    comparison = next(r for c in report["cells"] for r in c["results"]
+                      if r["kind"] == "comparison")
+    training = next(r for c in report["cells"] for r in c["results"]
+                    if r["kind"] == "training")
+    cost_value = training["history"][0]["trainingCost"]
+    results.check("views: one epoch shows its numbers, no chart",
+                  len(one) == 2 and not any(c["svg"] for c in one)
+                  and one[0]["values"] == [format(cost_value, "#.4g")],
+                  str(one))
+    costs = facts["comparisonCosts"]
+    expected = [format(run["history"][-1]["trainingCost"], "#.4g")
+                for run in comparison["runs"]]
+    results.check("views: comparison costs with four significant digits",
+                  costs == expected and
+                  all(significant_digits(c) == 4 for c in costs),
+                  f"{costs} vs {expected}")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        style = driver.execute_script(PRINT_STYLE)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    results.check("views: printed, a table is kept whole where it can be, "
+                  "rows never cut, the header repeated",
+                  style == {"table": "avoid", "head": "table-header-group",
+                            "row": "avoid"}, str(style))
+
+    # Code of another language, in the feature notebook.
+    page, report = run_labrun(
+        labrun, os.path.join(ROOT, "notebooks", "markdown.md"), folder)
+    check_report(results, driver, "markdown", page, report, artefacts)
+    open_page(driver, page)
+    labels = driver.execute_script(CODE_LABEL)
+    results.check("markdown: the python block is labelled above its code",
+                  len(labels) == 1 and labels[0]["text"] == "python"
+                  and labels[0]["visible"] and labels[0]["height"] > 0
+                  and labels[0]["above"] and labels[0]["right"], str(labels))
 
 
 # MARK: - Math

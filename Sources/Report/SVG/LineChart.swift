@@ -79,9 +79,9 @@ struct LineChart {
     if logarithmic {
       html.element(
         "p", ["class": "chart-note"],
-        text: "The values span \(Int(decades.rounded(.down))) powers of ten, "
-          + "so the axis is logarithmic: each grid line is ten times the one "
-          + "below it.")
+        text: "The values span more than \(Int(decades.rounded(.down))) "
+          + "powers of ten, so the axis is logarithmic: its grid lines are "
+          + "powers of ten.")
     }
     html.close()
   }
