@@ -61,6 +61,8 @@ h3 { font-size: 1.05rem; margin: 0 0 0.5rem; }
 .prose code { background: var(--code); padding: 0.1em 0.3em;
   border-radius: 4px; }
 .prose pre code { background: none; padding: 0; }
+/* A folded solution keeps the next heading at its usual distance. */
+.prose details { margin: 0 0 1rem; }
 /* A fenced block of another language names it in a small tab above. */
 .prose div.code { margin: 1rem 0; }
 .prose div.code pre { margin: 0; border-top-right-radius: 0; }
