@@ -9,7 +9,12 @@ import NeuralNet
 // tested on the 10,000 test images. The book reports 96.49 % and 97.92 %.
 //
 //   labrun-bench chapter3 [--epochs N] [--hidden 30,100] [--init normal,scaled]
-//                         [--expanded] [--seed S]
+//                         [--expanded] [--seed S] [--early-stopping N]
+//                         [--schedule N]
+//
+// --early-stopping N stops after N epochs without a better validation
+// accuracy and tests the best epoch's weights; --schedule N halves η after
+// N such epochs and stops at η/128 (the book's proposal).
 
 /// One chapter-3 configuration and the book's test accuracy for it.
 private struct Chapter3Case {
@@ -25,13 +30,15 @@ func runChapter3Benchmark(_ arguments: [String]) -> Int32 {
   var inits: [Initialization] = [.normal]
   var expanded = false
   var seed: UInt64 = 1
+  var earlyStopping: Int?
+  var schedule: LearningRateSchedule?
   var rest = arguments[...]
   func fail(_ message: String) -> Int32 {
     FileHandle.standardError.write(
       Data(
         ("\(message)\nusage: labrun-bench chapter3 [--epochs N] "
           + "[--hidden 30,100] [--init normal,scaled] [--expanded] "
-          + "[--seed S]\n").utf8))
+          + "[--seed S] [--early-stopping N] [--schedule N]\n").utf8))
     return 2
   }
   while let argument = rest.popFirst() {
@@ -57,6 +64,14 @@ func runChapter3Benchmark(_ arguments: [String]) -> Int32 {
       }
       inits = values.compactMap { $0 }
     case "--expanded": expanded = true
+    case "--early-stopping":
+      guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0
+      else { return fail("--early-stopping needs a positive number of epochs") }
+      earlyStopping = value
+    case "--schedule":
+      guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0
+      else { return fail("--schedule needs a positive number of epochs") }
+      schedule = LearningRateSchedule(patience: value)
     case "--seed":
       guard let value = rest.popFirst().flatMap({ UInt64($0) }) else {
         return fail("--seed needs a number")
@@ -100,10 +115,13 @@ func runChapter3Benchmark(_ arguments: [String]) -> Int32 {
         cost: .crossEntropy, initialization: initialization)
       let options = TrainingOptions(
         learningRate: 0.5, batchSize: 10, epochs: epochs, l2: 5,
-        monitor: [.validationAccuracy, .trainingCost])
+        monitor: [.validationAccuracy, .trainingCost],
+        earlyStopping: earlyStopping, schedule: schedule)
       let name =
         "784-\(hidden)-10 \(initialization.rawValue) init, cross-entropy, "
-        + "λ=5, η=0.5, batch 10, \(training.count) images"
+        + "λ=5, η=0.5, batch 10, \(training.count) images, seed \(seed)"
+        + (earlyStopping.map { ", early stopping \($0)" } ?? "")
+        + (schedule.map { ", schedule \($0.patience)" } ?? "")
       print("\n== \(name)")
       let network = Network(configuration, seed: seed)
       let start = now()
@@ -125,6 +143,16 @@ func runChapter3Benchmark(_ arguments: [String]) -> Int32 {
         return .continue
       }
       let minutes = (now() - start) / 60
+      for change in run.learningRateChanges {
+        print(
+          "η → \(change.learningRate) after epoch \(change.afterEpoch)")
+      }
+      if run.stop != .completed {
+        print(
+          "stopped after epoch \(run.lastEpoch ?? 0): \(run.stop)"
+            + (run.restoredBestEpoch
+              ? "; the best epoch's weights restored" : ""))
+      }
       let evaluation = network.evaluate(on: test.data, images: test.images)
       let best = run.bestEpoch.map { epoch in
         let accuracy = run.epochs.first { $0.epoch == epoch }?.validation?

@@ -53,11 +53,17 @@ public struct NetworkFile: Sendable, Equatable {
     body.uint64(UInt64(parameters.count))
     for value in parameters { body.uint32(value.bitPattern) }
 
+    return Self.sealed(body: body.bytes)
+  }
+
+  /// A file of this version around `body`: the header before it and the
+  /// SHA-256 after it.
+  static func sealed(body: [UInt8]) -> [UInt8] {
     var file = ByteWriter()
-    file.bytes += Self.magic
-    file.uint32(Self.version)
-    file.uint64(UInt64(body.bytes.count))
-    file.bytes += body.bytes
+    file.bytes += magic
+    file.uint32(version)
+    file.uint64(UInt64(body.count))
+    file.bytes += body
     file.bytes += digest(of: file.bytes[...])
     return file.bytes
   }
