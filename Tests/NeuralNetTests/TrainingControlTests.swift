@@ -162,13 +162,12 @@ import Testing
 
   @Test func problemsAreNamed() {
     let options = TrainingOptions(
-      l1: -1, earlyStopping: 0, schedule: LearningRateSchedule(patience: 1, halvings: 0))
+      earlyStopping: 0, schedule: LearningRateSchedule(patience: 1, halvings: 0))
     #expect(
       options.problems(hasValidation: false) == [
         .nonPositivePatience(0), .nonPositiveHalvings(0),
         .needsValidation("early stopping"),
         .needsValidation("the learning-rate schedule"),
-        .negativeRegularization("l1", -1),
       ])
     #expect(TrainingOptions(monitor: .test).problems(hasValidation: false).isEmpty)
     #expect(

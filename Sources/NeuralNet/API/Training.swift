@@ -77,8 +77,6 @@ public struct TrainingOptions: Sendable, Hashable {
         found.append(.needsValidation("monitoring the validation set"))
       }
     }
-    if !(l1 >= 0) { found.append(.negativeRegularization("l1", l1)) }
-    if !(l2 >= 0) { found.append(.negativeRegularization("l2", l2)) }
     return found
   }
 }
@@ -136,8 +134,6 @@ public enum TrainingProblem: Error, Sendable, Equatable, CustomStringConvertible
   case nonPositiveHalvings(Int)
   /// The named feature needs a validation set.
   case needsValidation(String)
-  /// A regularisation strength must be zero or more.
-  case negativeRegularization(String, Float)
 
   public var description: String {
     switch self {
@@ -148,8 +144,6 @@ public enum TrainingProblem: Error, Sendable, Equatable, CustomStringConvertible
         + "got \(value)"
     case .needsValidation(let what):
       return "\(what) needs validation images"
-    case .negativeRegularization(let name, let value):
-      return "\(name) must be 0 or more, got \(value)"
     }
   }
 }
