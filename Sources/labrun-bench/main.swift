@@ -15,16 +15,22 @@ import NeuralNet
 //   swift run -c release labrun-bench --edit-loop [--quick]
 //     (the built labrun's cached re-run and no-lab-cell targets; see
 //     EditLoop.swift)
+//   swift run -c release labrun-bench chapter3 [options]
+//     (the book's chapter-3 accuracies on MNIST; see Chapter3.swift)
 
 // MARK: - Arguments
 
 let usage =
   "usage: labrun-bench [--quick] [--numpy] [--json FILE] | --edit-loop [--quick]"
+  + " | chapter3 [--epochs N] [--hidden 30,100] [--init normal,scaled]"
 var quick = false
 var numpyWanted = false
 var editLoop = false
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "chapter3" {
+  exit(runChapter3Benchmark(Array(arguments.dropFirst())))
+}
 while let argument = arguments.popFirst() {
   switch argument {
   case "--quick": quick = true

@@ -17,35 +17,55 @@ extension Network {
   ///
   /// Large sets are split between two threads: this network and a private
   /// copy of it, so the call still must not overlap another use of this
-  /// network.
-  /// - Parameter images: the images of `data` to classify (all if nil): the
-  ///   same as evaluating `data.slice(images)`, without copying them.
+  /// network. The split falls between chunks of ``evaluationChunk`` images
+  /// counted from the first, so every chunk — and the mean cost, summed
+  /// chunk by chunk in order — is the same on one thread or two.
+  /// - Parameters:
+  ///   - images: the images of `data` to classify (all if nil): the same
+  ///     as evaluating `data.slice(images)`, without copying them.
+  ///   - cost: also compute the mean data cost (``Evaluation/meanCost``).
   /// - Precondition: `incompatibility(with: data) == nil`, and `images`
   ///   lies within `0..<data.count`.
-  public func evaluate(on data: Dataset, images: Range<Int>? = nil)
-    -> Evaluation
-  {
+  public func evaluate(
+    on data: Dataset, images: Range<Int>? = nil, cost: Bool = false
+  ) -> Evaluation {
     precondition(incompatibility(with: data) == nil, "images do not fit")
     let images = images ?? 0..<data.count
     precondition(
       images.lowerBound >= 0 && images.upperBound <= data.count,
       "images \(images) outside 0..<\(data.count)")
     let count = images.count
+    let chunk = Self.evaluationChunk
+    let chunks = (count + chunk - 1) / chunk
     var predictions = [UInt8](repeating: 0, count: count)
-    let halves = count >= 4 * Self.evaluationChunk ? 2 : 1
+    var chunkCosts = [Double](repeating: 0, count: cost ? chunks : 0)
+    let halves = count >= 4 * chunk ? 2 : 1
     let workers = halves == 2 ? [self, evaluationTwin()] : [self]
     predictions.withUnsafeMutableBufferPointer { predicted in
-      let output = SendablePointer(predicted)
-      let split = images.lowerBound + count / halves
-      DispatchQueue.concurrentPerform(iterations: halves) { part in
-        let range =
-          part == 0 ? images.lowerBound..<split : split..<images.upperBound
-        workers[part].classify(
-          data, range, into: output.buffer, offset: images.lowerBound)
+      chunkCosts.withUnsafeMutableBufferPointer { costs in
+        let output = SendablePointer(predicted)
+        let costOutput = SendablePointer(costs)
+        let split = images.lowerBound + chunks / halves * chunk
+        DispatchQueue.concurrentPerform(iterations: halves) { part in
+          let range =
+            part == 0
+            ? images.lowerBound..<min(split, images.upperBound)
+            : split..<images.upperBound
+          workers[part].classify(
+            data, range, into: output.buffer, offset: images.lowerBound,
+            costs: cost ? costOutput.buffer : nil)
+        }
       }
     }
-    return Self.score(
+    var evaluation = Self.score(
       predictions, labels: data.labels[images], outputs: outputSize)
+    if cost {
+      // In chunk order, whichever thread computed a chunk.
+      var sum: Double = 0
+      for value in chunkCosts { sum += value }
+      evaluation.meanCost = count == 0 ? 0 : sum / Double(count)
+    }
+    return evaluation
   }
 
   /// A copy of this network's parameters for a second evaluation thread,
@@ -63,10 +83,12 @@ extension Network {
   }
 
   /// Writes the predicted class of the images `range` into `predictions`
-  /// (image i at `i - offset`).
+  /// (image i at `i - offset`) and, if `costs` is given, each chunk's
+  /// summed data cost at its chunk number counted from `offset`.
   private func classify(
     _ data: Dataset, _ range: Range<Int>,
-    into predictions: UnsafeMutableBufferPointer<UInt8>, offset: Int
+    into predictions: UnsafeMutableBufferPointer<UInt8>, offset: Int,
+    costs: UnsafeMutableBufferPointer<Double>?
   ) {
     guard !range.isEmpty, let output = layers.last else { return }
     let classes = Int32(output.outputSize)
@@ -84,6 +106,10 @@ extension Network {
           loadBatch(
             pixels: pixels, labels: labels, indices: indices, rows: rows)
           forwardBatch(rows: rows)
+          if let costs {
+            costs[(first - offset) / Self.evaluationChunk] = outputCost(
+              rows: rows)
+          }
           lr_argmax_rows(
             output.output.base, output.outputStride, Int32(rows), classes,
             predictions.baseAddress! + (first - offset))
@@ -111,7 +137,7 @@ extension Network {
 }
 
 /// A buffer that evaluation threads write into at disjoint indices.
-private struct SendablePointer: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<UInt8>
-  init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+private struct SendablePointer<Element>: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<Element>
+  init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

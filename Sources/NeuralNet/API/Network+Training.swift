@@ -9,7 +9,8 @@ import Datasets
 extension Network {
   // MARK: - Training
 
-  /// Trains in place by mini-batch SGD and returns the finished epochs.
+  /// Trains in place by mini-batch SGD and returns the finished epochs,
+  /// numbered from 1.
   ///
   /// Every epoch shuffles the image order (Fisher–Yates driven by a
   /// generator seeded with `shuffleSeed`), then steps through mini-batches of
@@ -19,6 +20,9 @@ extension Network {
   /// from zero velocity at every call. Training stops early when `observer` answers
   /// `.stop` (after the current batch; an unfinished epoch is not reported)
   /// or when an epoch's mean cost is not finite (that epoch is reported).
+  /// This form has no validation or test set: see
+  /// ``train(on:validation:test:options:shuffleSeed:observer:)`` for
+  /// monitoring, early stopping and the schedule.
   ///
   /// - Parameters:
   ///   - data: images with ``inputSize`` pixels (see
@@ -26,29 +30,81 @@ extension Network {
   ///   - images: the images of `data` to train on (all if nil): the same
   ///     as training on `data.slice(images)`, without copying them.
   ///   - observer: called synchronously on the calling thread.
-  /// - Precondition: `incompatibility(with: data) == nil`, and `images`
-  ///   lies within `0..<data.count`.
+  /// - Precondition: `incompatibility(with: data) == nil`, `images`
+  ///   lies within `0..<data.count`, and
+  ///   `options.problems(hasValidation: false)` is empty.
   @discardableResult
   public func train(
     on data: Dataset, images: Range<Int>? = nil, options: TrainingOptions,
     shuffleSeed: UInt64,
     observer: (TrainingEvent) -> TrainingDecision = { _ in .continue }
   ) -> [EpochStats] {
-    precondition(incompatibility(with: data) == nil, "images do not fit")
-    let images = images ?? 0..<data.count
+    runTraining(
+      DataSplit(data, images: images), validation: nil, test: nil,
+      options: options, firstEpoch: 1, shuffleSeed: shuffleSeed,
+      observer: observer
+    ).epochs
+  }
+
+  /// Trains in place by mini-batch SGD (as
+  /// ``train(on:images:options:shuffleSeed:observer:)``), measuring after
+  /// every epoch what `options.monitor` asks and deciding on early
+  /// stopping and the learning-rate schedule by the validation accuracy.
+  ///
+  /// Epochs are numbered on from ``epochsTrained``, which grows by the
+  /// epochs that ran: a second training of the same network continues the
+  /// count. Measurements run between epochs and change no bit of the
+  /// training. A validation accuracy is better only when strictly higher
+  /// (the first of equal epochs is the best). With early stopping, training
+  /// ends after `earlyStopping` epochs in a row without a better one, and
+  /// the network is given back the best epoch's parameters (also when the
+  /// epochs run out after a worse one). The schedule halves η after
+  /// `patience` epochs without a better one (counting again after each
+  /// halving) and ends training when it has halved η `halvings` times.
+  ///
+  /// - Precondition: the sets fit the network (``incompatibility(with:)``)
+  ///   and `options.problems(hasValidation:)` is empty.
+  @discardableResult
+  public func train(
+    on training: DataSplit, validation: DataSplit? = nil,
+    test: DataSplit? = nil, options: TrainingOptions, shuffleSeed: UInt64,
+    observer: (TrainingEvent) -> TrainingDecision = { _ in .continue }
+  ) -> TrainingRun {
+    let run = runTraining(
+      training, validation: validation, test: test, options: options,
+      firstEpoch: epochsTrained + 1, shuffleSeed: shuffleSeed,
+      observer: observer)
+    epochsTrained = run.lastEpoch ?? epochsTrained
+    return run
+  }
+
+  /// The training loop behind both `train` forms.
+  private func runTraining(
+    _ training: DataSplit, validation: DataSplit?, test: DataSplit?,
+    options: TrainingOptions, firstEpoch: Int, shuffleSeed: UInt64,
+    observer: (TrainingEvent) -> TrainingDecision
+  ) -> TrainingRun {
+    for split in [training, validation, test].compactMap({ $0 }) {
+      precondition(incompatibility(with: split.data) == nil, "images do not fit")
+    }
+    let problems = options.problems(hasValidation: (validation?.count ?? 0) > 0)
     precondition(
-      images.lowerBound >= 0 && images.upperBound <= data.count,
-      "images \(images) outside 0..<\(data.count)")
+      problems.isEmpty,
+      "invalid training: \(problems.map(\.description).joined(separator: "; "))")
+    let data = training.data
+    let images = training.images
     let count = images.count
-    guard count > 0, options.epochs > 0 else { return [] }
+    var run = TrainingRun(
+      epochs: [], stop: .completed, bestEpoch: nil, learningRateChanges: [],
+      restoredBestEpoch: false)
+    guard count > 0, options.epochs > 0 else { return run }
     allocateOnThisThread()
     let batchSize = min(max(options.batchSize, 1), count)
     let batches = (count + batchSize - 1) / batchSize
     let progressEvery = max(1, batches / 100)
-    let decay = options.l2 / Float(count)
-    let optimizer = Optimizer(
+    var optimizer = Optimizer(
       learningRate: options.learningRate, momentum: options.momentum,
-      decay: decay)
+      decay: options.l2 / Float(count), l1: options.l1 / Float(count))
     // The fresh layers start with zero gradients and no velocity: momentum
     // starts from rest at every call.
     reserve(rows: min(batchSize, trainingBlock))
@@ -58,23 +114,23 @@ extension Network {
     defer { order.deallocate() }
     for i in 0..<count { order[i] = Int32(images.lowerBound + i) }
 
-    var finished: [EpochStats] = []
+    var control = EpochControl(options: options)
     data.pixels.withUnsafeBufferPointer { pixels in
       data.labels.withUnsafeBufferPointer { labels in
         guard let pixels = pixels.baseAddress,
           let labels = labels.baseAddress, let orderBase = order.baseAddress
         else { return }
-        for epoch in 1...options.epochs {
+        for epoch in firstEpoch..<firstEpoch + options.epochs {
           let start = monotonicSeconds()
           generator.shuffle(order)
           var costSum: Double = 0
+          var penaltySum: Double = 0
           for batch in 0..<batches {
             let first = batch * batchSize
             let rows = min(batchSize, count - first)
             let next = first + rows
-            // The L2 term belongs to the weights this batch's cost sees.
-            let penalty =
-              decay == 0 ? 0 : Double(decay) / 2 * sumOfSquaredWeights()
+            // The penalty belongs to the weights this batch's cost sees.
+            let penalty = regularizationTerm(optimizer)
             let cost = trainBatch(
               pixels: pixels, labels: labels, indices: orderBase + first,
               rows: rows, optimizer: optimizer,
@@ -82,27 +138,108 @@ extension Network {
                 UnsafePointer(orderBase + next), min(batchSize, count - next)
               ))
             costSum += cost / Double(rows) + penalty
+            penaltySum += penalty
             if (batch + 1) % progressEvery == 0 && batch + 1 < batches {
               let fraction = Double(batch + 1) / Double(batches)
               if observer(.progress(epoch: epoch, fraction: fraction)) == .stop
               {
+                run.stop = .observer
                 return
               }
             }
           }
-          let stats = EpochStats(
+          var stats = EpochStats(
             epoch: epoch, meanCost: costSum / Double(batches),
-            seconds: monotonicSeconds() - start)
-          finished.append(stats)
-          if observer(.epochFinished(stats)) == .stop
-            || !stats.meanCost.isFinite
-          {
+            seconds: monotonicSeconds() - start,
+            meanRegularization: penaltySum / Double(batches),
+            learningRate: optimizer.learningRate)
+          let monitor = options.monitor
+          let penalty = regularizationTerm(optimizer)
+          stats.training = measure(
+            training, accuracy: monitor.contains(.trainingAccuracy),
+            cost: monitor.contains(.trainingCost), regularization: penalty)
+          stats.validation = measure(
+            validation, accuracy: options.needsValidationAccuracy,
+            cost: monitor.contains(.validationCost), regularization: penalty)
+          stats.test = measure(
+            test, accuracy: monitor.contains(.testAccuracy),
+            cost: monitor.contains(.testCost), regularization: penalty)
+          run.epochs.append(stats)
+          if control.recordValidation(stats) { control.best = snapshot() }
+          if observer(.epochFinished(stats)) == .stop {
+            run.stop = .observer
+          }
+          if !stats.meanCost.isFinite { run.stop = .diverged }
+          if run.stop != .completed { return }
+          if let stop = control.decide(after: epoch, optimizer: &optimizer) {
+            run.stop = stop
             return
           }
         }
       }
     }
-    return finished
+    run.bestEpoch = control.bestEpoch
+    run.learningRateChanges = control.changes
+    if let best = control.best, control.bestEpoch != run.lastEpoch {
+      restore(best)
+      run.restoredBestEpoch = true
+    }
+    return run
+  }
+
+  /// One set measured as asked, or nil when nothing is asked of it.
+  private func measure(
+    _ split: DataSplit?, accuracy: Bool, cost: Bool, regularization: Double
+  ) -> SetMeasurement? {
+    guard let split, split.count > 0, accuracy || cost else { return nil }
+    let evaluation = evaluate(on: split.data, images: split.images, cost: cost)
+    return SetMeasurement(
+      total: evaluation.total, correct: accuracy ? evaluation.correct : nil,
+      dataCost: cost ? evaluation.meanCost : nil,
+      regularization: cost ? regularization : nil)
+  }
+
+  /// The regularisation term `λ/(2n) Σw² + λ₁/n Σ|w|` of the current
+  /// weights, with the optimiser's λ/n and λ₁/n.
+  private func regularizationTerm(_ optimizer: Optimizer) -> Double {
+    let l2 =
+      optimizer.decay == 0
+      ? 0 : Double(optimizer.decay) / 2 * sumOfSquaredWeights()
+    guard optimizer.l1 != 0 else { return l2 }
+    return l2 + Double(optimizer.l1) * sumOfAbsoluteWeights()
+  }
+
+  /// Σ |w| over every weight (biases excluded), in a fixed order: eight
+  /// strided partial sums in double, combined in order.
+  func sumOfAbsoluteWeights() -> Double {
+    var sum: Double = 0
+    for layer in layers {
+      for parameter in layer.parameters where parameter.decays {
+        let values = parameter.value.base
+        var partial = [Double](repeating: 0, count: 8)
+        let whole = parameter.value.count / 8 * 8
+        for i in stride(from: 0, to: whole, by: 8) {
+          for lane in 0..<8 { partial[lane] += Double(abs(values[i + lane])) }
+        }
+        for i in whole..<parameter.value.count {
+          partial[i - whole] += Double(abs(values[i]))
+        }
+        for value in partial { sum += value }
+      }
+    }
+    return sum
+  }
+
+  /// Every parameter's values (padded buffers), in ``tensors`` order.
+  private func snapshot() -> [[Float]] {
+    tensors.map { Array(UnsafeBufferPointer(start: $0.value.base, count: $0.value.count)) }
+  }
+
+  /// Puts back the values of a ``snapshot()``.
+  private func restore(_ values: [[Float]]) {
+    for (parameter, saved) in zip(tensors, values) {
+      parameter.value.base.update(from: saved, count: saved.count)
+    }
   }
 
   // MARK: - Gradients, for tests
@@ -113,12 +250,13 @@ extension Network {
   /// `trainingSetSize` is the n in `λ/n`. Gradients are per layer, weights
   /// (out, in) row-major and biases (out).
   func costAndGradients(
-    on data: Dataset, indices: [Int], l2: Float = 0,
+    on data: Dataset, indices: [Int], l2: Float = 0, l1: Float = 0,
     trainingSetSize: Int? = nil
   ) -> (cost: Double, weights: [[Float]], biases: [[Float]]) {
     let rows = indices.count
     precondition(rows > 0 && incompatibility(with: data) == nil)
     let decay = l2 / Float(trainingSetSize ?? data.count)
+    let shrink = l1 / Float(trainingSetSize ?? data.count)
     reserve(rows: min(rows, trainingBlock))
     let order = indices.map { Int32($0) }
     var cost: Double = 0
@@ -129,7 +267,8 @@ extension Network {
           guard let pixels = pixels.baseAddress,
             let labels = labels.baseAddress, let order = order.baseAddress
           else { return }
-          let penalty = Double(decay) / 2 * sumOfSquaredWeights()
+          let penalty = regularizationTerm(
+            Optimizer(learningRate: 0, momentum: 0, decay: decay, l1: shrink))
           cost =
             trainBatch(
               pixels: pixels, labels: labels, indices: order, rows: rows,
@@ -138,7 +277,8 @@ extension Network {
         }
       }
     }
-    // ∇ = Σ∇/m + λ/n w, in the (out, in) layout of ``weights``.
+    // ∇ = Σ∇/m + λ/n w + λ₁/n sgn w, in the (out, in) layout of
+    // ``weights``.
     let perExample = 1 / Float(rows)
     var weightGradients: [[Float]] = []
     var biasGradients: [[Float]] = []
@@ -148,8 +288,10 @@ extension Network {
       for k in 0..<w.rows {
         for j in 0..<w.columns {
           let index = k * w.stride + j
+          let value = w.value.base[index]
+          let sign: Float = value > 0 ? 1 : value < 0 ? -1 : 0
           matrix[j * w.rows + k] =
-            w.gradient.base[index] * perExample + decay * w.value.base[index]
+            w.gradient.base[index] * perExample + decay * value + shrink * sign
         }
       }
       weightGradients.append(matrix)
@@ -165,4 +307,56 @@ func monotonicSeconds() -> Double {
   var time = timespec()
   clock_gettime(CLOCK_MONOTONIC, &time)
   return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+/// Early stopping's and the schedule's bookkeeping between epochs.
+private struct EpochControl {
+  let options: TrainingOptions
+  /// The epoch with the most correct validation images, and how many.
+  var bestEpoch: Int?
+  var bestCorrect = -1
+  /// The best epoch's parameters, kept for early stopping.
+  var best: [[Float]]?
+  /// Epochs since the best one (early stopping).
+  var sinceBest = 0
+  /// Epochs since the best one or the last halving (the schedule).
+  var sinceChange = 0
+  var changes: [LearningRateChange] = []
+
+  init(options: TrainingOptions) { self.options = options }
+
+  /// Takes in the epoch's validation accuracy; true when it is a new best
+  /// whose parameters early stopping needs kept.
+  mutating func recordValidation(_ stats: EpochStats) -> Bool {
+    guard let correct = stats.validation?.correct else { return false }
+    if correct > bestCorrect {
+      bestCorrect = correct
+      bestEpoch = stats.epoch
+      sinceBest = 0
+      sinceChange = 0
+      return options.earlyStopping != nil
+    }
+    sinceBest += 1
+    sinceChange += 1
+    return false
+  }
+
+  /// Why training stops after `epoch`, if it does; halves η when the
+  /// schedule says so.
+  mutating func decide(after epoch: Int, optimizer: inout Optimizer)
+    -> TrainingStop?
+  {
+    if let patience = options.earlyStopping, sinceBest >= patience {
+      return .earlyStopping
+    }
+    if let schedule = options.schedule, sinceChange >= schedule.patience {
+      optimizer.learningRate *= 0.5
+      changes.append(
+        LearningRateChange(
+          afterEpoch: epoch, learningRate: optimizer.learningRate))
+      sinceChange = 0
+      if changes.count >= schedule.halvings { return .learningRateSchedule }
+    }
+    return nil
+  }
 }

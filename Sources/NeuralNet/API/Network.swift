@@ -17,6 +17,11 @@ public final class Network: @unchecked Sendable {
   /// same bits; the default is ``KernelVariant/current``.
   public var kernels: KernelVariant
 
+  /// Epochs of monitored training so far: the next one is numbered
+  /// `epochsTrained + 1`, so consecutive trainings continue the count.
+  /// Saved in a network file.
+  public var epochsTrained = 0
+
   /// Layers from the first hidden one to the output.
   private(set) var layers: [any Layer] {
     didSet { tensors = layers.flatMap(\.parameters) }
@@ -89,6 +94,7 @@ public final class Network: @unchecked Sendable {
   private init(copying other: Network) {
     configuration = other.configuration
     kernels = other.kernels
+    epochsTrained = other.epochsTrained
     layers = other.layers.map { $0.copy() }
     inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
     tensors = layers.flatMap(\.parameters)
@@ -291,18 +297,23 @@ public final class Network: @unchecked Sendable {
     return cost
   }
 
+  /// The summed data cost of the loaded rows (after
+  /// ``forwardBatch(rows:)``); overwrites the output layer's δ.
+  func outputCost(rows: Int) -> Double {
+    let output = layers[layers.count - 1]
+    return lr_output_delta_cost(
+      configuration.cost.c, output.activation.c, output.z.base,
+      output.output.base, output.delta.base, output.outputStride, labels,
+      Int32(rows), Int32(output.outputSize))
+  }
+
   /// Backpropagates the loaded rows (after ``forwardBatch(rows:)``), adds
   /// their gradients to the parameters' sums (or steps the weights at once,
   /// with `fusedStep`) and returns their summed cost (without L2).
   func backwardBatch(
     rows: Int, fusedStep: (alpha: Float, beta: Float)? = nil
   ) -> Double {
-    let output = layers[layers.count - 1]
-    let cost = lr_output_delta_cost(
-      configuration.cost.c, output.activation.c, output.z.base,
-      output.output.base,
-      output.delta.base, output.outputStride, labels, Int32(rows),
-      Int32(output.outputSize))
+    let cost = outputCost(rows: rows)
     for index in layers.indices.reversed() {
       let layer = layers[index]
       let below = index > 0 ? layers[index - 1] : nil

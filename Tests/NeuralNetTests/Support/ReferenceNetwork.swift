@@ -149,10 +149,11 @@ struct ReferenceNetwork {
   var weightVelocity: [[[Double]]] = []
   var biasVelocity: [[Double]] = []
 
-  /// One mini-batch step: plain SGD with weight decay, or momentum.
+  /// One mini-batch step: plain SGD with weight decay (and L1: the book's
+  /// w − ηλ₁/n sgn w − η/m Σ∇), or momentum.
   mutating func step(
     _ batch: [(x: [Double], label: Int)], eta: Double, l2: Double, n: Int,
-    momentum: Double
+    momentum: Double, l1: Double = 0
   ) {
     if weightVelocity.isEmpty {
       weightVelocity = weights.map { $0.map { $0.map { _ in 0.0 } } }
@@ -180,11 +181,14 @@ struct ReferenceNetwork {
         }
         for c in weights[l][r].indices {
           let w = weights[l][r][c]
+          let sign: Double = w > 0 ? 1 : w < 0 ? -1 : 0
           if momentum == 0 {
-            weights[l][r][c] = (1 - eta * l2 / Double(n)) * w - eta / m * sw[l][r][c]
+            weights[l][r][c] =
+              (1 - eta * l2 / Double(n)) * w - eta * l1 / Double(n) * sign
+              - eta / m * sw[l][r][c]
           } else {
             let v = momentum * weightVelocity[l][r][c]
-              - eta * (sw[l][r][c] / m + l2 / Double(n) * w)
+              - eta * (sw[l][r][c] / m + l2 / Double(n) * w + l1 / Double(n) * sign)
             weightVelocity[l][r][c] = v
             weights[l][r][c] = w + v
           }
