@@ -1,5 +1,6 @@
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 /// Expects the cells' diagnostics to be exactly `expected`, each at its

@@ -94,11 +94,12 @@ private func isKeyLike(_ text: some StringProtocol) -> Bool {
 
 // MARK: - The parser
 
-/// Parses and validates the directives of one `lab` block against
-/// `DirectiveLanguage.specs`, collecting every problem.
+/// Parses and validates the directives of one `lab` block against a
+/// ``DirectiveLanguage``, collecting every problem.
 struct DirectiveParser {
   var file: String
   var overrides: [Override]
+  var language: DirectiveLanguage
 
   /// The valid directives and every problem of the block.
   func parse(_ lines: [BlockLine]) -> (
@@ -259,8 +260,8 @@ struct DirectiveParser {
     problems: inout [Diagnostic]
   ) -> Directive? {
     let verbLocation = location(line, token.column)
-    guard let spec = DirectiveLanguage.spec(token.text) else {
-      let verbs = DirectiveLanguage.verbs
+    guard let spec = language.spec(token.text) else {
+      let verbs = language.verbs
       let close = closestMatch(to: token.text, among: verbs)
       problems.append(
         .error(
@@ -349,16 +350,17 @@ struct DirectiveParser {
             + " \(positional.type.expectation)"))
     }
     guard !problems.contains(where: \.isError) else { return nil }
-    guard let kind = build(spec: spec, values: values) else {
+    guard let filled = withDefaults(spec: spec, values: values) else {
       problems.append(
         .error(at: verbLocation, "internal error: bad defaults for '\(spec.verb)'"))
       return nil
     }
     return Directive(
-      kind: kind, location: verbLocation, verb: spec.verb,
+      location: verbLocation, verb: spec.verb,
       arguments: arguments.map {
         Directive.Argument(key: $0.key, value: $0.value, location: $0.valueLocation)
-      })
+      },
+      values: DirectiveValues(filled))
   }
 
   /// Checks a value or a list of values, reporting each bad item at its own
@@ -456,71 +458,21 @@ struct DirectiveParser {
       suggestion: suggestion)
   }
 
-  // MARK: Typed values
+  // MARK: Defaults
 
-  /// Builds the typed directive from checked values, filling in defaults.
-  /// Returns nil only if a spec default fails its own type (a bug).
-  private func build(spec: DirectiveSpec, values: [String: [Value]])
-    -> DirectiveKind?
+  /// The checked values with every parameter's default filled in; nil only
+  /// if a spec's default fails its own type (a bug in the spec).
+  private func withDefaults(spec: DirectiveSpec, values: [String: [Value]])
+    -> [String: [Value]]?
   {
-    func list(_ key: String) -> [Value]? {
-      if let given = values[key] { return given }
-      guard let parameter = spec.parameter(key),
+    var filled = values
+    for parameter in spec.parameters where filled[parameter.name] == nil {
+      guard
         case .success(let value) = parameter.type.parse(
-          parameter.defaultValue, subject: key)
+          parameter.defaultValue, subject: parameter.name)
       else { return nil }
-      return [value]
+      filled[parameter.name] = [value]
     }
-    func integers(_ key: String) -> [Int]? {
-      let items = list(key)?.compactMap(\.integer)
-      return items?.isEmpty == false ? items : nil
-    }
-    func numbers(_ key: String) -> [Double]? {
-      let items = list(key)?.compactMap(\.number)
-      return items?.isEmpty == false ? items : nil
-    }
-    func word(_ key: String) -> String? { list(key)?.first?.word }
-
-    switch spec.verb {
-    case "seed":
-      guard case .unsigned(let seed)? = values[""]?.first else { return nil }
-      return .seed(seed)
-    case "load":
-      guard let name = values[""]?.first?.word,
-        let dataset = DatasetName(rawValue: name),
-        let train = integers("train")?.first,
-        let validation = integers("validation")?.first,
-        let test = integers("test")?.first
-      else { return nil }
-      return .load(
-        Load(dataset: dataset, train: train, validation: validation, test: test))
-    case "net":
-      guard case .sizes(let sizes)? = values[""]?.first,
-        let hidden = word("hidden").flatMap(HiddenActivation.init),
-        let output = word("output").flatMap(OutputActivation.init),
-        let cost = word("cost").flatMap(CostName.init),
-        let initialization = word("init").flatMap(InitName.init)
-      else { return nil }
-      return .net(
-        Net(
-          sizes: sizes, hidden: hidden, output: output, cost: cost,
-          initialization: initialization))
-    case "sgd":
-      guard let lr = numbers("lr"), let batch = integers("batch"),
-        let epochs = integers("epochs"), let l2 = numbers("l2"),
-        let momentum = numbers("momentum")
-      else { return nil }
-      return .sgd(
-        SGD(
-          learningRate: lr, batchSize: batch, epochs: epochs, l2: l2,
-          momentum: momentum))
-    case "evaluate":
-      guard let split = word("on").flatMap(Split.init) else { return nil }
-      return .evaluate(Evaluate(split: split))
-    case "playground":
-      return .playground
-    default:
-      return nil
-    }
+    return filled
   }
 }
