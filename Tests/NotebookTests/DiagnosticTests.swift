@@ -43,6 +43,48 @@ struct DirectiveErrorTests {
       ])
   }
 
+  @Test("a function-call or comma-separated habit says how to write the line")
+  func callHabits() {
+    expectDiagnostics(
+      """
+      ```lab
+      sgd lr=31️⃣, batch=10
+      sgd2️⃣(lr=3, epochs=2)
+      load mnist3️⃣, train=100
+      sgd 4️⃣η=3
+      ```
+      """,
+      [
+        (1, "arguments are separated by spaces, not commas", "write 'lr=3 batch=10'"),
+        (2, "'sgd' is not called like a function: write its arguments after it,"
+           + " separated by spaces, without parentheses or commas",
+         "write 'sgd lr=3 epochs=2'"),
+        (3, "arguments are separated by spaces, not commas", "write 'mnist train=100'"),
+        (4, "unknown key 'η' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+         "did you mean 'lr'?"),
+      ])
+  }
+
+  @Test("layer sizes written as a list say how sizes are written")
+  func sizesAsList() {
+    expectDiagnostics(
+      """
+      ```lab
+      net 1️⃣[784, 30, 10]
+      net 2️⃣784x30x10 hidden=relu
+        net 3️⃣784 30 10
+      ```
+      """,
+      [
+        (1, "layer sizes are one word, joined by '-': found '[784, 30, 10]'",
+         "write 'net 784-30-10'"),
+        (2, "layer sizes are one word, joined by '-': found '784x30x10'",
+         "write 'net 784-30-10'"),
+        (3, "layer sizes are one word, joined by '-': found '784 30 10'",
+         "write 'net 784-30-10'"),
+      ])
+  }
+
   @Test("unknown keys: did you mean, else the valid keys")
   func unknownKey() {
     expectDiagnostics(

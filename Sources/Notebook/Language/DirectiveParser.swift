@@ -165,10 +165,14 @@ struct DirectiveParser {
           index += used
           continue
         }
+        var written = token.text
+        if written.hasSuffix(","), next != nil, written.count > 1 {
+          written.removeLast()
+          problems.append(commaBetweenArguments(tokens, at: index, line: line))
+        }
         arguments.append(
           RawArgument(
-            key: "", value: token.text, keyLocation: here,
-            valueLocation: here))
+            key: "", value: written, keyLocation: here, valueLocation: here))
         index += 1
         continue
       }
@@ -206,13 +210,68 @@ struct DirectiveParser {
         continue
       }
       let keyLength = key.unicodeScalars.count
+      var written = value
+      // `lr=3, batch=10`: a comma and a space between arguments, as in a
+      // function call; the value itself is fine.
+      if written.hasSuffix(","), next != nil, written.count > 1 {
+        written.removeLast()
+        problems.append(commaBetweenArguments(tokens, at: index, line: line))
+      }
       arguments.append(
         RawArgument(
-          key: key, value: value, keyLocation: here,
+          key: key, value: written, keyLocation: here,
           valueLocation: location(line, token.column + keyLength + 1)))
       index += 1
     }
     return arguments
+  }
+
+  /// "arguments are separated by spaces", at the comma ending the token
+  /// `tokens[index]`, suggesting the line without such commas.
+  private func commaBetweenArguments(
+    _ tokens: [Token], at index: Int, line: Int
+  ) -> Diagnostic {
+    let token = tokens[index]
+    return .error(
+      at: location(line, token.column + token.text.unicodeScalars.count - 1),
+      "arguments are separated by spaces, not commas",
+      suggestion: "write \(quoted(Self.plainArguments(tokens), limit: 60))")
+  }
+
+  /// The tokens as one argument list written the way the language wants:
+  /// no brackets around it, no commas between arguments.
+  private static func plainArguments(_ tokens: some Collection<Token>)
+    -> String
+  {
+    tokens.map { token in
+      var text = Substring(token.text)
+      while text.last == "," || text.last == ")" { text.removeLast() }
+      return String(text)
+    }.filter { !$0.isEmpty }.joined(separator: " ")
+  }
+
+  /// Layer sizes written as a list, `net [784, 30, 10]`, `net 784 30 10`
+  /// or `net 784x30x10`: one error saying how sizes are written, instead of
+  /// one per piece. Nil when the positional tokens do not look like that.
+  private func misspelledSizes(
+    _ tokens: ArraySlice<Token>, spec: DirectiveSpec, line: Int
+  ) -> Diagnostic? {
+    guard case .layerSizes? = spec.positional?.type else { return nil }
+    let positional = tokens.prefix { !$0.hasEquals }
+    guard let first = positional.first else { return nil }
+    let separators: Set<Character> = ["[", "]", "(", ")", ",", "x", "X", "×", "*"]
+    let text = positional.map(\.text).joined(separator: " ")
+    guard !text.contains("-"),
+      text.allSatisfy({ $0.isASCII && $0.isNumber || $0 == " " || separators.contains($0) }),
+      positional.count > 1 || text.contains(where: { separators.contains($0) })
+    else { return nil }
+    let sizes = text.split(whereSeparator: { !($0.isASCII && $0.isNumber) })
+    guard sizes.count >= 2 else { return nil }
+    let fixed = sizes.joined(separator: "-")
+    return .error(
+      at: location(line, first.column),
+      "layer sizes are one word, joined by '-': found \(quoted(text, limit: 40))",
+      suggestion: "write \(quoted(spec.verb + " " + fixed, limit: 60))")
   }
 
   private func spacedEquals(key: String, value: String, at here: SourceLocation)
@@ -260,6 +319,24 @@ struct DirectiveParser {
     problems: inout [Diagnostic]
   ) -> Directive? {
     let verbLocation = location(line, token.column)
+    // `sgd(lr=3, epochs=2)`: written as a function call.
+    if let paren = token.text.firstIndex(of: "("),
+      let spec = language.spec(String(token.text[..<paren]))
+    {
+      let column = token.column
+        + token.text[..<paren].unicodeScalars.count
+      let rest = String(token.text[token.text.index(after: paren)...])
+      let written = [Token(text: spec.verb, column: token.column)]
+        + (rest.isEmpty ? [] : [Token(text: rest, column: column + 1)])
+        + Array(tokens)
+      problems.append(
+        .error(
+          at: location(line, column),
+          "'\(spec.verb)' is not called like a function: write its arguments"
+            + " after it, separated by spaces, without parentheses or commas",
+          suggestion: "write \(quoted(Self.plainArguments(written), limit: 60))"))
+      return nil
+    }
     guard let spec = language.spec(token.text) else {
       let verbs = language.verbs
       let close = closestMatch(to: token.text, among: verbs)
@@ -269,6 +346,10 @@ struct DirectiveParser {
           "unknown directive \(quoted(token.text)); expected one of "
             + verbs.joined(separator: ", "),
           suggestion: close.map { "did you mean '\($0)'?" }))
+      return nil
+    }
+    if let problem = misspelledSizes(tokens, spec: spec, line: line) {
+      problems.append(problem)
       return nil
     }
     var arguments = readArguments(tokens, line: line, problems: &problems)
