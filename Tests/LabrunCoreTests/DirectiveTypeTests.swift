@@ -126,4 +126,16 @@ struct DirectiveRegistryTests {
       #expect(type.needs.isSubset(of: type.reads), "\(type.spec.verb)")
     }
   }
+
+  @Test("the report names a positional argument as the schema does")
+  func recordNamesPositional() throws {
+    let cell = try #require(
+      Notebook.parse(
+        source: "```lab\nload mnist train=100\nnet 784-30-10\nseed 7\nsgd lr=3\n```\n",
+        path: "nb.md"
+      ).cells.first)
+    #expect(cell.directives.map { $0.record.arguments.map(\.key) }
+      == [["dataset", "train"], ["sizes"], ["value"], ["lr"]])
+    #expect(cell.directives[0].record.arguments.map(\.value) == ["mnist", "100"])
+  }
 }

@@ -21,9 +21,14 @@ extension Diagnostic {
 
 extension Directive {
   /// The report's plain-value form of this directive.
+  /// The positional argument is named as its schema names it (`dataset`,
+  /// `sizes`, `value`), so every argument has a key.
   var record: DirectiveRecord {
-    DirectiveRecord(
+    let positional = Directives.type(of: verb)?.spec.positional?.name ?? ""
+    return DirectiveRecord(
       verb: verb, line: location.line, column: location.column,
-      arguments: arguments.map { .init(key: $0.key, value: $0.value) })
+      arguments: arguments.map {
+        .init(key: $0.key.isEmpty ? positional : $0.key, value: $0.value)
+      })
   }
 }
