@@ -110,7 +110,9 @@ struct DirectiveRegistryTests {
     let verbs = Directives.all.map { $0.spec.verb }
     #expect(Set(verbs).count == verbs.count)
     #expect(DirectiveLanguage.labrun.verbs == verbs)
-    let positional = ["seed": "1", "load": "mnist", "net": "784-30-10"]
+    let positional = [
+      "seed": "1", "load": "mnist", "net": "784-30-10", "show": "weights",
+    ]
     for type in Directives.all {
       let verb = type.spec.verb
       let line = ([verb] + (positional[verb].map { [$0] } ?? []))

@@ -140,6 +140,8 @@ enum JSONMapping {
         "parameters": .int(p.parameters.count),
         "bytes": .int(p.bytes),
       ])
+    case .weights(let w):
+      return WeightsSection.json(w)
     }
   }
 

@@ -207,6 +207,7 @@ public enum CellResult: Sendable, Equatable {
   case comparison(ComparisonResult)
   case evaluation(EvaluationResult)
   case playground(PlaygroundResult)
+  case weights(WeightsResult)
 }
 
 /// A greyscale image with its label, for grids of digits.

@@ -60,7 +60,7 @@ extension LabDirective {
 enum Directives {
   static let all: [any LabDirective.Type] = [
     Seed.self, Load.self, Net.self, SGD.self, Evaluate.self,
-    Playground.self,
+    Playground.self, ShowWeights.self,
   ]
 
   /// The language the notebook parser checks `lab` blocks against.
