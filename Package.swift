@@ -68,7 +68,8 @@ let package = Package(
 
     // MARK: - Tests
     .testTarget(
-      name: "NotebookTests", dependencies: ["Notebook", "LabrunTestSupport"],
+      name: "NotebookTests",
+      dependencies: ["Notebook", "LabrunCore", "LabrunTestSupport"],
       exclude: ["Golden"]),
     .testTarget(name: "TeXMathTests", dependencies: ["TeXMath"]),
     .testTarget(

@@ -5,7 +5,7 @@ import Testing
 
 @testable import LabrunCore
 
-/// `playground` in the runner: it needs a trained network, embeds exactly
+/// `playground` in the runner: it needs a network (trained or not), embeds exactly
 /// that network, and answers the browser tests' probe.
 @Suite("Playground cell")
 struct PlaygroundRunnerTests {
@@ -47,7 +47,7 @@ struct PlaygroundRunnerTests {
     #expect(diagnostic.suggestion?.contains("sgd") == true)
   }
 
-  @Test("an untrained network is refused, and that taints nothing else")
+  @Test("an untrained network is shown as it is: random weights guess")
   func untrained() throws {
     let all = cells(
       """
@@ -61,11 +61,18 @@ struct PlaygroundRunnerTests {
       evaluate
       ```
       """)
-    #expect(all.map(\.status) == [.error, .ok])
-    let diagnostic = try #require(all.first?.diagnostics.first)
-    #expect(diagnostic.line == 4)
-    #expect(diagnostic.message.contains("has not been trained"))
-    #expect(diagnostic.suggestion?.contains("sgd") == true)
+    #expect(all.map(\.status) == [.ok, .ok])
+    #expect(all.first?.diagnostics.filter { $0.severity == .error } == [])
+    guard case .playground(let playground)? = all.first?.results.last else {
+      Issue.record("no playground result")
+      return
+    }
+    #expect(playground.sizes == [784, 10, 10])
+    guard case .evaluation(let evaluation)? = all.last?.results.first else {
+      Issue.record("no evaluation of the untrained network")
+      return
+    }
+    #expect(evaluation.total == 50)
   }
 
   @Test("after training it embeds that network, layer by layer")

@@ -202,8 +202,8 @@ struct RunnerTests {
             testAccuracy: nil, seconds: 0)
         ], divergedAtEpoch: diverged)
     }
-    #expect(LabSession.bestRun([run(0.5), run(0.9), run(0.9)]) == 1)
-    #expect(LabSession.bestRun([run(0.5), run(0.99, diverged: 1)]) == 0)
+    #expect(SGD.bestRun([run(0.5), run(0.9), run(0.9)]) == 1)
+    #expect(SGD.bestRun([run(0.5), run(0.99, diverged: 1)]) == 0)
   }
 
   @Test("results carry the settings as written, not their Float roundings")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 @Suite("GitHub's Markdown: tables, footnotes, strikethrough, tasks, links")

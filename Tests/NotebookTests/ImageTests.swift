@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 @Suite("Images: embedded as data, never fetched")

@@ -1,5 +1,6 @@
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 @Suite("Inline HTML: a few harmless tags kept, the rest dropped with a warning")

@@ -1,5 +1,6 @@
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 @Suite("Math in the prose: $…$, $$…$$ and ```math")

@@ -2,6 +2,7 @@ import Foundation
 import HTMLText
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 @Suite("Notebook structure: cells, prose, titles")
@@ -352,11 +353,11 @@ struct OverrideTests {
     #expect(notebook.title == "Quick")
     let cell = try #require(notebook.cells.first)
     #expect(cell.diagnostics == [])
-    #expect(cell.directives.map(\.kind) == [
-      .seed(7),
-      .load(Load(dataset: .fashionMNIST, train: 5000, validation: 10000, test: 10000)),
-      .sgd(SGD(learningRate: [0.1, 1], epochs: [1])),
-      .sgd(SGD(learningRate: [0.1, 1], batchSize: [20], epochs: [1])),
+    #expect(cell.directives.map(\.canonical) == [
+      "seed 7",
+      "load fashion-mnist test=10000 train=5000 validation=10000",
+      "sgd batch=10 epochs=1 l2=0 lr=0.1,1 momentum=0",
+      "sgd batch=20 epochs=1 l2=0 lr=0.1,1 momentum=0",
     ])
     // A replaced value keeps the written value's place.
     #expect(cell.directives[2].location(of: "epochs").column == 12)
@@ -376,7 +377,7 @@ struct OverrideTests {
   @Test(
     "bad overrides name the valid choices",
     arguments: [
-      ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground",
+      ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show",
        "did you mean 'sgd'?"),
       ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
        "did you mean 'sgd.lr'?"),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import LabrunCore
 @testable import Notebook
 import LabrunTestSupport
 
@@ -138,7 +139,7 @@ struct RobustnessTests {
     #expect(cells.count == 5000)
     #expect(cells.last?.number == 5000)
     #expect(cells.last?.fence.line == 5 + 6 * 4999)
-    #expect(cells.last?.directives.first?.kind == .sgd(SGD(learningRate: [5000], epochs: [1])))
+    #expect(cells.last?.directives.first?.canonical == "sgd batch=10 epochs=1 l2=0 lr=5000 momentum=0")
     #expect(notebook.items.count == 10000)
   }
 

@@ -1,5 +1,6 @@
 import Testing
 
+import LabrunCore
 @testable import Notebook
 
 /// Values a student might type that the engine could not represent: each

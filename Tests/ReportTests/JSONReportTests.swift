@@ -123,20 +123,20 @@ struct JSONReportTests {
     #expect(object.pretty == "{\n  \"B\": null,\n  \"a\": 2,\n  \"b\": 1\n}\n")
   }
 
-  @Test("positional or repeated arguments become a list")
-  func argumentList() throws {
+  @Test("arguments are one object for every directive, positional ones by name")
+  func argumentObject() throws {
     let directive = DirectiveRecord(
-      verb: "show", line: 1, column: 1,
-      arguments: [.init(key: "", value: "misclassified"),
-                  .init(key: "n", value: "4")])
+      verb: "load", line: 1, column: 1,
+      arguments: [.init(key: "dataset", value: "mnist"),
+                  .init(key: "train", value: "1000")])
     let value = JSONMapping.directive(directive)
     guard case .object(let members) = value,
-      case .array(let list) = members["arguments"]
+      case .object(let arguments) = members["arguments"]
     else {
-      Issue.record("expected a list of arguments")
+      Issue.record("expected an object of arguments")
       return
     }
-    #expect(list.count == 2)
+    #expect(arguments == ["dataset": .string("mnist"), "train": .string("1000")])
   }
 
   @Test("hostile strings are escaped and still parse")

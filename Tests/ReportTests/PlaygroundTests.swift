@@ -6,7 +6,7 @@ import Testing
 
 /// The playground: the only part of a page with a script, carrying the
 /// network's parameters exactly. (What the script does is tested in a real
-/// browser: tests/browser/run.py.)
+/// browser: browser-tests/run.py.)
 @Suite("Playground")
 struct PlaygroundTests {
   /// A 784-3-2 network whose parameters are all different, and awkward to

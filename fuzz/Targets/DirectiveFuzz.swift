@@ -1,6 +1,7 @@
 // libFuzzer target: the directive parser on one lab block's lines.
 //
-// Compiled together with the Notebook module's sources (see fuzz/run), so
+// Compiled together with the Notebook module's sources and
+// FuzzLanguage.swift (see fuzz/run), so
 // the internal `DirectiveParser` is reachable. The first line, when it
 // starts with `--set `, becomes a command-line override, so that override
 // parsing and its application to directives are fuzzed too.
@@ -21,7 +22,7 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
   var overrides: [Override] = []
   if let first = lines.first, first.hasPrefix("--set ") {
     if case .success(let override) = Override.parse(
-      String(first.dropFirst(6)))
+      String(first.dropFirst(6)), language: fuzzLanguage)
     {
       overrides.append(override)
     }
@@ -30,7 +31,8 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
   let block = lines.enumerated().map { offset, line in
     BlockLine(line, line: offset + 2, baseColumn: offset % 3)
   }
-  let parser = DirectiveParser(file: "fuzz.md", overrides: overrides)
+  let parser = DirectiveParser(
+    file: "fuzz.md", overrides: overrides, language: fuzzLanguage)
   let (directives, diagnostics) = parser.parse(block)
   // Every location must be inside the block and every message printable.
   for diagnostic in diagnostics {
@@ -45,11 +47,12 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
     // The canonical spelling is what cache keys are made of: it must read
     // back as the very same directive, or two different cells could
     // share a key (or one cell miss its own).
-    let canonical = directive.kind.canonical
-    let (again, problems) = DirectiveParser(file: "fuzz.md", overrides: [])
-      .parse([BlockLine(canonical, line: 2, baseColumn: 0)])
+    let canonical = directive.canonical
+    let (again, problems) = DirectiveParser(
+      file: "fuzz.md", overrides: [], language: fuzzLanguage
+    ).parse([BlockLine(canonical, line: 2, baseColumn: 0)])
     precondition(
-      problems.isEmpty && again.map(\.kind) == [directive.kind],
+      problems.isEmpty && again.map(\.values) == [directive.values],
       "canonical form does not read back: \(canonical)")
   }
 }

@@ -17,7 +17,8 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
     return
   }
   let source = String(decoding: bytes, as: UTF8.self)
-  let notebook = Notebook.parse(source: source, path: "fuzz.md")
+  let notebook = Notebook.parse(
+    source: source, path: "fuzz.md", language: fuzzLanguage)
   // Lines end in LF, CRLF or a lone CR (old Mac files), as in the reader.
   var lineCount = 1
   for (index, byte) in bytes.enumerated() {

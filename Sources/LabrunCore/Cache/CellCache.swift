@@ -24,7 +24,7 @@ final class CellCache {
   private var pendingData: DataSelection?
   private var pendingNetwork: NetworkSnapshot?
   /// Each data set's file sums, looked up once per run.
-  private var fileSums: [Datasets.DatasetName: String] = [:]
+  private var fileSums: [DatasetName: String] = [:]
   /// Entries this run used or wrote: spared by eviction.
   private var used: Set<String> = []
   private var stored = false
@@ -104,7 +104,7 @@ final class CellCache {
 
   /// `dataset`'s four files' SHA-256, from the memo when unchanged; nil
   /// when the files cannot be found (the cell then runs and says why).
-  private func sums(of dataset: Datasets.DatasetName) -> String? {
+  private func sums(of dataset: DatasetName) -> String? {
     if let known = fileSums[dataset] { return known }
     guard
       let folder = try? DataLocator.locate(
@@ -272,7 +272,7 @@ final class CellCache {
     pendingData = nil
     statistics.dataRestores += 1
     do throws(DataError) {
-      guard let name = Datasets.DatasetName(rawValue: selection.dataset) else {
+      guard let name = DatasetName(rawValue: selection.dataset) else {
         throw DataError(
           path: selection.dataset, problem: .unreadable("unknown data set"))
       }

@@ -3,50 +3,24 @@ import Notebook
 
 // MARK: - What a cell reads and writes
 
-/// A part of the session's state that cells pass on to later cells.
-enum StatePart: String, Sendable, CaseIterable, Comparable {
-  case data, generator, network
-
-  static func < (a: StatePart, b: StatePart) -> Bool {
-    a.rawValue < b.rawValue
-  }
-}
-
 /// Which parts of the state a cell reads (before writing them itself) and
-/// which it writes: its edges in the notebook's dataflow.
+/// which it writes: its edges in the notebook's dataflow, derived from what
+/// each of its directives declares (``LabDirective``).
 struct CellAccess: Sendable, Equatable {
   var reads: Set<StatePart> = []
   var writes: Set<StatePart> = []
   /// Data sets whose files a `load` of the cell reads, in order.
-  var loads: [Datasets.DatasetName] = []
+  var loads: [DatasetName] = []
 
-  /// The access of `directives` run in order, or nil when a `load` names a
-  /// data set the loader does not know (such a cell is never cached).
+  /// The access of `directives` run in order, or nil when one cannot be
+  /// decoded (such a cell is never cached; running it says why).
   init?(_ directives: [Directive]) {
     for directive in directives {
-      let reads: [StatePart]
-      let writes: [StatePart]
-      switch directive.kind {
-      case .seed:
-        (reads, writes) = ([], [.generator])
-      case .load(let load):
-        guard let name = Datasets.DatasetName(rawValue: load.dataset.rawValue)
-        else { return nil }
-        (reads, writes) = ([], [.data])
-        loads.append(name)
-      case .net:
-        // The data set's image size and class count are checked.
-        (reads, writes) = ([.data, .generator], [.network, .generator])
-      case .sgd:
-        (reads, writes) = ([.data, .network, .generator], [.network, .generator])
-      case .evaluate:
-        (reads, writes) = ([.data, .network], [])
-      case .playground:
-        // The image size and class names, and the trained network.
-        (reads, writes) = ([.data, .network], [])
-      }
-      self.reads.formUnion(reads.filter { !self.writes.contains($0) })
-      self.writes.formUnion(writes)
+      guard let typed = try? Directives.decode(directive) else { return nil }
+      let type = Swift.type(of: typed)
+      reads.formUnion(type.reads.subtracting(writes))
+      writes.formUnion(type.writes)
+      loads += typed.dataSets
     }
   }
 }

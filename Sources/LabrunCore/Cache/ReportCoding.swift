@@ -9,6 +9,7 @@ import Report
 enum ReportCoding {
   private enum Tag: UInt8 {
     case dataset = 1, network, training, comparison, evaluation, playground
+    case weights
   }
 
   /// Writes `results`.
@@ -44,6 +45,14 @@ enum ReportCoding {
         body.int(value.columns)
         body.array(value.classNames) { $0.string($1) }
         body.floats(value.parameters)
+      case .weights(let value):
+        body.u8(Tag.weights.rawValue)
+        body.int(value.layer)
+        body.int(value.count)
+        body.int(value.rows)
+        body.int(value.columns)
+        body.double(value.scale)
+        body.array(value.weights) { $0.floats($1) }
       }
     }
     writer.raw(body.bytes)
@@ -72,6 +81,14 @@ enum ReportCoding {
             sizes: try readInts(&r), hidden: try r.string(),
             output: try r.string(), rows: try r.int(), columns: try r.int(),
             classNames: try readStrings(&r), parameters: try r.floats()))
+      case .weights:
+        return .weights(
+          WeightsResult(
+            layer: try r.int(), count: try r.int(), rows: try r.int(),
+            columns: try r.int(), scale: try r.double(),
+            weights: try r.array(minimumSize: 8) { (r) throws(DecodingFailure) in
+              try r.floats()
+            }))
       case nil:
         throw DecodingFailure(offset: offset, reason: "unknown result kind")
       }

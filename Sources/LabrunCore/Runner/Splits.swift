@@ -27,13 +27,22 @@ struct Splits: Sendable {
     files = data.files
   }
 
-  func split(_ name: String) -> Split {
-    name == "validation" ? validation : test
+  /// The split of that name.
+  subscript(name: Split.Name) -> Split {
+    switch name {
+    case .validation: validation
+    case .test: test
+    }
   }
 }
 
 /// Some consecutive images of a data set, numbered from 0 within the split.
 struct Split: Sendable {
+  /// The splits a notebook may name (`evaluate on=validation`).
+  enum Name: String, Sendable, CaseIterable {
+    case test, validation
+  }
+
   /// The whole file's images (shared, as arrays are).
   let data: Dataset
   /// Which of them belong to this split.

@@ -1,7 +1,13 @@
 // MARK: - Directives
 
-/// One valid line of a `lab` block, e.g. `sgd lr=3 batch=10 epochs=5`, with
-/// its typed meaning and where each part was written.
+/// One valid line of a `lab` block, e.g. `sgd lr=3 batch=10 epochs=5`:
+/// its verb, its checked values with every default filled in, and where
+/// each part was written.
+///
+/// This is the parse half of a directive, the same for every verb: the
+/// schema it was checked against is the verb's ``DirectiveSpec``. The typed
+/// meaning (`SGD`, `Load`, …) is decoded from ``values`` by the type that
+/// declares that spec and runs it, in LabrunCore.
 public struct Directive: Sendable, Equatable {
   /// One `key=value` (or the positional argument, whose key is "").
   public struct Argument: Sendable, Equatable {
@@ -20,24 +26,24 @@ public struct Directive: Sendable, Equatable {
     }
   }
 
-  /// The typed meaning, with every default filled in.
-  public var kind: DirectiveKind
   /// Where the verb starts.
   public var location: SourceLocation
   /// The verb as written, e.g. `sgd`.
   public var verb: String
   /// The arguments as written (after overrides), in order.
   public var arguments: [Argument]
+  /// The checked values, defaults filled in.
+  public var values: DirectiveValues
 
   /// Creates a directive.
   public init(
-    kind: DirectiveKind, location: SourceLocation, verb: String,
-    arguments: [Argument]
+    location: SourceLocation, verb: String, arguments: [Argument],
+    values: DirectiveValues
   ) {
-    self.kind = kind
     self.location = location
     self.verb = verb
     self.arguments = arguments
+    self.values = values
   }
 
   /// The location of a key's value (or of the positional argument for ""),
@@ -50,246 +56,115 @@ public struct Directive: Sendable, Equatable {
   /// then every parameter (defaults included) sorted by key with normalised
   /// values. Spacing, comments, argument order and spellings such as `3.0`
   /// versus `3` do not change it, so it can key a cache.
-  public var canonical: String { kind.canonical }
-}
-
-/// What a directive asks for, as typed values with defaults filled in.
-public enum DirectiveKind: Sendable, Equatable {
-  /// `seed N`: reseed the random number generator.
-  case seed(UInt64)
-  /// `load mnist train=… validation=… test=…`: load a data set.
-  case load(Load)
-  /// `net 784-30-10 …`: create a network.
-  case net(Net)
-  /// `sgd lr=… batch=… epochs=…`: train (or compare trainings).
-  case sgd(SGD)
-  /// `evaluate on=test`: measure the current network.
-  case evaluate(Evaluate)
-  /// `playground`: a drawing area in the report where readers draw a digit
-  /// and watch the current network classify it.
-  case playground
-
-  /// The directive's verb, e.g. `sgd`.
-  public var verb: String {
-    switch self {
-    case .seed: "seed"
-    case .load: "load"
-    case .net: "net"
-    case .sgd: "sgd"
-    case .evaluate: "evaluate"
-    case .playground: "playground"
-    }
-  }
-
-  /// See `Directive.canonical`.
   public var canonical: String {
-    switch self {
-    case .seed(let value):
-      return "seed \(value)"
-    case .load(let load):
-      return "load \(load.dataset.rawValue) test=\(load.test)"
-        + " train=\(load.train) validation=\(load.validation)"
-    case .net(let net):
-      return "net \(net.sizes.map(String.init).joined(separator: "-"))"
-        + " cost=\(net.cost.rawValue) hidden=\(net.hidden.rawValue)"
-        + " init=\(net.initialization.rawValue)"
-        + " output=\(net.output.rawValue)"
-    case .sgd(let sgd):
-      func list(_ values: [Double]) -> String {
-        values.map(formatNumber).joined(separator: ",")
+    var parts = [verb]
+    if let positional = values.values[""] {
+      parts.append(DirectiveValues.text(positional, separator: ","))
+    }
+    for key in values.values.keys.sorted() where !key.isEmpty {
+      parts.append(
+        key + "=" + DirectiveValues.text(values.values[key]!, separator: ","))
+    }
+    return parts.joined(separator: " ")
+  }
+}
+
+/// The checked values of a directive, by key ("" for the positional
+/// argument), each a list (of one value unless the parameter takes lists),
+/// with every default filled in.
+///
+/// The accessors read a value as its spec's type declares it; asking for
+/// another type, or a key the spec lacks, throws — a mismatch between a
+/// directive's spec and its decoding, which the registry's tests catch.
+public struct DirectiveValues: Sendable, Equatable {
+  var values: [String: [Value]]
+
+  init(_ values: [String: [Value]]) { self.values = values }
+
+  /// A key missing from the spec, or read as another type than declared.
+  public struct Mismatch: Error, Sendable, Equatable {
+    /// The key ("" for the positional argument).
+    public var key: String
+    /// What the decoder asked for.
+    public var expected: String
+  }
+
+  private func list<T>(_ key: String, _ expected: String, _ read: (Value) -> T?)
+    throws(Mismatch) -> [T]
+  {
+    guard let list = values[key], !list.isEmpty else {
+      throw Mismatch(key: key, expected: expected)
+    }
+    var out: [T] = []
+    for value in list {
+      guard let item = read(value) else {
+        throw Mismatch(key: key, expected: expected)
       }
-      func list(_ values: [Int]) -> String {
-        values.map(String.init).joined(separator: ",")
+      out.append(item)
+    }
+    return out
+  }
+
+  private func single<T>(
+    _ key: String, _ expected: String, _ read: (Value) -> T?
+  ) throws(Mismatch) -> T {
+    let all = try list(key, expected, read)
+    guard all.count == 1 else { throw Mismatch(key: key, expected: expected) }
+    return all[0]
+  }
+
+  /// The integers of an `.integer` parameter.
+  public func integers(_ key: String) throws(Mismatch) -> [Int] {
+    try list(key, "integers") { $0.integer }
+  }
+  /// The single integer of an `.integer` parameter.
+  public func integer(_ key: String) throws(Mismatch) -> Int {
+    try single(key, "an integer") { $0.integer }
+  }
+  /// The numbers of a `.number` parameter.
+  public func numbers(_ key: String) throws(Mismatch) -> [Double] {
+    try list(key, "numbers") { $0.number }
+  }
+  /// The value of an `.unsigned64` parameter.
+  public func unsigned(_ key: String) throws(Mismatch) -> UInt64 {
+    try single(key, "an unsigned integer") {
+      if case .unsigned(let value) = $0 { return value }
+      return nil
+    }
+  }
+  /// The layer sizes of a `.layerSizes` parameter.
+  public func sizes(_ key: String) throws(Mismatch) -> [Int] {
+    try single(key, "layer sizes") {
+      if case .sizes(let sizes) = $0 { return sizes }
+      return nil
+    }
+  }
+  /// The word of a `.choice` parameter, as the type whose raw values the
+  /// choice lists (e.g. the engine's `Activation`).
+  public func choice<T: RawRepresentable>(_ key: String, as type: T.Type)
+    throws(Mismatch) -> T where T.RawValue == String
+  {
+    try single(key, String(describing: T.self)) { $0.word.flatMap(T.init) }
+  }
+
+  /// The key whose list holds more than one value, if any.
+  public var listedKey: String? {
+    values.keys.sorted().first { (values[$0]?.count ?? 0) > 1 }
+  }
+
+  /// The normalised text of values: `3`, `0.5`, `784-30-10`.
+  static func text(_ list: [Value], separator: String) -> String {
+    list.map { value in
+      switch value {
+      case .integer(let number): String(number)
+      case .unsigned(let number): String(number)
+      case .number(let number): formatNumber(number)
+      case .word(let word): word
+      case .sizes(let sizes): sizes.map(String.init).joined(separator: "-")
+      case .text(let text): text
       }
-      return "sgd batch=\(list(sgd.batchSize)) epochs=\(list(sgd.epochs))"
-        + " l2=\(list(sgd.l2)) lr=\(list(sgd.learningRate))"
-        + " momentum=\(list(sgd.momentum))"
-    case .evaluate(let evaluate):
-      return "evaluate on=\(evaluate.split.rawValue)"
-    case .playground:
-      return "playground"
-    }
+    }.joined(separator: separator)
   }
-}
-
-// MARK: - Typed directive values
-
-/// The data sets `load` knows.
-public enum DatasetName: String, Sendable, CaseIterable {
-  /// LeCun, Cortes and Burges' handwritten digits.
-  case mnist
-  /// Zalando's clothing images in MNIST's format.
-  case fashionMNIST = "fashion-mnist"
-}
-
-/// `load`: which data set, and how many images go in each split.
-public struct Load: Sendable, Equatable {
-  /// The data set.
-  public var dataset: DatasetName
-  /// Images to train on (taken first from the training file).
-  public var train: Int
-  /// Images held back from the training file for validation.
-  public var validation: Int
-  /// Images taken from the test file.
-  public var test: Int
-
-  /// Creates a load request.
-  public init(dataset: DatasetName, train: Int, validation: Int, test: Int) {
-    self.dataset = dataset
-    self.train = train
-    self.validation = validation
-    self.test = test
-  }
-}
-
-/// Activation of the hidden layers.
-public enum HiddenActivation: String, Sendable, CaseIterable {
-  case sigmoid, relu, tanh
-}
-
-/// Activation of the output layer.
-public enum OutputActivation: String, Sendable, CaseIterable {
-  case sigmoid, softmax
-}
-
-/// The cost (loss) function.
-public enum CostName: String, Sendable, CaseIterable {
-  case quadratic
-  case crossEntropy = "cross-entropy"
-}
-
-/// How weights are initialised: `normal` draws N(0, 1) as in Nielsen's
-/// chapter 1; `scaled` divides by the square root of the fan-in.
-public enum InitName: String, Sendable, CaseIterable {
-  case normal, scaled
-}
-
-/// `net`: the network's shape and functions.
-public struct Net: Sendable, Equatable {
-  /// Neurons per layer, input first: `[784, 30, 10]`.
-  public var sizes: [Int]
-  /// Activation of the hidden layers.
-  public var hidden: HiddenActivation
-  /// Activation of the output layer.
-  public var output: OutputActivation
-  /// The cost function.
-  public var cost: CostName
-  /// The weight initialisation.
-  public var initialization: InitName
-
-  /// Creates a network description.
-  public init(
-    sizes: [Int], hidden: HiddenActivation = .sigmoid,
-    output: OutputActivation = .sigmoid, cost: CostName = .quadratic,
-    initialization: InitName = .normal
-  ) {
-    self.sizes = sizes
-    self.hidden = hidden
-    self.output = output
-    self.cost = cost
-    self.initialization = initialization
-  }
-
-  /// Weights plus biases: the sum over layers of `in * out + out`.
-  public var parameterCount: Int {
-    Net.parameterCount(sizes) ?? Int.max
-  }
-
-  /// Weights plus biases of a network with these layer sizes, or nil when
-  /// the count overflows `Int`.
-  static func parameterCount(_ sizes: [Int]) -> Int? {
-    var total = 0
-    for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
-      let (weights, o1) = fanIn.multipliedReportingOverflow(by: fanOut)
-      let (layer, o2) = weights.addingReportingOverflow(fanOut)
-      let (sum, o3) = total.addingReportingOverflow(layer)
-      if o1 || o2 || o3 { return nil }
-      total = sum
-    }
-    return total
-  }
-}
-
-/// `sgd`: mini-batch stochastic gradient descent. Every parameter is a list;
-/// at most one of them holds more than one value, and then the directive
-/// asks for one training per value, to compare them.
-public struct SGD: Sendable, Equatable {
-  /// `lr`: the learning rate η.
-  public var learningRate: [Double]
-  /// `batch`: images per mini-batch.
-  public var batchSize: [Int]
-  /// `epochs`: passes over the training images.
-  public var epochs: [Int]
-  /// `l2`: the L2 regularisation strength λ.
-  public var l2: [Double]
-  /// `momentum`: the momentum coefficient μ.
-  public var momentum: [Double]
-
-  /// Creates a training request.
-  public init(
-    learningRate: [Double] = [3], batchSize: [Int] = [10],
-    epochs: [Int] = [5], l2: [Double] = [0], momentum: [Double] = [0]
-  ) {
-    self.learningRate = learningRate
-    self.batchSize = batchSize
-    self.epochs = epochs
-    self.l2 = l2
-    self.momentum = momentum
-  }
-
-  /// The key whose list holds more than one value ("lr", "batch",
-  /// "epochs", "l2" or "momentum"), or nil for a single training.
-  public var comparedParameter: String? {
-    if learningRate.count > 1 { return "lr" }
-    if batchSize.count > 1 { return "batch" }
-    if epochs.count > 1 { return "epochs" }
-    if l2.count > 1 { return "l2" }
-    if momentum.count > 1 { return "momentum" }
-    return nil
-  }
-
-  /// The number of trainings asked for: the length of the compared list.
-  public var runCount: Int {
-    max(
-      learningRate.count, batchSize.count, epochs.count, l2.count,
-      momentum.count)
-  }
-
-  /// The single-valued settings of training `index` (0..<runCount).
-  public func run(_ index: Int) -> SGDRun {
-    // A single value applies to every run; an empty list (only possible
-    // through the public initialiser) falls back to the default.
-    func pick<T>(_ values: [T], _ fallback: T) -> T {
-      guard let last = values.last else { return fallback }
-      return index >= 0 && index < values.count ? values[index] : last
-    }
-    return SGDRun(
-      learningRate: pick(learningRate, 3), batchSize: pick(batchSize, 10),
-      epochs: pick(epochs, 5), l2: pick(l2, 0), momentum: pick(momentum, 0))
-  }
-}
-
-/// The settings of one training of an `sgd` directive.
-public struct SGDRun: Sendable, Equatable {
-  public var learningRate: Double
-  public var batchSize: Int
-  public var epochs: Int
-  public var l2: Double
-  public var momentum: Double
-}
-
-/// The parts of a data set one can evaluate on.
-public enum Split: String, Sendable, CaseIterable {
-  case test, validation
-}
-
-/// `evaluate`: measure the current network on a split.
-public struct Evaluate: Sendable, Equatable {
-  /// The split to measure on.
-  public var split: Split
-
-  /// Creates an evaluation request.
-  public init(split: Split = .test) { self.split = split }
 }
 
 // MARK: - Number formatting

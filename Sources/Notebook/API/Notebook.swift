@@ -152,8 +152,10 @@ public struct Notebook: Sendable {
   ///   - path: The file name used in locations.
   ///   - overrides: Command-line settings applied to every directive with
   ///     their verb (and to the front matter) before validation.
+  ///   - language: The directives `lab` blocks may use.
   public static func parse(
-    source: String, path: String, overrides: [Override] = []
+    source: String, path: String, overrides: [Override] = [],
+    language: DirectiveLanguage
   ) -> Notebook {
     var text = SourceText(source)
     let front = parseFrontMatter(text, file: path)
@@ -180,7 +182,8 @@ public struct Notebook: Sendable {
 
     var diagnostics = front.diagnostics + context.diagnostics
     var items: [NotebookItem] = []
-    let parser = DirectiveParser(file: path, overrides: overrides)
+    let parser = DirectiveParser(
+      file: path, overrides: overrides, language: language)
     var cellCount = 0
     for block in markdown.blocks {
       switch block {
@@ -225,8 +228,9 @@ public struct Notebook: Sendable {
   ///
   /// - Throws: A `Diagnostic` when the file cannot be read or is not valid
   ///   UTF-8 (naming the line and column of the first bad byte).
-  public static func load(path: String, overrides: [Override] = [])
-    throws(Diagnostic) -> Notebook
+  public static func load(
+    path: String, overrides: [Override] = [], language: DirectiveLanguage
+  ) throws(Diagnostic) -> Notebook
   {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -272,7 +276,7 @@ public struct Notebook: Sendable {
     }
     return parse(
       source: String(decoding: bytes, as: UTF8.self), path: path,
-      overrides: overrides)
+      overrides: overrides, language: language)
   }
 
   /// Warnings for overrides whose verb no lab block uses: a typo on the

@@ -94,11 +94,12 @@ private func isKeyLike(_ text: some StringProtocol) -> Bool {
 
 // MARK: - The parser
 
-/// Parses and validates the directives of one `lab` block against
-/// `DirectiveLanguage.specs`, collecting every problem.
+/// Parses and validates the directives of one `lab` block against a
+/// ``DirectiveLanguage``, collecting every problem.
 struct DirectiveParser {
   var file: String
   var overrides: [Override]
+  var language: DirectiveLanguage
 
   /// The valid directives and every problem of the block.
   func parse(_ lines: [BlockLine]) -> (
@@ -164,10 +165,14 @@ struct DirectiveParser {
           index += used
           continue
         }
+        var written = token.text
+        if written.hasSuffix(","), next != nil, written.count > 1 {
+          written.removeLast()
+          problems.append(commaBetweenArguments(tokens, at: index, line: line))
+        }
         arguments.append(
           RawArgument(
-            key: "", value: token.text, keyLocation: here,
-            valueLocation: here))
+            key: "", value: written, keyLocation: here, valueLocation: here))
         index += 1
         continue
       }
@@ -205,13 +210,68 @@ struct DirectiveParser {
         continue
       }
       let keyLength = key.unicodeScalars.count
+      var written = value
+      // `lr=3, batch=10`: a comma and a space between arguments, as in a
+      // function call; the value itself is fine.
+      if written.hasSuffix(","), next != nil, written.count > 1 {
+        written.removeLast()
+        problems.append(commaBetweenArguments(tokens, at: index, line: line))
+      }
       arguments.append(
         RawArgument(
-          key: key, value: value, keyLocation: here,
+          key: key, value: written, keyLocation: here,
           valueLocation: location(line, token.column + keyLength + 1)))
       index += 1
     }
     return arguments
+  }
+
+  /// "arguments are separated by spaces", at the comma ending the token
+  /// `tokens[index]`, suggesting the line without such commas.
+  private func commaBetweenArguments(
+    _ tokens: [Token], at index: Int, line: Int
+  ) -> Diagnostic {
+    let token = tokens[index]
+    return .error(
+      at: location(line, token.column + token.text.unicodeScalars.count - 1),
+      "arguments are separated by spaces, not commas",
+      suggestion: "write \(quoted(Self.plainArguments(tokens), limit: 60))")
+  }
+
+  /// The tokens as one argument list written the way the language wants:
+  /// no brackets around it, no commas between arguments.
+  private static func plainArguments(_ tokens: some Collection<Token>)
+    -> String
+  {
+    tokens.map { token in
+      var text = Substring(token.text)
+      while text.last == "," || text.last == ")" { text.removeLast() }
+      return String(text)
+    }.filter { !$0.isEmpty }.joined(separator: " ")
+  }
+
+  /// Layer sizes written as a list, `net [784, 30, 10]`, `net 784 30 10`
+  /// or `net 784x30x10`: one error saying how sizes are written, instead of
+  /// one per piece. Nil when the positional tokens do not look like that.
+  private func misspelledSizes(
+    _ tokens: ArraySlice<Token>, spec: DirectiveSpec, line: Int
+  ) -> Diagnostic? {
+    guard case .layerSizes? = spec.positional?.type else { return nil }
+    let positional = tokens.prefix { !$0.hasEquals }
+    guard let first = positional.first else { return nil }
+    let separators: Set<Character> = ["[", "]", "(", ")", ",", "x", "X", "×", "*"]
+    let text = positional.map(\.text).joined(separator: " ")
+    guard !text.contains("-"),
+      text.allSatisfy({ $0.isASCII && $0.isNumber || $0 == " " || separators.contains($0) }),
+      positional.count > 1 || text.contains(where: { separators.contains($0) })
+    else { return nil }
+    let sizes = text.split(whereSeparator: { !($0.isASCII && $0.isNumber) })
+    guard sizes.count >= 2 else { return nil }
+    let fixed = sizes.joined(separator: "-")
+    return .error(
+      at: location(line, first.column),
+      "layer sizes are one word, joined by '-': found \(quoted(text, limit: 40))",
+      suggestion: "write \(quoted(spec.verb + " " + fixed, limit: 60))")
   }
 
   private func spacedEquals(key: String, value: String, at here: SourceLocation)
@@ -259,8 +319,26 @@ struct DirectiveParser {
     problems: inout [Diagnostic]
   ) -> Directive? {
     let verbLocation = location(line, token.column)
-    guard let spec = DirectiveLanguage.spec(token.text) else {
-      let verbs = DirectiveLanguage.verbs
+    // `sgd(lr=3, epochs=2)`: written as a function call.
+    if let paren = token.text.firstIndex(of: "("),
+      let spec = language.spec(String(token.text[..<paren]))
+    {
+      let column = token.column
+        + token.text[..<paren].unicodeScalars.count
+      let rest = String(token.text[token.text.index(after: paren)...])
+      let written = [Token(text: spec.verb, column: token.column)]
+        + (rest.isEmpty ? [] : [Token(text: rest, column: column + 1)])
+        + Array(tokens)
+      problems.append(
+        .error(
+          at: location(line, column),
+          "'\(spec.verb)' is not called like a function: write its arguments"
+            + " after it, separated by spaces, without parentheses or commas",
+          suggestion: "write \(quoted(Self.plainArguments(written), limit: 60))"))
+      return nil
+    }
+    guard let spec = language.spec(token.text) else {
+      let verbs = language.verbs
       let close = closestMatch(to: token.text, among: verbs)
       problems.append(
         .error(
@@ -268,6 +346,10 @@ struct DirectiveParser {
           "unknown directive \(quoted(token.text)); expected one of "
             + verbs.joined(separator: ", "),
           suggestion: close.map { "did you mean '\($0)'?" }))
+      return nil
+    }
+    if let problem = misspelledSizes(tokens, spec: spec, line: line) {
+      problems.append(problem)
       return nil
     }
     var arguments = readArguments(tokens, line: line, problems: &problems)
@@ -349,16 +431,17 @@ struct DirectiveParser {
             + " \(positional.type.expectation)"))
     }
     guard !problems.contains(where: \.isError) else { return nil }
-    guard let kind = build(spec: spec, values: values) else {
+    guard let filled = withDefaults(spec: spec, values: values) else {
       problems.append(
         .error(at: verbLocation, "internal error: bad defaults for '\(spec.verb)'"))
       return nil
     }
     return Directive(
-      kind: kind, location: verbLocation, verb: spec.verb,
+      location: verbLocation, verb: spec.verb,
       arguments: arguments.map {
         Directive.Argument(key: $0.key, value: $0.value, location: $0.valueLocation)
-      })
+      },
+      values: DirectiveValues(filled))
   }
 
   /// Checks a value or a list of values, reporting each bad item at its own
@@ -456,71 +539,21 @@ struct DirectiveParser {
       suggestion: suggestion)
   }
 
-  // MARK: Typed values
+  // MARK: Defaults
 
-  /// Builds the typed directive from checked values, filling in defaults.
-  /// Returns nil only if a spec default fails its own type (a bug).
-  private func build(spec: DirectiveSpec, values: [String: [Value]])
-    -> DirectiveKind?
+  /// The checked values with every parameter's default filled in; nil only
+  /// if a spec's default fails its own type (a bug in the spec).
+  private func withDefaults(spec: DirectiveSpec, values: [String: [Value]])
+    -> [String: [Value]]?
   {
-    func list(_ key: String) -> [Value]? {
-      if let given = values[key] { return given }
-      guard let parameter = spec.parameter(key),
+    var filled = values
+    for parameter in spec.parameters where filled[parameter.name] == nil {
+      guard
         case .success(let value) = parameter.type.parse(
-          parameter.defaultValue, subject: key)
+          parameter.defaultValue, subject: parameter.name)
       else { return nil }
-      return [value]
+      filled[parameter.name] = [value]
     }
-    func integers(_ key: String) -> [Int]? {
-      let items = list(key)?.compactMap(\.integer)
-      return items?.isEmpty == false ? items : nil
-    }
-    func numbers(_ key: String) -> [Double]? {
-      let items = list(key)?.compactMap(\.number)
-      return items?.isEmpty == false ? items : nil
-    }
-    func word(_ key: String) -> String? { list(key)?.first?.word }
-
-    switch spec.verb {
-    case "seed":
-      guard case .unsigned(let seed)? = values[""]?.first else { return nil }
-      return .seed(seed)
-    case "load":
-      guard let name = values[""]?.first?.word,
-        let dataset = DatasetName(rawValue: name),
-        let train = integers("train")?.first,
-        let validation = integers("validation")?.first,
-        let test = integers("test")?.first
-      else { return nil }
-      return .load(
-        Load(dataset: dataset, train: train, validation: validation, test: test))
-    case "net":
-      guard case .sizes(let sizes)? = values[""]?.first,
-        let hidden = word("hidden").flatMap(HiddenActivation.init),
-        let output = word("output").flatMap(OutputActivation.init),
-        let cost = word("cost").flatMap(CostName.init),
-        let initialization = word("init").flatMap(InitName.init)
-      else { return nil }
-      return .net(
-        Net(
-          sizes: sizes, hidden: hidden, output: output, cost: cost,
-          initialization: initialization))
-    case "sgd":
-      guard let lr = numbers("lr"), let batch = integers("batch"),
-        let epochs = integers("epochs"), let l2 = numbers("l2"),
-        let momentum = numbers("momentum")
-      else { return nil }
-      return .sgd(
-        SGD(
-          learningRate: lr, batchSize: batch, epochs: epochs, l2: l2,
-          momentum: momentum))
-    case "evaluate":
-      guard let split = word("on").flatMap(Split.init) else { return nil }
-      return .evaluate(Evaluate(split: split))
-    case "playground":
-      return .playground
-    default:
-      return nil
-    }
+    return filled
   }
 }

@@ -64,6 +64,14 @@ public struct PositionalSpec: Sendable {
   public var type: ValueType
   /// A one-line description.
   public var doc: String
+
+  /// Creates a positional argument.
+  public init(name: String, label: String, type: ValueType, doc: String) {
+    self.name = name
+    self.label = label
+    self.type = type
+    self.doc = doc
+  }
 }
 
 /// One `key=value` parameter of a directive.
@@ -112,6 +120,21 @@ public struct DirectiveSpec: Sendable {
   /// setting at a time).
   public var atMostOneList: Bool
 
+  /// Creates a directive's schema.
+  public init(
+    verb: String, summary: String, positional: PositionalSpec? = nil,
+    parameters: [ParameterSpec] = [],
+    maxListLength: Int = DirectiveLanguage.maxListLength,
+    atMostOneList: Bool = false
+  ) {
+    self.verb = verb
+    self.summary = summary
+    self.positional = positional
+    self.parameters = parameters
+    self.maxListLength = maxListLength
+    self.atMostOneList = atMostOneList
+  }
+
   /// The parameter with this key, if any.
   public func parameter(_ name: String) -> ParameterSpec? {
     parameters.first { $0.name == name }
@@ -130,10 +153,16 @@ public struct DirectiveSpec: Sendable {
   }
 }
 
-// MARK: - Version 1 of the language
+// MARK: - A language: the directives a parser knows
 
-/// The directive language of `lab` blocks, as data.
-public enum DirectiveLanguage {
+/// The directive language of `lab` blocks, as data: the schemas of the
+/// verbs a parser accepts, in the order a notebook usually uses them.
+///
+/// The Notebook target parses and validates against any language; it does
+/// not know the verbs themselves. Each verb's schema is declared by the type
+/// that also decodes and runs it (LabrunCore's `Runner/Directives/`), whose
+/// registry builds the language labrun runs.
+public struct DirectiveLanguage: Sendable {
   /// The language version these specs describe.
   public static let version = 1
 
@@ -145,133 +174,27 @@ public enum DirectiveLanguage {
   public static let maxListLength = 8
 
   /// Every directive, in the order a notebook usually uses them.
-  public static var specs: [DirectiveSpec] { allSpecs }
+  public let specs: [DirectiveSpec]
+  private let specsByVerb: [String: DirectiveSpec]
 
-  /// The spec of a verb, if it exists.
-  public static func spec(_ verb: String) -> DirectiveSpec? {
-    specsByVerb[verb]
+  /// A language of these verbs (the first spec of a verb wins).
+  public init(_ specs: [DirectiveSpec]) {
+    self.specs = specs
+    specsByVerb = Dictionary(
+      specs.map { ($0.verb, $0) }, uniquingKeysWith: { a, _ in a })
   }
 
-  private static let specsByVerb: [String: DirectiveSpec] =
-    Dictionary(allSpecs.map { ($0.verb, $0) }, uniquingKeysWith: { a, _ in a })
+  /// The spec of a verb, if it exists.
+  public func spec(_ verb: String) -> DirectiveSpec? { specsByVerb[verb] }
 
   /// The verbs, in spec order.
-  public static var verbs: [String] { allSpecs.map(\.verb) }
-
-  private static let positive = ValueType.integer(min: 1, max: Int.max)
-  private static let nonNegative = ValueType.integer(min: 0, max: Int.max)
-
-  private static let allSpecs: [DirectiveSpec] = [
-    DirectiveSpec(
-      verb: "seed",
-      summary: "Reseed the random numbers, so that what follows repeats exactly.",
-      positional: PositionalSpec(
-        name: "value", label: "seed", type: .unsigned64,
-        doc: "The seed."),
-      parameters: [], maxListLength: 1, atMostOneList: false),
-    DirectiveSpec(
-      verb: "load",
-      summary: "Load a data set: training, validation and test images.",
-      positional: PositionalSpec(
-        name: "dataset", label: "data set",
-        type: .choice(DatasetName.allCases.map(\.rawValue)),
-        doc: "The data set to load."),
-      parameters: [
-        ParameterSpec(
-          "train", positive, default: "50000",
-          aliases: ["training", "n_train"],
-          "Training images, taken from the start of the training file."),
-        ParameterSpec(
-          "validation", nonNegative, default: "10000",
-          aliases: ["valid", "val", "validate"],
-          "Validation images, taken from the training file after the training images."),
-        ParameterSpec(
-          "test", nonNegative, default: "10000",
-          aliases: ["testing", "n_test"],
-          "Test images, taken from the test file."),
-      ], maxListLength: 1, atMostOneList: false),
-    DirectiveSpec(
-      verb: "net",
-      summary: "Create a fresh network with random weights.",
-      positional: PositionalSpec(
-        name: "sizes", label: "layer sizes",
-        type: .layerSizes(
-          maxUnits: maxLayerUnits, maxParameters: maxParameters),
-        doc: "Neurons per layer, input first, joined by '-'."),
-      parameters: [
-        ParameterSpec(
-          "hidden", .choice(HiddenActivation.allCases.map(\.rawValue)),
-          default: "sigmoid", aliases: ["activation"],
-          "Activation function of the hidden layers."),
-        ParameterSpec(
-          "output", .choice(OutputActivation.allCases.map(\.rawValue)),
-          default: "sigmoid", aliases: ["out"],
-          "Activation function of the output layer."),
-        ParameterSpec(
-          "cost", .choice(CostName.allCases.map(\.rawValue)),
-          default: "quadratic", aliases: ["loss"],
-          "Cost (loss) function."),
-        ParameterSpec(
-          "init", .choice(InitName.allCases.map(\.rawValue)),
-          default: "normal", aliases: ["initialization", "initialisation"],
-          "Weight initialisation: N(0,1), or scaled by 1/sqrt(fan-in)."),
-      ], maxListLength: 1, atMostOneList: false),
-    DirectiveSpec(
-      verb: "sgd",
-      summary: "Train the network by mini-batch stochastic gradient descent.",
-      positional: nil,
-      parameters: [
-        ParameterSpec(
-          "lr",
-          .number(min: 0, minInclusive: false, max: nil, maxInclusive: false),
-          default: "3", list: true,
-          aliases: ["eta", "rate", "learning_rate", "learningrate",
-                    "learning-rate"],
-          "Learning rate η."),
-        ParameterSpec(
-          "batch", positive, default: "10", list: true,
-          aliases: ["batch_size", "batchsize", "batch-size", "minibatch",
-                    "mini_batch_size"],
-          "Images per mini-batch."),
-        ParameterSpec(
-          "epochs", .integer(min: 1, max: 10_000), default: "5", list: true,
-          aliases: ["epoch", "iterations"],
-          "Passes over the training images."),
-        ParameterSpec(
-          "l2",
-          .number(min: 0, minInclusive: true, max: nil, maxInclusive: false),
-          default: "0", list: true,
-          aliases: ["lambda", "lmbda", "weight_decay", "regularization",
-                    "regularisation"],
-          "L2 regularisation strength λ."),
-        ParameterSpec(
-          "momentum",
-          .number(min: 0, minInclusive: true, max: 1, maxInclusive: false),
-          default: "0", list: true, aliases: ["mu", "beta"],
-          "Momentum coefficient μ."),
-      ], maxListLength: maxListLength, atMostOneList: true),
-    DirectiveSpec(
-      verb: "evaluate",
-      summary: "Measure the current network's accuracy and cost on a split.",
-      positional: nil,
-      parameters: [
-        ParameterSpec(
-          "on", .choice(Split.allCases.map(\.rawValue)), default: "test",
-          aliases: ["split", "set", "data"],
-          "The split to measure on."),
-      ], maxListLength: 1, atMostOneList: false),
-    DirectiveSpec(
-      verb: "playground",
-      summary: "Let readers draw a digit and watch the trained network read it.",
-      positional: nil, parameters: [], maxListLength: 1,
-      atMostOneList: false),
-  ]
+  public var verbs: [String] { specs.map(\.verb) }
 
   /// Every directive with its parameters, types, defaults and one-line
   /// docs, as `labrun help directives` prints it.
-  public static func helpText() -> String {
+  public func helpText() -> String {
     var lines = [
-      "labrun directive language, version \(version)",
+      "labrun directive language, version \(Self.version)",
       "",
       "A ```lab block holds one directive per line: a verb, then its"
         + " arguments",
@@ -280,12 +203,12 @@ public enum DirectiveLanguage {
       "or 3e-2.",
       "",
     ]
-    for spec in allSpecs {
+    for spec in specs {
       lines.append(spec.synopsis)
       lines.append("    \(spec.summary)")
       if let positional = spec.positional {
         lines.append(
-          helpRow(
+          Self.helpRow(
             positional.name.uppercased(),
             "\(positional.type.expectation) (required). \(positional.doc)"))
       }
@@ -295,7 +218,8 @@ public enum DirectiveLanguage {
         if parameter.allowsList {
           text += "; a list a,b,… of up to \(spec.maxListLength) values"
         }
-        lines.append(helpRow("\(parameter.name)=", "\(text). \(parameter.doc)"))
+        lines.append(
+          Self.helpRow("\(parameter.name)=", "\(text). \(parameter.doc)"))
       }
       if spec.atMostOneList {
         lines.append(

@@ -30,7 +30,9 @@ public struct Override: Sendable, Equatable {
   ///
   /// `--set seed=N` sets the front matter's seed and the value of every
   /// `seed` directive.
-  public static func parse(_ text: String) -> Result<Override, Diagnostic> {
+  public static func parse(_ text: String, language: DirectiveLanguage)
+    -> Result<Override, Diagnostic>
+  {
     func fail(_ message: String, _ suggestion: String? = nil)
       -> Result<Override, Diagnostic>
     {
@@ -53,12 +55,13 @@ public struct Override: Sendable, Equatable {
       separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
 
     guard names.count == 2 else {
-      return parseFrontMatterKey(target, value: value, text: text, fail: fail)
+      return parseFrontMatterKey(
+        target, value: value, text: text, language: language, fail: fail)
     }
     let verb = String(names[0])
     let key = String(names[1])
-    guard let spec = DirectiveLanguage.spec(verb) else {
-      let verbs = DirectiveLanguage.verbs
+    guard let spec = language.spec(verb) else {
+      let verbs = language.verbs
       return fail(
         "unknown directive \(quoted(verb)); expected one of "
           + verbs.joined(separator: ", "),
@@ -107,7 +110,7 @@ public struct Override: Sendable, Equatable {
   }
 
   private static func parseFrontMatterKey(
-    _ key: String, value: String, text: String,
+    _ key: String, value: String, text: String, language: DirectiveLanguage,
     fail: (String, String?) -> Result<Override, Diagnostic>
   ) -> Result<Override, Diagnostic> {
     switch key {
@@ -121,7 +124,7 @@ public struct Override: Sendable, Equatable {
       break
     default:
       // `--set epochs=3`: point at the directive that has that key.
-      let owners = DirectiveLanguage.specs.filter {
+      let owners = language.specs.filter {
         $0.parameter(key) != nil || $0.positional?.name == key
       }
       var suggestion = owners.first.map {

@@ -145,7 +145,7 @@ private func parseLayerSizes(
         message: "a network needs at least 2 layers (input and output),"
           + " found \(sizes.count) in \(quoted(text))"))
   }
-  let count = Net.parameterCount(sizes) ?? Int.max
+  let count = parameterCount(sizes) ?? Int.max
   if count > maxParameters {
     // Weights, their gradients and momentum velocities, as 4-byte floats.
     let gigabytes = Double(count) * 4 * 3 / 1e9
@@ -160,6 +160,20 @@ private func parseLayerSizes(
           + " allowed"))
   }
   return .success(.sizes(sizes))
+}
+
+/// Weights plus biases of a network with these layer sizes (the sum over
+/// layers of `in * out + out`), or nil when the count overflows `Int`.
+private func parameterCount(_ sizes: [Int]) -> Int? {
+  var total = 0
+  for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
+    let (weights, o1) = fanIn.multipliedReportingOverflow(by: fanOut)
+    let (layer, o2) = weights.addingReportingOverflow(fanOut)
+    let (sum, o3) = total.addingReportingOverflow(layer)
+    if o1 || o2 || o3 { return nil }
+    total = sum
+  }
+  return total
 }
 
 // MARK: - Numbers

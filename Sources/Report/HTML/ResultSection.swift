@@ -10,6 +10,7 @@ enum ResultSection {
     case .evaluation(let evaluation): writeEvaluation(evaluation, to: &html)
     case .playground(let playground):
       PlaygroundSection.write(playground, to: &html)
+    case .weights(let weights): WeightsSection.write(weights, to: &html)
     }
     html.newline()
   }

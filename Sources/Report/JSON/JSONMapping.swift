@@ -44,23 +44,14 @@ enum JSONMapping {
     ])
   }
 
-  /// Arguments are an object `{key: value}` when every argument has a
-  /// distinct, non-empty key; otherwise a list of `{key, value}` objects in
-  /// the order written (positional arguments have the key "").
+  /// Arguments are always an object `{name: value}`, the positional
+  /// argument under its schema's name (`load mnist` → `{"dataset":
+  /// "mnist"}`); a directive that passed the parser has each key once.
   static func directive(_ directive: DirectiveRecord) -> JSONValue {
-    let keys = directive.arguments.map(\.key)
-    let keyed = !keys.contains("") && Set(keys).count == keys.count
-    let arguments: JSONValue =
-      keyed
-      ? .object(
-        Dictionary(
-          uniqueKeysWithValues: directive.arguments.map {
-            ($0.key, JSONValue.string($0.value))
-          }))
-      : .array(
-        directive.arguments.map {
-          .object(["key": .string($0.key), "value": .string($0.value)])
-        })
+    let arguments = JSONValue.object(
+      Dictionary(
+        directive.arguments.map { ($0.key, JSONValue.string($0.value)) },
+        uniquingKeysWith: { _, last in last }))
     return .object([
       "verb": .string(directive.verb),
       "line": .int(directive.line),
@@ -149,6 +140,8 @@ enum JSONMapping {
         "parameters": .int(p.parameters.count),
         "bytes": .int(p.bytes),
       ])
+    case .weights(let w):
+      return WeightsSection.json(w)
     }
   }
 

@@ -151,8 +151,8 @@ public struct CellReport: Sendable, Equatable {
 }
 
 /// A directive as written: `sgd lr=3 batch=10` → verb `sgd`,
-/// arguments `[("lr","3"), ("batch","10")]`. Positional arguments have the
-/// key `""`.
+/// arguments `[("lr","3"), ("batch","10")]`. The positional argument has
+/// its schema's name as key (`load mnist` → `("dataset","mnist")`).
 public struct DirectiveRecord: Sendable, Equatable, Codable {
   public struct Argument: Sendable, Equatable, Codable {
     public var key: String
@@ -207,6 +207,7 @@ public enum CellResult: Sendable, Equatable {
   case comparison(ComparisonResult)
   case evaluation(EvaluationResult)
   case playground(PlaygroundResult)
+  case weights(WeightsResult)
 }
 
 /// A greyscale image with its label, for grids of digits.

@@ -1,3 +1,4 @@
+import LabrunCore
 @testable import Notebook
 
 /// Text with keycap markers (`1️⃣` … `9️⃣`) that stand for positions: the
@@ -67,14 +68,6 @@ func parseCell(_ body: String, overrides: [Override] = []) -> LabCell? {
   Notebook.parse(
     source: "```lab\n\(body)\n```\n", path: "nb.md", overrides: overrides
   ).cells.first
-}
-
-/// The single directive of a block's body, or nil when there are errors.
-func kind(_ body: String) -> DirectiveKind? {
-  guard let cell = parseCell(body), cell.diagnostics.isEmpty,
-    cell.directives.count == 1
-  else { return nil }
-  return cell.directives[0].kind
 }
 
 /// The prose of a notebook, all of it, as HTML.

@@ -203,9 +203,11 @@ enum Samples {
         verb: verb, line: line + 1 + offset, column: 1,
         arguments: words.dropFirst().map { word in
           let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
+          // The runner names a positional argument as its schema does.
+          let positional = ["load": "dataset", "net": "sizes", "seed": "value"]
           return pair.count == 2
             ? .init(key: pair[0], value: pair[1])
-            : .init(key: "", value: word)
+            : .init(key: positional[verb] ?? "", value: word)
         })
     }
     return CellReport(

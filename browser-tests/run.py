@@ -13,7 +13,7 @@ chromedriver) and checks what a student would notice:
 - strokes drawn with the mouse (and a finger) are read as the digits drawn;
 - nothing a notebook writes (prose, directive values, the title) runs.
 
-Usage: tests/browser/run.py [--labrun PATH] [--update-screenshot] [--math-only]
+Usage: browser-tests/run.py [--labrun PATH] [--update-screenshot] [--math-only]
 Artefacts (screenshots, the reports) land in output/browser/.
 Closes with "N passed, N failed"; exits 1 when anything failed.
 """
@@ -47,7 +47,7 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KATEX = "/usr/share/javascript/katex/katex.min.js"  # Debian's libjs-katex
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(HERE)
 NOTEBOOKS = os.path.join(HERE, "notebooks")
 MNIST = os.path.join(ROOT, "data", "mnist")
 
@@ -1036,9 +1036,14 @@ def playground_errors(results, report):
     messages = [d["message"] + " / " + (d["suggestion"] or "")
                 for cell in cells for d in cell["diagnostics"]]
     results.check(
-        "a playground before training says what to add",
+        "a playground before any network says what to add",
         any("'playground' needs a trained network" in m and "sgd" in m
             for m in messages), "\n".join(messages))
+    untrained = cells[4]
+    results.check("an untrained network's playground is shown, not refused",
+                  untrained["status"] == "ok" and
+                  untrained["results"][-1]["kind"] == "playground",
+                  str(untrained["status"]))
     results.check("the last cell trains and shows its playground",
                   cells[-1]["status"] == "ok" and
                   cells[-1]["results"][-1]["kind"] == "playground")

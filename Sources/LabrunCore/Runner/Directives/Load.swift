@@ -1,0 +1,118 @@
+import Datasets
+import Notebook
+import Report
+
+/// `load mnist train=… validation=… test=…`: load a data set and cut it
+/// into the three splits later directives train and measure on.
+struct Load: LabDirective {
+  private static let positive = ValueType.integer(min: 1, max: Int.max)
+  private static let nonNegative = ValueType.integer(min: 0, max: Int.max)
+
+  static let spec = DirectiveSpec(
+    verb: "load",
+    summary: "Load a data set: training, validation and test images.",
+    positional: PositionalSpec(
+      name: "dataset", label: "data set",
+      type: .choice(DatasetName.allCases.map(\.rawValue)),
+      doc: "The data set to load."),
+    parameters: [
+      ParameterSpec(
+        "train", positive, default: "50000",
+        aliases: ["training", "n_train"],
+        "Training images, taken from the start of the training file."),
+      ParameterSpec(
+        "validation", nonNegative, default: "10000",
+        aliases: ["valid", "val", "validate"],
+        "Validation images, taken from the training file after the training images."),
+      ParameterSpec(
+        "test", nonNegative, default: "10000",
+        aliases: ["testing", "n_test"],
+        "Test images, taken from the test file."),
+    ], maxListLength: 1)
+  static let reads: Set<StatePart> = []
+  static let needs: Set<StatePart> = []
+  static let writes: Set<StatePart> = [.data]
+
+  /// The data set.
+  var dataset: DatasetName
+  /// Images to train on (taken first from the training file).
+  var train: Int
+  /// Images held back from the training file for validation.
+  var validation: Int
+  /// Images taken from the test file.
+  var test: Int
+
+  init(_ values: DirectiveValues) throws(DirectiveValues.Mismatch) {
+    dataset = try values.choice("", as: DatasetName.self)
+    train = try values.integer("train")
+    validation = try values.integer("validation")
+    test = try values.integer("test")
+  }
+
+  /// A load request written in code, with the notebook's defaults.
+  init(
+    dataset: DatasetName, train: Int = 50_000, validation: Int = 10_000,
+    test: Int = 10_000
+  ) {
+    self.dataset = dataset
+    self.train = train
+    self.validation = validation
+    self.test = test
+  }
+
+  var dataSets: [DatasetName] { [dataset] }
+
+  func run(
+    in session: LabSession, at directive: Directive,
+    warnings: inout [Diagnostic]
+  ) throws(CellFailure) -> CellResult? {
+    let options = session.options
+    let data: LoadedData
+    do {
+      let directory = try DataLocator.locate(
+        dataset, explicit: options.dataDirectory,
+        environment: options.environment)
+      data = try DataLoader.load(dataset, from: directory)
+    } catch {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: ""), "\(error.path): \(error.message)",
+          suggestion: error.hint))
+    }
+    let available = data.training.count
+    if train + validation > available {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: "train"),
+          "the \(dataset.displayName) training file holds \(available) images, "
+            + "but train=\(train) and validation=\(validation) "
+            + "ask for \(train + validation)",
+          suggestion: "keep train + validation at most \(available), "
+            + "e.g. train=\(available - validation)"))
+    }
+    if test > data.test.count {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: "test"),
+          "the \(dataset.displayName) test file holds \(data.test.count) "
+            + "images, but test=\(test) asks for more",
+          suggestion: "use test=\(data.test.count) or fewer"))
+    }
+    let splits = Splits(
+      data, training: train, validation: validation, test: test)
+    session.splits = splits
+    for file in data.files where !session.dataFiles.contains(file) {
+      session.dataFiles.append(file)
+    }
+    let sampleCount = min(24, splits.training.count)
+    let samples = (0..<sampleCount).map { index in
+      session.digit(splits.training, index, classNames: dataset.classNames)
+    }
+    return .dataset(
+      DatasetResult(
+        name: dataset.rawValue, training: splits.training.count,
+        validation: splits.validation.count, test: splits.test.count,
+        rows: data.training.rows, columns: data.training.columns,
+        classNames: dataset.classNames, samples: samples))
+  }
+}

@@ -1,0 +1,63 @@
+import Notebook
+import Report
+
+/// `playground`: a drawing area in the report where readers draw a digit
+/// and watch the current network read it. An untrained network is a fair
+/// thing to show (random weights guess), so it needs only a network.
+struct Playground: LabDirective {
+  static let spec = DirectiveSpec(
+    verb: "playground",
+    summary: "Let readers draw a digit and watch the network read it.",
+    maxListLength: 1)
+  // The image size and class names, and the network.
+  static let reads: Set<StatePart> = [.data, .network]
+  static let needs: Set<StatePart> = [.network]
+  static let writes: Set<StatePart> = []
+
+  init(_ values: DirectiveValues) {}
+
+  /// The directive written in code.
+  init() {}
+
+  func run(
+    in session: LabSession, at directive: Directive,
+    warnings: inout [Diagnostic]
+  ) throws(CellFailure) -> CellResult? {
+    guard let network = session.network else {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location,
+          "'playground' needs a trained network, but none exists yet",
+          suggestion: "add 'net 784-30-10' and 'sgd' in cells before this one"))
+    }
+    let sizes = network.configuration.sizes
+    // Drawings are square images; the loaded data set says their size.
+    let splits = session.splits
+    let rows = splits?.training.rows ?? 28
+    let columns = splits?.training.columns ?? 28
+    guard rows * columns == network.inputSize else {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location,
+          "the playground draws \(rows)×\(columns) images, but the network "
+            + "takes \(network.inputSize) inputs",
+          suggestion: "train a network whose input layer has "
+            + "\(rows * columns) units, e.g. 'net \(rows * columns)-30-10'"))
+    }
+    let names = splits?.name.classNames ?? []
+    if let warning = PlaygroundProbe.answer(
+      network, cell: directive.location,
+      environment: session.options.environment)
+    {
+      warnings.append(warning)
+    }
+    return .playground(
+      PlaygroundResult(
+        sizes: sizes, hidden: network.configuration.hidden.rawValue,
+        output: network.configuration.output.rawValue, rows: rows,
+        columns: columns,
+        classNames: names.count == network.outputSize
+          ? names : (0..<network.outputSize).map(String.init),
+        parameters: network.parameters))
+  }
+}
