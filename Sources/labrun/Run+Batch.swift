@@ -143,9 +143,14 @@ struct Summarize: ParsableCommand {
       checksFile = checksFile ?? summary.checksFile
       let source = URL(fileURLWithPath: folder).standardizedFileURL.path
       for row in summary.notebooks {
-        if let report = row.report, source != target {
-          let stem = String(report.dropLast(".html".count))
-          for name in [report, stem + ".json"]
+        if source != target {
+          var names = row.log.map { [$0] } ?? []
+          if let report = row.report {
+            names += [report, String(report.dropLast(".html".count)) + ".json"]
+          }
+          try manager.createDirectory(
+            atPath: target + "/.labrun-batch", withIntermediateDirectories: true)
+          for name in names
           where manager.fileExists(atPath: source + "/" + name) {
             try? manager.removeItem(atPath: target + "/" + name)
             try manager.copyItem(

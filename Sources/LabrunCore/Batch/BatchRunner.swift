@@ -159,8 +159,12 @@ public struct BatchRunner: Sendable {
 
   /// Where a child's output goes (its errors, for the summary's note).
   func logPath(for notebook: String) -> String {
-    options.outputDirectory + "/.labrun-batch/"
-      + NotebookRunner.reportName(for: notebook) + ".log"
+    options.outputDirectory + "/" + Self.logName(for: notebook)
+  }
+
+  /// The log's path inside the output folder.
+  static func logName(for notebook: String) -> String {
+    ".labrun-batch/" + NotebookRunner.reportName(for: notebook) + ".log"
   }
 
   /// The summary's row for a child that ended with `exit`.
@@ -171,7 +175,8 @@ public struct BatchRunner: Sendable {
     let stem = NotebookRunner.reportName(for: notebook)
     let output = options.outputDirectory
     var row = SubmissionRecord(
-      notebook: notebook, status: .ok, seconds: seconds,
+      notebook: notebook, log: Self.logName(for: notebook), status: .ok,
+      seconds: seconds,
       peakMemoryMB: peakKB / 1024)
     let log = (try? String(contentsOfFile: logPath(for: notebook), encoding: .utf8)) ?? ""
     let firstError = log.split(separator: "\n").first {

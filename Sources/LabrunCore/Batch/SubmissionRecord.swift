@@ -49,6 +49,9 @@ public struct SubmissionRecord: Codable, Sendable, Equatable {
   public var notebook: String
   /// The report page's file name inside the output folder, when written.
   public var report: String?
+  /// The run's output (its errors, a crash's backtrace), inside the output
+  /// folder; the index links it when there is no report.
+  public var log: String?
   public var title: String?
   public var status: Status
   /// Why, for a status other than ok (the first error, or the signal).
@@ -69,7 +72,8 @@ public struct SubmissionRecord: Codable, Sendable, Equatable {
   public var checks: [CheckRecord]
 
   public init(
-    notebook: String, report: String? = nil, title: String? = nil,
+    notebook: String, report: String? = nil, log: String? = nil,
+    title: String? = nil,
     status: Status, message: String? = nil, checksPassed: Int = 0,
     checksFailed: Int = 0, points: Double = 0, maxPoints: Double = 0,
     testAccuracy: Double? = nil, validationAccuracy: Double? = nil,
@@ -78,6 +82,7 @@ public struct SubmissionRecord: Codable, Sendable, Equatable {
   ) {
     self.notebook = notebook
     self.report = report
+    self.log = log
     self.title = title
     self.status = status
     self.message = message

@@ -135,7 +135,8 @@ public enum SummaryFiles {
       """
     for row in rows {
       let name = URL(fileURLWithPath: row.notebook).lastPathComponent
-      let link = row.report.map {
+      // The report, or else what the run printed (why it has none).
+      let link = (row.report ?? row.log).map {
         "<a href=\"\(hrefEscaped($0))\">\(name.htmlEscaped)</a>"
       } ?? name.htmlEscaped
       html += "<tr><td data-v=\"\(name.htmlEscaped)\">\(link)</td>"
@@ -176,7 +177,7 @@ public enum SummaryFiles {
   /// with spaces, `#` or `?` still leads to its file.
   static func hrefEscaped(_ name: String) -> String {
     var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
+    allowed.insert(charactersIn: "-._~/")
     let encoded =
       name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
     return "./" + encoded.htmlEscaped
