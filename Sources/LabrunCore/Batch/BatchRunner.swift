@@ -111,8 +111,9 @@ public struct BatchRunner: Sendable {
         do {
           let child = try ChildProcess(
             executable: executable,
-            arguments: [notebook, "--output", output, "--quiet"]
-              + options.childArguments,
+            // `--` before the notebook: a file named `-x.md` is no option.
+            arguments: ["--output", output, "--quiet"]
+              + options.childArguments + ["--", notebook],
             environment: environment, logPath: logPath(for: notebook))
           running[child.pid] = (index, child, false)
         } catch {
@@ -131,7 +132,9 @@ public struct BatchRunner: Sendable {
           record(
             for: notebooks[job.index], exit: ChildExit(waitStatus: status),
             timedOut: job.timedOut, seconds: seconds(since: job.child.started),
-            peakKB: Double(usage.ru_maxrss)))
+            peakKB: Double(usage.ru_maxrss),
+            cpuSeconds: Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+              + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6))
         continue
       }
       for (pid, job) in running where !job.timedOut
@@ -170,7 +173,7 @@ public struct BatchRunner: Sendable {
   /// The summary's row for a child that ended with `exit`.
   func record(
     for notebook: String, exit: ChildExit, timedOut: Bool, seconds: Double,
-    peakKB: Double
+    peakKB: Double, cpuSeconds: Double? = nil
   ) -> SubmissionRecord {
     let stem = NotebookRunner.reportName(for: notebook)
     let output = options.outputDirectory
@@ -178,6 +181,7 @@ public struct BatchRunner: Sendable {
       notebook: notebook, log: Self.logName(for: notebook), status: .ok,
       seconds: seconds,
       peakMemoryMB: peakKB / 1024)
+    row.cpuSeconds = cpuSeconds
     let log = (try? String(contentsOfFile: logPath(for: notebook), encoding: .utf8)) ?? ""
     let firstError = log.split(separator: "\n").first {
       $0.contains("error:")
@@ -279,11 +283,14 @@ public struct BatchRunner: Sendable {
     let tally = SubmissionRecord.Status.allCases.compactMap { status in
       counts[status].map { "\($0) \(status.rawValue)" }
     }.joined(separator: ", ")
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     console.line(
       (interrupted ? "interrupted: " : "")
         + "\(summary.notebooks.count) notebooks (\(tally)) in "
         + Format.seconds(seconds) + " with \(options.jobs) job"
-        + (options.jobs == 1 ? "" : "s"))
+        + (options.jobs == 1 ? "" : "s")
+        + "; this process's peak memory \(usage.ru_maxrss / 1024) MB")
     console.line("summary: " + paths.joined(separator: ", "))
   }
 

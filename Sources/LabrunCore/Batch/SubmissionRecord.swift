@@ -68,6 +68,9 @@ public struct SubmissionRecord: Codable, Sendable, Equatable {
   public var errors: Int
   /// The process's peak resident memory.
   public var peakMemoryMB: Double?
+  /// Processor time the process used (user and system): what the run
+  /// costs, whatever else the machine was doing.
+  public var cpuSeconds: Double?
   /// The hidden checks, in the checks file's order.
   public var checks: [CheckRecord]
 
