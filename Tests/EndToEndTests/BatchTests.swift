@@ -188,6 +188,28 @@ import Testing
         "bad.md:1:8: error: unknown quantity 'test.acuracy'; did you mean 'test.accuracy'?"))
   }
 
+  @Test("a notebook over the memory cap is recorded as out-of-memory, the others run")
+  func memoryCap() throws {
+    let folder = try temporaryFolder()
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("subs"), withIntermediateDirectories: true)
+    try write(
+      "# Big\n```lab\nload mnist train=500\nnet 784-300000-10\nsgd lr=3 epochs=1\n```\n",
+      as: "subs/big.md", in: folder)
+    try write("# Small\n\nProse only.\n", as: "subs/small.md", in: folder)
+    let result = try labrun(
+      ["subs", "--memory-limit", "256", "--jobs", "2", "--data", dataFolder],
+      in: folder, environment: ["SWIFT_BACKTRACE": "enable=no"])
+    #expect(result.status == 1)
+    let table = try rows(folder.appendingPathComponent("output"))
+    let status = Dictionary(
+      uniqueKeysWithValues: table.map { ($0["notebook"]!, $0["status"]!) })
+    #expect(status == ["subs/big.md": "out-of-memory", "subs/small.md": "ok"])
+    let tiny = try labrun(["subs", "--memory-limit", "10"], in: folder)
+    #expect(tiny.status == 2)
+    #expect(tiny.stderr.contains("--memory-limit is in megabytes"))
+  }
+
   @Test("Ctrl-C stops a batch at once: children killed, what finished kept")
   func interruptKeepsWhatFinished() throws {
     let folder = try temporaryFolder()
