@@ -20,12 +20,13 @@ struct Labrun: ParsableCommand {
 
       Options of a run ('labrun help run' explains each): --output DIR,
       --data DIR, --set verb.key=value, --quiet, --no-cache, --rerun,
-      --watch [PATH...], --port N, --no-serve.
+      --watch [PATH...], --port N, --no-serve; a batch: --jobs N,
+      --timeout S, --memory-limit MB, --checks FILE.
 
       """ + "\n" + DirectiveLanguage.helpText(),
     version: "\(labrunVersion) (kernels: \(KernelVariant.current); this CPU "
       + "runs \(KernelVariant.available.map(\.rawValue).joined(separator: ", ")))",
-    subcommands: [Run.self, Directives.self],
+    subcommands: [Run.self, Directives.self, Summarize.self],
     defaultSubcommand: Run.self)
 
   /// Maps usage errors to exit status 2 (ArgumentParser's default is 64).
@@ -33,6 +34,8 @@ struct Labrun: ParsableCommand {
     // `labrun … | head` closes the pipe early: the run goes on and still
     // writes its report, instead of dying of SIGPIPE at the next line.
     signal(SIGPIPE, SIG_IGN)
+    // A child of a batch: its memory cap, before anything is allocated.
+    MemoryLimit.apply(from: ProcessInfo.processInfo.environment)
     // LABRUN_KERNELS=portable|avx2|avx512|neon forces a kernel variant
     // (every variant gives the same numbers; this is for checking that).
     do {
@@ -115,6 +118,34 @@ struct Run: ParsableCommand {
   @Flag(name: .customLong("no-serve"), help: "With --watch: no preview server.")
   var noServe = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Run the notebooks as a batch, N processes at once (default: the "
+        + "number of cores); writes summary.csv, summary.json, index.html.",
+      valueName: "n"))
+  var jobs: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Batch: wall-clock limit per notebook (default 300); a notebook "
+        + "over it is killed and recorded as timeout.",
+      valueName: "seconds"))
+  var timeout: Double?
+
+  @Option(
+    name: .customLong("memory-limit"),
+    help: ArgumentHelp(
+      "Batch: memory (address space) per notebook (default 4096).",
+      valueName: "megabytes"))
+  var memoryLimit: Int?
+
+  @Option(
+    help: ArgumentHelp(
+      "Batch: the instructor's checks (expect lines), run against each "
+        + "notebook's final state; reported in the summary only.",
+      valueName: "file"))
+  var checks: String?
+
   mutating func validate() throws {
     if noCache && rerun {
       throw ValidationError(
@@ -127,6 +158,7 @@ struct Run: ParsableCommand {
         throw ValidationError(diagnostic.explanation)
       }
     }
+    try validateBatch()
     if watch {
       try validateWatch()
       return
@@ -176,6 +208,7 @@ struct Run: ParsableCommand {
 
   func run() throws {
     if watch { try runWatch() }
+    if isBatch { return try runBatch() }
     let parsed = overrides.compactMap { try? Override.parse($0).get() }
     let console = Console(style: quiet ? .quiet : Console.automaticStyle())
     // Ctrl-C cancels the run between mini-batches; no report is written.
@@ -190,16 +223,45 @@ struct Run: ParsableCommand {
         isCancelled: { trap.signal != nil }, cache: cacheSettings),
       console: console)
     var failed = false
+    var records: [SubmissionRecord] = []
+    let start = Date()
     for file in files {
+      if files.count > 1 { console.line("== \(file)") }
+      let began = Date()
+      var ran = false
+      var problem: String?
       do {
         let summary = try runner.run(notebookAt: file)
         console.line(
           (summary.failed ? "report with errors: " : "report: ")
             + summary.htmlPath)
         failed = failed || summary.failed
+        ran = true
       } catch RunError.cancelled {
         console.diagnostic("interrupted: \(file) (its report is unchanged)")
         throw ExitCode(SignalTrap.status(for: trap.signal ?? SIGINT))
+      } catch {
+        console.diagnostic("\(error)")
+        problem = "\(error)"
+        failed = true
+      }
+      records.append(
+        .inProcess(
+          notebook: file, outputDirectory: output, ran: ran, error: problem,
+          seconds: Date().timeIntervalSince(began)))
+    }
+    // Several notebooks (a course's lectures): an index of their reports.
+    if files.count > 1 {
+      let failedCells = records.reduce(0) { $0 + $1.errors }
+      let seconds = Date().timeIntervalSince(start)
+      console.line(
+        "\(records.count) notebooks run, \(failedCells) error"
+          + (failedCells == 1 ? "" : "s") + " in cells, "
+          + String(format: "%.1f s", seconds))
+      do {
+        let paths = try SummaryFiles.write(
+          BatchSummary(notebooks: records), to: output)
+        console.line("index: " + paths[2])
       } catch {
         console.diagnostic("\(error)")
         failed = true

@@ -175,7 +175,18 @@ struct RunNotebookTests {
     let written = try FileManager.default.contentsOfDirectory(
       atPath: folder.appendingPathComponent("out").path
     ).filter { !$0.hasPrefix(".") }.sorted()
-    #expect(written == ["one.html", "one.json", "two.html", "two.json"])
+    #expect(
+      written == [
+        "index.html", "one.html", "one.json", "summary.csv", "summary.json",
+        "two.html", "two.json",
+      ])
+    // The index is their table of contents.
+    let index = try String(
+      contentsOf: folder.appendingPathComponent("out/index.html"),
+      encoding: .utf8)
+    #expect(index.contains("href=\"./one.html\">one.md</a>"))
+    #expect(index.contains("href=\"./two.html\">two.md</a>"))
+    #expect(result.stdout.contains("2 notebooks run"))
     // lab/one.md, named twice, ran once: two reports in all.
     #expect(result.stdout.components(separatedBy: "report: ").count - 1 == 2)
 

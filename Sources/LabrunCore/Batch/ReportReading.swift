@@ -1,0 +1,141 @@
+import Foundation
+import HTMLText
+import Notebook
+
+/// What a batch needs from a finished run's JSON report
+/// (docs/report-json.md): its title and status, its errors, and the state
+/// checks are evaluated against. Reading the public report keeps the
+/// instructor's checks out of the child process, and so out of the
+/// student's files.
+struct ReportReading {
+  var title: String?
+  var failed: Bool
+  var errors: Int
+  var firstError: String?
+  var state: CheckState
+
+  /// Reads the report at `path`; nil when it is missing or not a report.
+  /// `headings` gives each cell's heading by cell number (for checks that
+  /// name a section).
+  init?(jsonAt path: String, headings: [Int: String] = [:]) {
+    guard let data = FileManager.default.contents(atPath: path),
+      let top = (try? JSONSerialization.jsonObject(with: data))
+        as? [String: Any],
+      let cells = top["cells"] as? [[String: Any]]
+    else { return nil }
+    title = top["title"] as? String
+    failed = (top["status"] as? String) != "ok"
+    var errors = 0
+    var firstError: String?
+    func count(_ diagnostics: Any?) {
+      for diagnostic in diagnostics as? [[String: Any]] ?? []
+      where diagnostic["severity"] as? String == "error" {
+        errors += 1
+        if firstError == nil, let message = diagnostic["message"] as? String {
+          let line = (diagnostic["line"] as? Int).map { "line \($0): " } ?? ""
+          firstError = line + message
+        }
+      }
+    }
+    count(top["notices"])
+    var figures = CheckFigures()
+    var states: [CheckState.Cell] = []
+    for cell in cells {
+      count(cell["diagnostics"])
+      for result in cell["results"] as? [[String: Any]] ?? [] {
+        Self.apply(result, to: &figures)
+      }
+      let number = cell["number"] as? Int ?? states.count + 1
+      states.append(
+        CheckState.Cell(
+          number: number, heading: headings[number],
+          status: CheckState.Status(
+            rawValue: cell["status"] as? String ?? "") ?? .error,
+          after: figures))
+    }
+    self.errors = errors
+    self.firstError = firstError
+    state = CheckState(
+      cells: states, final: figures, status: failed ? .error : .ok)
+  }
+
+  /// Updates the figures with one result of a cell.
+  private static func apply(_ result: [String: Any], to figures: inout CheckFigures)
+  {
+    switch result["kind"] as? String {
+    case "dataset":
+      figures.data = .init(
+        train: result["training"] as? Int ?? 0,
+        validation: result["validation"] as? Int ?? 0,
+        test: result["test"] as? Int ?? 0)
+    case "network":
+      figures.networkSizes = result["sizes"] as? [Int]
+    case "training":
+      if let training = training(result) { figures.record(training) }
+    case "comparison":
+      let runs = result["runs"] as? [[String: Any]] ?? []
+      let chosen = result["chosen"] as? Int ?? 0
+      if runs.indices.contains(chosen), let training = training(runs[chosen]) {
+        figures.record(training)
+      }
+    case "evaluation":
+      let evaluation = CheckFigures.Evaluation(
+        correct: result["correct"] as? Int ?? 0,
+        total: result["total"] as? Int ?? 0)
+      figures.record(evaluation, onTest: result["split"] as? String == "test")
+    default:
+      break
+    }
+  }
+
+  private static func training(_ result: [String: Any]) -> CheckFigures.Training?
+  {
+    let history = result["history"] as? [[String: Any]] ?? []
+    func column(_ key: String) -> [Double?] {
+      let values = history.map { ($0[key] as? NSNumber)?.doubleValue }
+      return values.allSatisfy { $0 == nil } ? [] : values
+    }
+    var costs = history.map { ($0["trainingCost"] as? NSNumber)?.doubleValue }
+    // The epochs after a divergence are not in the history: they count
+    // as not finite.
+    let epochs = result["epochs"] as? Int ?? history.count
+    if let diverged = result["divergedAtEpoch"] as? Int, costs.count < epochs,
+      diverged <= epochs
+    {
+      costs += Array(repeating: nil, count: epochs - costs.count)
+    }
+    return CheckFigures.Training(
+      learningRate: (result["learningRate"] as? NSNumber)?.doubleValue ?? 0,
+      batchSize: result["batchSize"] as? Int ?? 0, epochs: epochs,
+      l2: (result["l2"] as? NSNumber)?.doubleValue ?? 0,
+      momentum: (result["momentum"] as? NSNumber)?.doubleValue ?? 0,
+      costs: costs, validationAccuracies: column("validationAccuracy"),
+      testAccuracies: column("testAccuracy"))
+  }
+
+  /// The heading above each cell of the notebook at `path`, by cell
+  /// number (the nearest heading before it, of any level); empty when the
+  /// notebook cannot be read.
+  static func headings(ofNotebookAt path: String) -> [Int: String] {
+    guard let notebook = try? Notebook.load(path: path) else { return [:] }
+    // Headings come in document order; each prose item holds some of them.
+    var next = 0
+    var current: String?
+    var result: [Int: String] = [:]
+    for item in notebook.items {
+      switch item {
+      case .prose(let html):
+        let count = ["<h1", "<h2", "<h3", "<h4", "<h5", "<h6"].reduce(0) {
+          $0 + html.components(separatedBy: $1).count - 1
+        }
+        for _ in 0..<count where next < notebook.headings.count {
+          current = notebook.headings[next].text
+          next += 1
+        }
+      case .lab(let cell):
+        result[cell.number] = current
+      }
+    }
+    return result
+  }
+}
