@@ -31,8 +31,8 @@ struct BadInputTests {
     #expect(
       result.stderr.contains(
         "bad.md:4:5: error: cannot read the notebook: invalid UTF-8 on line"
-          + " 4: byte 0xFF is not part of a valid character; save the file"
-          + " as UTF-8"), "\(result.stderr)")
+          + " 4: byte 0xFF is not part of a valid character\n"
+          + "  = help: save the file as UTF-8"), "\(result.stderr)")
   }
 
   @Test("a binary file is refused at its first bad byte, no report made")
