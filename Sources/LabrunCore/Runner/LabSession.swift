@@ -369,6 +369,9 @@ final class LabSession {
         network, plan: plan, splits: splits, shuffleSeed: shuffleSeed,
         label: "", console: console, options: options)
       warnings += divergenceWarnings([result], plans: plans, at: directive)
+      warnings += ChanceWarning.warnings(
+        [result], networks: [network], plans: plans, splits: splits,
+        at: directive)
       networkIsTrained = true
       return .training(result)
     }
@@ -396,6 +399,8 @@ final class LabSession {
     network = networks[chosen]
     networkIsTrained = true
     warnings += divergenceWarnings(runs, plans: plans, at: directive)
+    warnings += ChanceWarning.warnings(
+      runs, networks: networks, plans: plans, splits: splits, at: directive)
     return .comparison(
       ComparisonResult(
         parameter: sgd.comparedParameter ?? "",
