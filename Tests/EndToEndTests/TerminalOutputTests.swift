@@ -20,22 +20,21 @@ struct TerminalOutputTests {
     return String(readme[open.upperBound..<close.lowerBound])
   }
 
+  /// Runs `cells` (lab blocks, each a list of directives) as the notebook
+  /// `name` under a `# Title` line, with fresh results.
+  private func run(_ name: String, _ cells: [[String]]) throws -> (ProcessResult, URL) {
+    let folder = try temporaryFolder()
+    let blocks = cells.map { "```lab\n" + $0.joined(separator: "\n") + "\n```" }
+    try write("# \(name)\n\n" + blocks.joined(separator: "\n\n") + "\n", as: name + ".md", in: folder)
+    let result = try labrun([name + ".md", "--data", dataFolder, "--no-cache"], in: folder)
+    return (result, folder)
+  }
+
   @Test("the README's error example is what labrun prints for it")
   func readmeError() throws {
-    let folder = try temporaryFolder()
-    try write(
-      """
-      # Errors
-
-      ```lab
-      load mnist train=500 validation=100 test=100
-      ```
-
-      ```lab
-      net 784-30-10 hidden=sigmod
-      ```
-      """, as: "broken.md", in: folder)
-    let result = try labrun(["broken.md", "--data", dataFolder], in: folder)
+    // Line 8 is the net of the second block.
+    let (result, _) = try run(
+      "broken", [["load mnist train=500 validation=100 test=100"], ["net 784-30-10 hidden=sigmod"]])
     #expect(result.status == 1)
     let example = try readmeExample()
     #expect(example.hasPrefix("broken.md:8:22: error:"))
@@ -46,21 +45,9 @@ struct TerminalOutputTests {
 
   @Test("in a pipe, a cell's epochs come after its header and before its status")
   func orderInPipe() throws {
-    let folder = try temporaryFolder()
-    try write(
-      """
-      # Order
-
-      ```lab
-      load mnist train=500 validation=100 test=100
-      ```
-
-      ```lab
-      net 784-30-10
-      sgd lr=3 batch=10 epochs=2
-      ```
-      """, as: "order.md", in: folder)
-    let result = try labrun(["order.md", "--data", dataFolder, "--no-cache"], in: folder)
+    let (result, _) = try run(
+      "order",
+      [["load mnist train=500 validation=100 test=100"], ["net 784-30-10", "sgd lr=3 batch=10 epochs=2"]])
     #expect(result.status == 0, "\(result.stderr)")
     let lines = result.stdout.split(separator: "\n").map(String.init)
     let kinds = lines.map { line -> String in
@@ -76,23 +63,15 @@ struct TerminalOutputTests {
 
   @Test("training that ends at chance level warns, naming the class, in the terminal and the JSON")
   func chanceLevel() throws {
-    let folder = try temporaryFolder()
-    try write(
-      """
-      # Chance
-
-      ```lab
-      load mnist train=2000 validation=500 test=500
-      net 784-30-10 hidden=relu output=softmax
-      sgd lr=100 batch=10 epochs=2
-      ```
-
-      ```lab
-      net 784-30-10
-      sgd lr=3 batch=10 epochs=2
-      ```
-      """, as: "chance.md", in: folder)
-    let result = try labrun(["chance.md", "--data", dataFolder, "--no-cache"], in: folder)
+    let (result, folder) = try run(
+      "chance",
+      [
+        [
+          "load mnist train=2000 validation=500 test=500",
+          "net 784-30-10 hidden=relu output=softmax", "sgd lr=100 batch=10 epochs=2",
+        ],
+        ["net 784-30-10", "sgd lr=3 batch=10 epochs=2"],
+      ])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(
       result.stderr.contains("chance.md:6:8: warning: training ended at chance level:"),
