@@ -132,3 +132,21 @@ struct DiagnosticPrinterTests {
     #expect(diagnostic.rendered(sourceLine: "abc").hasSuffix("|  ^^"))
   }
 }
+
+@Suite("Printing a long line")
+struct LongLinePrinterTests {
+  @Test("a line of a million characters is shown around the column, caret aligned")
+  func longLine() {
+    let line = String(repeating: "a", count: 500) + "XYZ" + String(repeating: "b", count: 1_000_000)
+    let diagnostic = Diagnostic.error(
+      at: SourceLocation(file: "nb.md", line: 1, column: 501), "here", length: 3)
+    let lines = diagnostic.rendered(sourceLine: line).split(separator: "\n")
+    #expect(lines.allSatisfy { $0.count < 200 })
+    let shown = String(lines[2]), carets = String(lines[3])
+    let caretColumn = carets.distance(from: carets.startIndex, to: carets.firstIndex(of: "^")!)
+    let xColumn = shown.distance(from: shown.startIndex, to: shown.firstIndex(of: "X")!)
+    #expect(caretColumn == xColumn)
+    #expect(carets.hasSuffix("^^^"))
+    #expect(shown.hasPrefix("1 | …") && shown.hasSuffix("b…"))
+  }
+}

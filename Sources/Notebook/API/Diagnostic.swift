@@ -155,13 +155,22 @@ extension Diagnostic {
     let gutter = String(repeating: " ", count: gutterNumber.count)
     if let location, let sourceLine {
       // The line without its end: a `\r` would send the caret home.
-      let line = sourceLine.hasSuffix("\r")
-        ? String(sourceLine.dropLast()) : sourceLine
-      let before = line.unicodeScalars.prefix(max(0, location.column - 1))
+      let full = Array(
+        (sourceLine.hasSuffix("\r") ? String(sourceLine.dropLast()) : sourceLine)
+          .unicodeScalars)
+      // A long line is shown around the column, not echoed whole.
+      let column = min(max(0, location.column - 1), full.count)
+      let start = full.count > Self.shownWidth ? max(0, column - 40) : 0
+      let end = min(full.count, start + Self.shownWidth)
+      let line =
+        (start > 0 ? "…" : "") + String(String.UnicodeScalarView(full[start..<end]))
+        + (end < full.count ? "…" : "")
+      let before = full[start..<min(column, end)]
       // Tabs stay tabs, so that the carets line up however tabs render.
-      let indent = String(
-        String.UnicodeScalarView(before.map { $0 == "\t" ? "\t" : " " }))
-      let remaining = line.unicodeScalars.count - before.count
+      let indent =
+        (start > 0 ? " " : "")
+        + String(String.UnicodeScalarView(before.map { $0 == "\t" ? "\t" : " " }))
+      let remaining = end - before.endIndex
       let carets = max(1, min(length ?? 1, max(1, remaining)))
       text += "\n" + paint(.blue, "\(gutter) |")
       text += "\n" + paint(.blue, "\(gutterNumber) |") + " " + line
@@ -174,6 +183,11 @@ extension Diagnostic {
     }
     return text
   }
+}
+
+extension Diagnostic {
+  /// The most columns of a source line that `rendered` shows.
+  static let shownWidth = 120
 }
 
 /// ANSI escape sequences, or nothing when colour is off.
