@@ -1,5 +1,6 @@
 // Numbers on the page are fixed, locale-free and rounded as people expect.
 
+import NumberFormat
 import Testing
 
 @testable import Report

@@ -1,6 +1,7 @@
 import NeuralNet
 import Notebook
 import Report
+import NumberFormat
 
 /// The warning for training that ended at chance level: the network
 /// predicts one class for (nearly) everything, or guesses no better than

@@ -4,6 +4,7 @@ import Foundation
 import NeuralNet
 import Notebook
 import Report
+import NumberFormat
 
 /// The state a notebook builds up as its cells run, and the code that runs
 /// each directive against it.
@@ -477,10 +478,10 @@ final class LabSession {
             seconds: stats.seconds))
         console.line(
           "  \(prefix)epoch \(stats.epoch)/\(epochs): cost "
-            + Format.number(stats.meanCost, digits: 4)
+            + Format.fixed(stats.meanCost, 4)
             + (validation.map { ", validation " + Format.percent($0) } ?? "")
             + (test.map { ", test " + Format.percent($0) } ?? "")
-            + " (" + Format.seconds(stats.seconds) + ")")
+            + " (" + Format.duration(stats.seconds) + ")")
         if !stats.meanCost.isFinite {
           diverged = stats.epoch
           return .stop

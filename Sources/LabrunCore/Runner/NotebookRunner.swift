@@ -3,6 +3,7 @@ import Foundation
 import HTMLText
 import Notebook
 import Report
+import NumberFormat
 
 /// How a run finds its data and where it writes the report.
 public struct RunOptions: Sendable {
@@ -187,9 +188,9 @@ public struct NotebookRunner: Sendable {
     var text = "\(mark) " + Self.describe(cell)
     switch report.status {
     case .ok:
-      text += "  " + Format.seconds(report.seconds)
+      text += "  " + Format.duration(report.seconds)
       if report.cached, let original = report.originalSeconds {
-        text += " (cached; computed in \(Format.seconds(original)))"
+        text += " (cached; computed in \(Format.duration(original)))"
       }
     case .error: text += "  failed"
     case .skipped: text += "  skipped: " + (report.skipReason ?? "")

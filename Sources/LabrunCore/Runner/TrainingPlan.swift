@@ -1,5 +1,6 @@
 import NeuralNet
 import Notebook
+import NumberFormat
 
 /// One training run that an `sgd` directive asks for.
 struct TrainingPlan: Sendable {

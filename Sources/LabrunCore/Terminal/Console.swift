@@ -79,10 +79,16 @@ public final class Console: @unchecked Sendable {
       clearBar()
       if let header = pendingHeader {
         pendingHeader = nil
-        write(header + "\n", false)
+        write(Self.plainSpaces(header) + "\n", false)
       }
-      write(text + "\n", false)
+      write(Self.plainSpaces(text) + "\n", false)
     }
+  }
+
+  /// `text` with ordinary spaces for the no-break ones that `Format` puts
+  /// before units (`95.12 %`, `3.25 s`): a log is searched with plain ones.
+  static func plainSpaces(_ text: String) -> String {
+    text.replacing("\u{A0}", with: " ")
   }
 
   /// Starts a cell: `header` ("▸ cell 3 (line 20) sgd …") is printed only
@@ -110,7 +116,7 @@ public final class Console: @unchecked Sendable {
   public func diagnostic(_ text: String) {
     lock.withLock {
       clearBar()
-      write(text + "\n", true)
+      write(Self.plainSpaces(text) + "\n", true)
     }
   }
 
