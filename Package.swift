@@ -39,13 +39,17 @@ let package = Package(
     .target(name: "HTMLText"),
     // labrun's one number formatter, for every target that prints numbers.
     .target(name: "NumberFormat"),
+    // labrun's one reader of whole files (notebooks, images, data, cache).
+    .target(name: "FileReading"),
     .target(name: "TeXMath", dependencies: ["HTMLText"]),
     .target(
       name: "Notebook",
-      dependencies: ["Ccmark", "Yams", "TeXMath", "HTMLText", "NumberFormat"]),
+      dependencies: [
+        "Ccmark", "Yams", "TeXMath", "HTMLText", "NumberFormat", "FileReading",
+      ]),
 
     // MARK: - The engine: data sets, then the network that trains on them
-    .target(name: "Datasets", dependencies: ["CZlib", "CCrypto"]),
+    .target(name: "Datasets", dependencies: ["CZlib", "CCrypto", "FileReading"]),
     .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
@@ -56,7 +60,7 @@ let package = Package(
       name: "LabrunCore",
       dependencies: [
         "Notebook", "Datasets", "NeuralNet", "Report", "HTMLText",
-        "NumberFormat", .product(name: "FlyingFox", package: "FlyingFox"),
+        "NumberFormat", "FileReading", .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
     .executableTarget(
       name: "labrun",

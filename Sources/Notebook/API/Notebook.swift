@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 import HTMLText
 
@@ -530,30 +531,14 @@ struct ReadFailure: Error {
   var reason: String
 
   init(reason: String) { self.reason = reason }
-  init(_ code: Int32) { reason = String(cString: strerror(code)) }
 }
 
-/// The whole file, read with plain system calls (Foundation's
-/// `FileManager.contents` leaks a page on an empty file), at most `limit`
-/// bytes. Never waits: a file that would block (`/proc/kmsg`, which says
-/// it is a regular file) fails instead.
+/// The whole file, at most `limit` bytes (`WholeFile.read`: never waits
+/// on a file that would block).
 func readFile(_ path: String, limit: Int)
   -> Result<[UInt8], ReadFailure>
 {
-  let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-  guard fd >= 0 else { return .failure(ReadFailure(errno)) }
-  defer { close(fd) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while bytes.count <= limit {
-    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if n < 0 {
-      if errno == EINTR { continue }
-      return .failure(ReadFailure(errno))
-    }
-    if n == 0 { return .success(bytes) }
-    bytes.append(contentsOf: chunk[..<n])
+  WholeFile.read(path, limit: limit).map(\.bytes).mapError {
+    ReadFailure(reason: $0.reason)
   }
-  return .failure(
-    ReadFailure(reason: "it holds more than \(limit / 1_000_000) MB"))
 }
