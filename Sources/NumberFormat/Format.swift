@@ -55,6 +55,14 @@ public enum Format {
     return sign + mantissa + "e\(exponent)"
   }
 
+  /// A count or a bound as a person would write it in a directive: whole
+  /// numbers in digits (`2000000`, `10000`), others as `plain` spells them
+  /// (`0.5`, `1e-5`).
+  public static func digits(_ x: Double) -> String {
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    return plain(x)
+  }
+
   /// Any value as a person would write it: a `Double` as `plain` spells
   /// it, anything else (a batch size) as its description.
   public static func plain(_ value: some CustomStringConvertible) -> String {

@@ -296,5 +296,6 @@ public struct Evaluate: Sendable, Equatable {
 // MARK: - Number formatting
 
 /// A number the shortest way that reads back to the same value, as the
-/// notebook would write it: `3`, `0.5`, `1e-5` (labrun's one formatter).
-func formatNumber(_ value: Double) -> String { Format.plain(value) }
+/// notebook would write it: `3`, `2000000`, `0.5`, `1e-5` (labrun's one
+/// formatter).
+func formatNumber(_ value: Double) -> String { Format.digits(value) }
