@@ -37,23 +37,30 @@ let package = Package(
 
     // MARK: - The notebook: Markdown, front matter, directives; its math
     .target(name: "HTMLText"),
+    // labrun's one number formatter, for every target that prints numbers.
+    .target(name: "NumberFormat"),
+    // labrun's one reader of whole files (notebooks, images, data, cache).
+    .target(name: "FileReading"),
     .target(name: "TeXMath", dependencies: ["HTMLText"]),
     .target(
-      name: "Notebook", dependencies: ["Ccmark", "Yams", "TeXMath", "HTMLText"]),
+      name: "Notebook",
+      dependencies: [
+        "Ccmark", "Yams", "TeXMath", "HTMLText", "NumberFormat", "FileReading",
+      ]),
 
     // MARK: - The engine: data sets, then the network that trains on them
-    .target(name: "Datasets", dependencies: ["CZlib", "CCrypto"]),
+    .target(name: "Datasets", dependencies: ["CZlib", "CCrypto", "FileReading"]),
     .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
-    .target(name: "Report", dependencies: ["HTMLText"]),
+    .target(name: "Report", dependencies: ["HTMLText", "NumberFormat"]),
 
     // MARK: - The runner and the command line
     .target(
       name: "LabrunCore",
       dependencies: [
         "Notebook", "Datasets", "NeuralNet", "Report", "HTMLText",
-        .product(name: "FlyingFox", package: "FlyingFox"),
+        "NumberFormat", "FileReading", .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
     .executableTarget(
       name: "labrun",
@@ -81,7 +88,7 @@ let package = Package(
       name: "KernelTests", dependencies: ["CKernels", "LabrunTestSupport"]),
     .testTarget(
       name: "ReportTests",
-      dependencies: ["Report", "HTMLText", "LabrunTestSupport"],
+      dependencies: ["Report", "HTMLText", "NumberFormat", "LabrunTestSupport"],
       exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
     .target(name: "LabrunTestSupport", path: "Tests/LabrunTestSupport"),

@@ -210,7 +210,9 @@ struct Run: ParsableCommand {
     if watch { try runWatch() }
     if isBatch { return try runBatch() }
     let parsed = overrides.compactMap { try? Override.parse($0).get() }
-    let console = Console(style: quiet ? .quiet : Console.automaticStyle())
+    let console = Console(
+      style: quiet ? .quiet : Console.automaticStyle(),
+      colour: Console.automaticColour())
     // Ctrl-C cancels the run between mini-batches; no report is written.
     let trap = SignalTrap { signal in
       // A run that does not notice (loading, evaluating) is left anyway.

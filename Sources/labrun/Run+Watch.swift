@@ -33,7 +33,7 @@ extension Run {
     }
     let console = Console(
       style: quiet ? .quiet : Console.automaticStyle(),
-      onProgress: onProgress)
+      onProgress: onProgress, colour: Console.automaticColour())
     let runner = NotebookRunner(
       options: RunOptions(
         outputDirectory: output, dataDirectory: data, overrides: parsed,

@@ -31,8 +31,8 @@ struct BadInputTests {
     #expect(
       result.stderr.contains(
         "bad.md:4:5: error: cannot read the notebook: invalid UTF-8 on line"
-          + " 4: byte 0xFF is not part of a valid character; save the file"
-          + " as UTF-8"), "\(result.stderr)")
+          + " 4: byte 0xFF is not part of a valid character\n"
+          + "  = help: save the file as UTF-8"), "\(result.stderr)")
   }
 
   @Test("a binary file is refused at its first bad byte, no report made")
@@ -177,8 +177,10 @@ struct BadInputTests {
         + " 1,000,796,000,010 parameters and would need more than 1 TB of memory",
       "values.md:5:18: error: expected a positive integer for 'train'",
       "values.md:9:18: error: the MNIST training file holds 60000 images, but"
-        + " train=60000 and validation=10000 ask for 70000; keep train +"
-        + " validation at most 60000, e.g. train=50000",
+        + " train=60000 and validation=10000 ask for 70000\n  |\n"
+        + "9 | load mnist train=60000 validation=10000\n"
+        + "  |                  ^\n"
+        + "  = help: keep train + validation at most 60000, e.g. train=50000",
     ] {
       #expect(result.stderr.contains(expected), "\(expected)\n\(result.stderr)")
     }

@@ -1,6 +1,7 @@
 // Charts are real charts: one marker per finite value, to scale, on nice
 // ticks, with a legend entry per series.
 
+import NumberFormat
 import Testing
 
 import Foundation

@@ -1,5 +1,6 @@
 // Numbers on the page are fixed, locale-free and rounded as people expect.
 
+import NumberFormat
 import Testing
 
 @testable import Report
@@ -13,6 +14,15 @@ struct FormatTests {
     #expect(Format.fixed(95.125, 0) == "95")
     #expect(Format.fixed(.nan, 2) == "NaN")
     #expect(Format.fixed(-.infinity, 2) == "−∞")
+  }
+
+  @Test("counts in digits, other numbers as the notebook writes them")
+  func digits() {
+    #expect(Format.digits(2_000_000) == "2000000")
+    #expect(Format.plain(2_000_000.0) == "2e6")
+    #expect(Format.digits(0.5) == "0.5")
+    #expect(Format.digits(1e-5) == "1e-5")
+    #expect(Format.digits(1e20) == "1e20")
   }
 
   @Test func groupedAndPercent() {

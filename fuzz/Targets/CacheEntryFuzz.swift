@@ -6,9 +6,10 @@
 // An entry ends in a SHA-256 of the rest, so random changes would only
 // ever test the checksum. The first byte therefore chooses: odd, the input
 // is a whole entry file as it is (header, length and checksum checks);
-// even, the rest is an entry's body after its key and labrun version, and
-// this target wraps it in a valid header and checksum, so the fuzzer
-// reaches the decoding of results, diagnostics, data and the network.
+// even, the rest is an entry's body after its key and labrun version (the
+// `BinaryEncoder` form of a `CacheEntry`), and this target wraps it in a
+// valid header and checksum, so the fuzzer reaches the decoding of
+// results, diagnostics, data and the network.
 
 import Datasets
 import Foundation
@@ -31,8 +32,8 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
   let whole = data[0] & 1 == 1
   let file = whole ? rest : wrap(body: rest)
   // A whole file is read for the key it names, so that it can pass.
-  var reader = ByteReader(file, offset: 20)
-  let expected = whole ? (try? reader.string()) ?? key : key
+  let named = try? BinaryDecoder.decodePrefix(String.self, from: file, offset: 20).0
+  let expected = whole ? named ?? key : key
   do {
     let entry = try CacheEntry.decode(file, expectedKey: expected)
     // What decodes must encode to the same bytes: nothing is half-read.
@@ -46,15 +47,11 @@ private func check(_ data: UnsafePointer<UInt8>, _ size: Int) {
 
 /// A whole entry file around `body` (what follows key and version).
 func wrap(body: [UInt8]) -> [UInt8] {
-  var inner = ByteWriter()
-  inner.string(key)
-  inner.string(labrunVersion)
-  inner.raw(body)
-  var file = ByteWriter()
-  file.raw(CacheEntry.magic)
-  file.u32(CacheEntry.formatVersion)
-  file.u64(UInt64(inner.bytes.count))
-  file.raw(inner.bytes)
-  file.raw(SHA256Digest.hex(of: file.bytes).utf8)
-  return file.bytes
+  let inner = BinaryEncoder.encode(key) + BinaryEncoder.encode(labrunVersion) + body
+  var file = CacheEntry.magic
+  withUnsafeBytes(of: CacheEntry.formatVersion.littleEndian) { file += $0 }
+  withUnsafeBytes(of: UInt64(inner.count).littleEndian) { file += $0 }
+  file += inner
+  file += Array(SHA256Digest.hex(of: file).utf8)
+  return file
 }

@@ -82,7 +82,7 @@ public enum FileKind: Sendable, CaseIterable, Equatable {
 // MARK: - Loaded data
 
 /// A file that was loaded, with the SHA-256 of its bytes as stored.
-public struct DataFile: Sendable, Equatable {
+public struct DataFile: Sendable, Equatable, Codable {
   /// The full path the file was read from.
   public var path: String
   /// The file name, e.g. `train-images-idx3-ubyte.gz`.

@@ -1,3 +1,5 @@
+import FileReading
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -5,15 +7,6 @@
 #endif
 
 // MARK: - File identity
-
-/// What identifies one version of a file: used to key the load cache.
-struct FileStamp: Hashable, Sendable {
-  var device: UInt64
-  var inode: UInt64
-  var size: Int
-  var modifiedSeconds: Int
-  var modifiedNanoseconds: Int
-}
 
 /// What is at a path, without reading it.
 enum PathKind: Equatable {
@@ -39,21 +32,7 @@ func fileStamp(_ path: String) throws(DataError) -> FileStamp {
     throw openError(path: path, code: errno)
   }
   try requireRegularFile(info, path: path)
-  return stamp(of: info)
-}
-
-private func stamp(of info: stat) -> FileStamp {
-  #if canImport(Darwin)
-    let modified = info.st_mtimespec
-  #else
-    let modified = info.st_mtim
-  #endif
-  return FileStamp(
-    device: UInt64(truncatingIfNeeded: info.st_dev),
-    inode: UInt64(truncatingIfNeeded: info.st_ino),
-    size: Int(info.st_size),
-    modifiedSeconds: Int(modified.tv_sec),
-    modifiedNanoseconds: Int(modified.tv_nsec))
+  return FileStamp(info)
 }
 
 private func requireRegularFile(_ info: stat, path: String) throws(DataError) {
@@ -84,7 +63,8 @@ func systemMessage(_ code: Int32) -> String {
 
 // MARK: - Reading whole files
 
-/// The bytes of a regular file, read in one go, and its stamp.
+/// The bytes of a regular file and its stamp (`WholeFile.read`, with the
+/// data set's words for what went wrong).
 ///
 /// Refuses folders, devices and pipes (a fifo or `/dev/zero` would never
 /// end). If the file changes size while being read, the bytes read so far
@@ -92,32 +72,14 @@ func systemMessage(_ code: Int32) -> String {
 func readWholeFile(_ path: String) throws(DataError) -> (
   bytes: [UInt8], stamp: FileStamp
 ) {
-  let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-  guard descriptor >= 0 else { throw openError(path: path, code: errno) }
-  defer { close(descriptor) }
-  var info = stat()
-  guard fstat(descriptor, &info) == 0 else {
-    throw DataError(path: path, problem: .unreadable(systemMessage(errno)))
-  }
-  try requireRegularFile(info, path: path)
-  let size = Int(info.st_size)
-  var failure: Int32 = 0
-  let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-    var done = 0
-    while done < size {
-      let got = read(descriptor, buffer.baseAddress! + done, size - done)
-      if got < 0 {
-        if errno == EINTR { continue }
-        failure = errno
-        break
-      }
-      if got == 0 { break }
-      done += got
+  switch WholeFile.read(path) {
+  case .success(let file): return (file.bytes, file.stamp)
+  case .failure(let failure):
+    switch failure.kind {
+    case .missing: throw DataError(path: path, problem: .missingFile)
+    case .directory: throw DataError(path: path, problem: .isDirectory)
+    case .notRegularFile, .tooLarge, .other:
+      throw DataError(path: path, problem: .unreadable(failure.reason))
     }
-    count = done
   }
-  guard failure == 0 else {
-    throw DataError(path: path, problem: .unreadable(systemMessage(failure)))
-  }
-  return (bytes, stamp(of: info))
 }

@@ -1,3 +1,4 @@
+import NumberFormat
 import Foundation
 import Notebook
 
@@ -260,7 +261,7 @@ public struct BatchRunner: Sendable {
 
   private func announce(_ row: SubmissionRecord, count: Int, of total: Int) {
     var text = "[\(count)/\(total)] \(row.status.rawValue) \(row.notebook)"
-      + "  " + Format.seconds(row.seconds)
+      + "  " + Format.duration(row.seconds)
     if row.maxPoints > 0 {
       text += "  points \(SummaryFiles.number(row.points))/"
         + SummaryFiles.number(row.maxPoints)
@@ -288,7 +289,7 @@ public struct BatchRunner: Sendable {
     console.line(
       (interrupted ? "interrupted: " : "")
         + "\(summary.notebooks.count) notebooks (\(tally)) in "
-        + Format.seconds(seconds) + " with \(options.jobs) job"
+        + Format.duration(seconds) + " with \(options.jobs) job"
         + (options.jobs == 1 ? "" : "s")
         + "; this process's peak memory \(usage.ru_maxrss / 1024) MB")
     console.line("summary: " + paths.joined(separator: ", "))

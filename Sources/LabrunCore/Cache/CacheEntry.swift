@@ -11,16 +11,18 @@ import Report
 ///     "LABRUNC\u{1}"  magic, 8 bytes
 ///     u32             CacheEntry.formatVersion
 ///     u64             body length n
-///     n bytes         body (key, labrun version, seconds, results,
-///                     diagnostics, state; see `writeBody`)
+///     n bytes         body: the key and labrun's version, then the entry,
+///                     both in `BinaryEncoder`'s form of their `Codable`
+///                     conformance (so a new result type needs no code
+///                     here)
 ///     64 bytes        SHA-256 of everything above, in hex
 ///
 /// An entry is trusted only if every part checks out: a torn, truncated or
 /// bit-flipped file fails the length or the checksum and is recomputed.
-struct CacheEntry: Sendable, Equatable {
+struct CacheEntry: Sendable, Equatable, Codable {
   /// Bumped whenever the encoding or the meaning of a key changes, so that
   /// old entries are never misread.
-  static let formatVersion: UInt32 = 2
+  static let formatVersion: UInt32 = 3
   static let magic: [UInt8] = Array("LABRUNC\u{1}".utf8)
 
   /// The cell's key (the file's name), repeated inside as a check.
@@ -41,8 +43,8 @@ struct CacheEntry: Sendable, Equatable {
 /// A diagnostic of a cached cell, located by directive rather than by line,
 /// so that it lands in the right place when prose above the cell changes
 /// or the cell is respaced.
-struct AnchoredDiagnostic: Sendable, Equatable {
-  enum Anchor: Sendable, Equatable {
+struct AnchoredDiagnostic: Sendable, Equatable, Codable {
+  enum Anchor: Sendable, Equatable, Codable {
     /// No location.
     case none
     /// A directive's verb (key nil) or the value of one of its keys.
@@ -116,28 +118,29 @@ struct AnchoredDiagnostic: Sendable, Equatable {
 // MARK: - Encoding
 
 extension CacheEntry {
+  /// What the body starts with: read first, so that an entry of another
+  /// key or labrun version is named as such, not as damaged.
+  private struct Header: Codable, Equatable {
+    var key: String
+    var version: String
+  }
+
   /// The entry's file contents.
   func encoded() -> [UInt8] {
-    var body = ByteWriter(capacity: 4096)
-    body.string(key)
-    body.string(labrunVersion)
-    body.double(seconds)
-    ReportCoding.write(results, to: &body)
-    body.array(diagnostics) { Self.write($1, to: &$0) }
-    body.optional(data) { Self.write($1, to: &$0) }
-    body.optional(generator) { w, state in
-      w.u64(state.seed)
-      w.u64(state.draws)
+    let body =
+      BinaryEncoder.encode(Header(key: key, version: labrunVersion))
+      + BinaryEncoder.encode(self)
+    var file = Self.magic
+    file.reserveCapacity(body.count + 96)
+    withUnsafeBytes(of: Self.formatVersion.littleEndian) {
+      file.append(contentsOf: $0)
     }
-    body.optional(network) { Self.write($1, to: &$0) }
-
-    var file = ByteWriter(capacity: body.bytes.count + 96)
-    file.raw(Self.magic)
-    file.u32(Self.formatVersion)
-    file.u64(UInt64(body.bytes.count))
-    file.raw(body.bytes)
-    file.raw(SHA256Digest.hex(of: file.bytes).utf8)
-    return file.bytes
+    withUnsafeBytes(of: UInt64(body.count).littleEndian) {
+      file.append(contentsOf: $0)
+    }
+    file += body
+    file += Array(SHA256Digest.hex(of: file).utf8)
+    return file
   }
 
   /// Decodes and checks an entry file read for `expectedKey`.
@@ -151,14 +154,15 @@ extension CacheEntry {
     guard bytes.count >= headerSize + checksumSize else {
       throw DecodingFailure(offset: bytes.count, reason: "truncated")
     }
-    var reader = ByteReader(bytes)
-    guard try reader.raw(magic.count) == magic else {
+    guard Array(bytes[..<magic.count]) == magic else {
       throw DecodingFailure(offset: 0, reason: "not a labrun cache entry")
     }
-    guard try reader.u32() == formatVersion else {
+    let fields = Array(bytes[magic.count..<headerSize])
+    let version = fields[..<4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    guard version == formatVersion else {
       throw DecodingFailure(offset: magic.count, reason: "another format")
     }
-    let length = try reader.u64()
+    let length = fields[4...].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     guard length == UInt64(bytes.count - headerSize - checksumSize) else {
       throw DecodingFailure(offset: magic.count + 4, reason: "wrong length")
     }
@@ -170,130 +174,40 @@ extension CacheEntry {
       throw DecodingFailure(offset: bytes.count - checksumSize, reason: "checksum mismatch")
     }
 
-    var body = ByteReader(
-      Array(bytes[..<(bytes.count - checksumSize)]), offset: headerSize)
-    let key = try body.string()
-    guard key == expectedKey else {
+    let body = Array(bytes[..<(bytes.count - checksumSize)])
+    let (header, end) = try BinaryDecoder.decodePrefix(
+      Header.self, from: body, offset: headerSize)
+    guard header.key == expectedKey else {
       throw DecodingFailure(offset: headerSize, reason: "entry of another key")
     }
-    guard try body.string() == labrunVersion else {
-      throw DecodingFailure(offset: body.offset, reason: "another labrun version")
+    guard header.version == labrunVersion else {
+      throw DecodingFailure(offset: headerSize, reason: "another labrun version")
     }
-    let entry = CacheEntry(
-      key: key, seconds: try body.double(),
-      results: try ReportCoding.readResults(&body),
-      diagnostics: try body.array(minimumSize: 4, readDiagnostic),
-      data: try body.optional(readData),
-      generator: try body.optional { (r) throws(DecodingFailure) in
-        let state = GeneratorState(seed: try r.u64(), draws: try r.u64())
-        guard state.draws <= GeneratorState.maximumDraws else {
-          throw DecodingFailure(offset: r.offset, reason: "too many draws")
-        }
-        return state
-      },
-      network: try body.optional(readNetwork))
-    guard body.isAtEnd else {
-      throw DecodingFailure(offset: body.offset, reason: "trailing bytes")
+    let entry = try BinaryDecoder.decode(CacheEntry.self, from: body, offset: end)
+    guard entry.key == expectedKey else {
+      throw DecodingFailure(offset: end, reason: "entry of another key")
+    }
+    if let problem = entry.problem {
+      throw DecodingFailure(offset: end, reason: problem)
     }
     return entry
   }
 
-  // MARK: Parts
-
-  private static func write(_ value: AnchoredDiagnostic, to w: inout ByteWriter) {
-    switch value.anchor {
-    case .none:
-      w.u8(0)
-    case .directive(let index, let key):
-      w.u8(1)
-      w.int(index)
-      w.optional(key) { $0.string($1) }
-    case .offset(let line, let column):
-      w.u8(2)
-      w.int(line)
-      w.int(column)
+  /// What no entry labrun wrote holds, though its checksum is right (a
+  /// forged or buggy file): sizes that would overflow, a generator drawn
+  /// further than any run draws, a network whose parameters do not fit.
+  var problem: String? {
+    if let generator, generator.draws > GeneratorState.maximumDraws {
+      return "too many draws"
     }
-    w.string(value.severity.rawValue)
-    w.string(value.message)
-    w.optional(value.suggestion) { $0.string($1) }
-  }
-
-  private static func readDiagnostic(_ r: inout ByteReader)
-    throws(DecodingFailure) -> AnchoredDiagnostic
-  {
-    let offset = r.offset
-    let anchor: AnchoredDiagnostic.Anchor
-    switch try r.u8() {
-    case 0: anchor = .none
-    case 1:
-      anchor = .directive(
-        index: try r.int(),
-        key: try r.optional { (r) throws(DecodingFailure) in try r.string() })
-    case 2: anchor = .offset(line: try r.int(), column: try r.int())
-    default: throw DecodingFailure(offset: offset, reason: "unknown anchor")
+    if let problem = network?.problem { return problem }
+    for case .network(let result) in results {
+      // The report multiplies layer sizes: refuse what would overflow.
+      let sizes = result.sizes + result.layers.flatMap { [$0.inputs, $0.outputs] }
+      if sizes.contains(where: { $0.magnitude > 1 << 31 }) {
+        return "absurd layer size"
+      }
     }
-    guard let severity = DiagnosticRecord.Severity(rawValue: try r.string())
-    else { throw DecodingFailure(offset: r.offset, reason: "unknown severity") }
-    return AnchoredDiagnostic(
-      anchor: anchor, severity: severity, message: try r.string(),
-      suggestion: try r.optional { (r) throws(DecodingFailure) in try r.string() })
-  }
-
-  private static func write(_ value: DataSelection, to w: inout ByteWriter) {
-    w.string(value.dataset)
-    w.int(value.training)
-    w.int(value.validation)
-    w.int(value.test)
-    w.array(value.files) { w, file in
-      w.string(file.path)
-      w.string(file.name)
-      w.string(file.sha256)
-    }
-  }
-
-  private static func readData(_ r: inout ByteReader)
-    throws(DecodingFailure) -> DataSelection
-  {
-    DataSelection(
-      dataset: try r.string(), training: try r.int(),
-      validation: try r.int(), test: try r.int(),
-      files: try r.array(minimumSize: 24) { (r) throws(DecodingFailure) in
-        DataFile(path: try r.string(), name: try r.string(), sha256: try r.string())
-      })
-  }
-
-  static func write(_ value: NetworkSnapshot, to w: inout ByteWriter) {
-    let configuration = value.configuration
-    w.array(configuration.sizes) { $0.int($1) }
-    w.string(configuration.hidden.rawValue)
-    w.string(configuration.output.rawValue)
-    w.string(configuration.cost.rawValue)
-    w.string(configuration.initialization.rawValue)
-    w.array(value.weights) { $0.floats($1) }
-    w.array(value.biases) { $0.floats($1) }
-    w.bool(value.trained)
-  }
-
-  private static func readNetwork(_ r: inout ByteReader)
-    throws(DecodingFailure) -> NetworkSnapshot
-  {
-    let offset = r.offset
-    let sizes = try ReportCoding.readInts(&r)
-    guard let hidden = Activation(rawValue: try r.string()),
-      let output = Activation(rawValue: try r.string()),
-      let cost = Cost(rawValue: try r.string()),
-      let initialization = Initialization(rawValue: try r.string())
-    else { throw DecodingFailure(offset: offset, reason: "unknown network kind") }
-    let snapshot = NetworkSnapshot(
-      configuration: NetworkConfiguration(
-        sizes: sizes, hidden: hidden, output: output, cost: cost,
-        initialization: initialization),
-      weights: try r.array(minimumSize: 8) { (r) throws(DecodingFailure) in try r.floats() },
-      biases: try r.array(minimumSize: 8) { (r) throws(DecodingFailure) in try r.floats() },
-      trained: try r.bool())
-    if let problem = snapshot.problem {
-      throw DecodingFailure(offset: offset, reason: problem)
-    }
-    return snapshot
+    return nil
   }
 }

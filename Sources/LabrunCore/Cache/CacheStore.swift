@@ -1,3 +1,4 @@
+import FileReading
 import Datasets
 import Foundation
 
@@ -85,26 +86,10 @@ final class CacheStore: @unchecked Sendable {
       atPath: path, withIntermediateDirectories: true)) != nil
   }
 
-  /// A whole file, or nil when it cannot be read.
+  /// A whole file, or nil when it cannot be read. A file that shrank
+  /// while being read is short: the checksum says so.
   func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0, info.st_size >= 0 else { return nil }
-    let size = Int(info.st_size)
-    var bytes = [UInt8](repeating: 0, count: size)
-    var done = 0
-    while done < size {
-      let n = bytes.withUnsafeMutableBytes {
-        Glibc.read(fd, $0.baseAddress! + done, size - done)
-      }
-      if n < 0 && errno == EINTR { continue }
-      guard n > 0 else { break }
-      done += n
-    }
-    // A file that shrank while being read is short: the checksum says so.
-    return done == size ? bytes : Array(bytes[..<done])
+    try? WholeFile.read(path).get().bytes
   }
 
   /// Writes to a temporary name unique to this process and call, then

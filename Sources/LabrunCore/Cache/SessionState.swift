@@ -8,7 +8,7 @@ import NeuralNet
 
 /// Where a ``SeededGenerator`` stands: its seed and how many numbers were
 /// drawn since. Replaying the draws recreates the generator exactly.
-struct GeneratorState: Sendable, Equatable {
+struct GeneratorState: Sendable, Equatable, Codable {
   var seed: UInt64
   var draws: UInt64
 
@@ -44,7 +44,7 @@ struct CountingGenerator: RandomNumberGenerator, Sendable {
 
 /// The data a session trains on, without the images: which data set, which
 /// files (by SHA-256), and how many images each split takes.
-struct DataSelection: Sendable, Equatable {
+struct DataSelection: Sendable, Equatable, Codable {
   var dataset: String
   var training: Int
   var validation: Int
@@ -93,7 +93,7 @@ struct DataSelection: Sendable, Equatable {
 // MARK: - The network
 
 /// A network's configuration and parameters, as plain values.
-struct NetworkSnapshot: Sendable, Equatable {
+struct NetworkSnapshot: Sendable, Equatable, Codable {
   var configuration: NetworkConfiguration
   /// Per layer, (out, in) row-major.
   var weights: [[Float]]
@@ -151,8 +151,7 @@ struct NetworkSnapshot: Sendable, Equatable {
   /// flag: equal networks, however they were made, have equal keys.
   var key: String {
     let parameters = (weights + biases).reduce(0) { $0 + $1.count }
-    var writer = ByteWriter(capacity: parameters * 4 + 256)
-    CacheEntry.write(self, to: &writer)
-    return SHA256Digest.hex(of: writer.bytes)
+    return SHA256Digest.hex(
+      of: BinaryEncoder.encode(self, capacity: parameters * 4 + 256))
   }
 }

@@ -4,6 +4,7 @@ import Foundation
 import NeuralNet
 import Notebook
 import Report
+import NumberFormat
 
 /// The state a notebook builds up as its cells run, and the running of a
 /// cell: its directives (each a type in `Directives/`) in order, stopping at

@@ -3,6 +3,7 @@ import Foundation
 import HTMLText
 import Notebook
 import Report
+import NumberFormat
 
 /// How a run finds its data and where it writes the report.
 public struct RunOptions: Sendable {
@@ -72,11 +73,7 @@ public struct NotebookRunner: Sendable {
     do {
       notebook = try Notebook.load(path: path, overrides: options.overrides)
     } catch {
-      // The location (invalid UTF-8 names its line) and the advice stay.
-      throw .cannotRead(
-        path: error.location?.description ?? path,
-        reason: error.message
-          + (error.suggestion.map { "; " + $0 } ?? ""))
+      throw .cannotRead(error)
     }
     // Before the cells run: an output folder that cannot be made fails
     // now, not after minutes of training.
@@ -94,7 +91,7 @@ public struct NotebookRunner: Sendable {
   public func execute(_ notebook: Notebook) -> ReportDocument {
     let start = DispatchTime.now()
     for diagnostic in notebook.diagnostics {
-      console.diagnostic(diagnostic.description)
+      console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
     }
     let seed = notebook.frontMatter.seed ?? Self.defaultSeed
     let session = LabSession(
@@ -111,14 +108,15 @@ public struct NotebookRunner: Sendable {
       case .lab(let cell):
         if let error = notebook.frontMatterError {
           let report = Self.skipped(cell, frontMatterError: error)
-          announce(report, of: cell)
+          announce(report, of: cell, in: notebook)
           items.append(.cell(report))
           continue
         }
+        console.beginCell("▸ " + Self.describe(cell))
         let report = cache?.run(cell, in: session) ?? session.run(cell)
         // Not "✓": the cell stopped part-way and its report is dropped.
         if options.isCancelled() { break }
-        announce(report, of: cell)
+        announce(report, of: cell, in: notebook)
         items.append(.cell(report))
       }
     }
@@ -168,14 +166,18 @@ public struct NotebookRunner: Sendable {
     return headings
   }
 
-  /// Prints the cell's line, and its diagnostics on standard error.
-  private func announce(_ report: CellReport, of cell: LabCell) {
+  /// Prints the cell's diagnostics on standard error, then its status
+  /// line.
+  private func announce(
+    _ report: CellReport, of cell: LabCell, in notebook: Notebook
+  ) {
     for diagnostic in cell.diagnostics {
-      console.diagnostic(diagnostic.description)
+      console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
     }
     // Diagnostics the run added (after the parser's).
     for record in report.diagnostics.dropFirst(cell.diagnostics.count) {
-      console.diagnostic(Self.describe(record))
+      let diagnostic = Self.diagnostic(record)
+      console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
     }
     let mark: String
     switch report.status {
@@ -183,36 +185,42 @@ public struct NotebookRunner: Sendable {
     case .error: mark = "✗"
     case .skipped: mark = "–"
     }
+    var text = "\(mark) " + Self.describe(cell)
+    switch report.status {
+    case .ok:
+      text += "  " + Format.duration(report.seconds)
+      if report.cached, let original = report.originalSeconds {
+        text += " (cached; computed in \(Format.duration(original)))"
+      }
+    case .error: text += "  failed"
+    case .skipped: text += "  skipped: " + (report.skipReason ?? "")
+    }
+    console.endCell(text)
+  }
+
+  /// "cell 3 (line 20) sgd lr=3 … (+1)": the cell's number, place and
+  /// first directive, as its terminal lines name it.
+  static func describe(_ cell: LabCell) -> String {
     let first =
       cell.sourceLines.first {
         !$0.trimmingCharacters(in: .whitespaces).isEmpty
           && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#")
       }?.trimmingCharacters(in: .whitespaces).prefix(60) ?? ""
-    var text = "\(mark) cell \(cell.number) (line \(cell.fence.line)) \(first)"
+    var text = "cell \(cell.number) (line \(cell.fence.line)) \(first)"
     if cell.directives.count > 1 {
       text += " … (+\(cell.directives.count - 1))"
     }
-    switch report.status {
-    case .ok:
-      text += "  " + Format.seconds(report.seconds)
-      if report.cached, let original = report.originalSeconds {
-        text += " (cached; computed in \(Format.seconds(original)))"
-      }
-    case .error: text += "  failed"
-    case .skipped: text += "  skipped: " + (report.skipReason ?? "")
-    }
-    console.line(text)
+    return text
   }
 
-  /// `file:line:column: severity: message` for a record the runner made.
-  static func describe(_ record: DiagnosticRecord) -> String {
-    let location = record.line.map {
-      SourceLocation(file: record.file, line: $0, column: record.column ?? 1)
-    }
-    return Diagnostic(
+  /// The diagnostic a record of the report holds (a cached cell's come
+  /// back as records).
+  static func diagnostic(_ record: DiagnosticRecord) -> Diagnostic {
+    Diagnostic(
       Diagnostic.Severity(rawValue: record.severity.rawValue) ?? .error,
-      at: location, record.message, suggestion: record.suggestion
-    ).description
+      at: record.line.map {
+        SourceLocation(file: record.file, line: $0, column: record.column ?? 1)
+      }, record.message, suggestion: record.suggestion)
   }
 
   /// Writes both files atomically; returns their paths.

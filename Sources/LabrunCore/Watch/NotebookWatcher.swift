@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Report
+import NumberFormat
 
 /// What watch mode is doing, for the live preview.
 public enum WatchEvent: Sendable, Equatable {
@@ -230,7 +231,7 @@ public final class NotebookWatcher: @unchecked Sendable {
     do {
       let summary = try runner.run(notebookAt: path)
       watchImages(summary.imageFiles, of: path)
-      let elapsed = Format.seconds(seconds(since: start))
+      let elapsed = Format.duration(seconds(since: start))
       if summary.failed {
         console.line(
           "report with errors: \(summary.htmlPath) (\(elapsed)); "

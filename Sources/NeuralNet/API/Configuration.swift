@@ -4,7 +4,7 @@
 ///
 /// `sigmoid`, `relu` and `tanh` may be used for hidden layers; `sigmoid` and
 /// `softmax` for the output layer (see ``NetworkConfiguration/problems``).
-public enum Activation: String, Sendable, CaseIterable {
+public enum Activation: String, Sendable, CaseIterable, Codable {
   case sigmoid, relu, tanh, softmax
 
   /// Whether the activation may be used for a hidden layer.
@@ -15,7 +15,7 @@ public enum Activation: String, Sendable, CaseIterable {
 }
 
 /// The per-example cost the network minimises (averaged over a mini-batch).
-public enum Cost: String, Sendable, CaseIterable {
+public enum Cost: String, Sendable, CaseIterable, Codable {
   /// `½‖a − y‖²`.
   case quadratic
   /// With a sigmoid output `−Σ[y ln a + (1−y) ln(1−a)]`; with a softmax
@@ -24,7 +24,7 @@ public enum Cost: String, Sendable, CaseIterable {
 }
 
 /// How the first weights and biases are drawn.
-public enum Initialization: String, Sendable, CaseIterable {
+public enum Initialization: String, Sendable, CaseIterable, Codable {
   /// Weights and biases from N(0, 1) (Nielsen, chapter 1).
   case normal
   /// Weights from N(0, 1/n_in), biases from N(0, 1) (Nielsen, chapter 3).
@@ -34,7 +34,7 @@ public enum Initialization: String, Sendable, CaseIterable {
 // MARK: - The shape of a network
 
 /// What a network looks like: layer sizes, activations, cost, initialisation.
-public struct NetworkConfiguration: Sendable, Hashable {
+public struct NetworkConfiguration: Sendable, Hashable, Codable {
   /// Neurons per layer, input first: `[784, 30, 10]`.
   public var sizes: [Int]
   /// Activation of every hidden layer.

@@ -61,38 +61,47 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
   public var message: String
   /// A proposed fix, e.g. `did you mean 'lr'?`.
   public var suggestion: String?
+  /// How many columns the offending text spans from `location`, when it is
+  /// known (the printer underlines them all); nil underlines one column.
+  public var length: Int?
 
   /// Creates a diagnostic.
   public init(
     _ severity: Severity, at location: SourceLocation?, _ message: String,
-    suggestion: String? = nil
+    suggestion: String? = nil, length: Int? = nil
   ) {
     self.severity = severity
     self.location = location
     self.message = message
     self.suggestion = suggestion
+    self.length = length
   }
 
   /// Creates a diagnostic, with labels for every field.
   public init(
     severity: Severity, location: SourceLocation?, message: String,
-    suggestion: String? = nil
+    suggestion: String? = nil, length: Int? = nil
   ) {
-    self.init(severity, at: location, message, suggestion: suggestion)
+    self.init(
+      severity, at: location, message, suggestion: suggestion, length: length)
   }
 
   /// Creates an error.
   public static func error(
-    at location: SourceLocation?, _ message: String, suggestion: String? = nil
+    at location: SourceLocation?, _ message: String, suggestion: String? = nil,
+    length: Int? = nil
   ) -> Diagnostic {
-    Diagnostic(.error, at: location, message, suggestion: suggestion)
+    Diagnostic(
+      .error, at: location, message, suggestion: suggestion, length: length)
   }
 
   /// Creates a warning.
   public static func warning(
-    at location: SourceLocation?, _ message: String, suggestion: String? = nil
+    at location: SourceLocation?, _ message: String, suggestion: String? = nil,
+    length: Int? = nil
   ) -> Diagnostic {
-    Diagnostic(.warning, at: location, message, suggestion: suggestion)
+    Diagnostic(
+      .warning, at: location, message, suggestion: suggestion, length: length)
   }
 
   /// True for `.error`.
@@ -109,5 +118,91 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     var text = ""
     if let location { text += "\(location): " }
     return text + "\(severity.rawValue): \(explanation)"
+  }
+}
+
+// MARK: - Printing
+
+extension Diagnostic {
+  /// The diagnostic as a person reads it in a terminal, in the style of
+  /// rustc and swift-format: the `file:line:column: severity: message`
+  /// line, then (when the line's text is known) the line itself with a run
+  /// of carets under the offending text, then the hint.
+  ///
+  /// ```
+  /// broken.md:8:22: error: unknown value 'sigmod' for 'hidden'
+  ///   |
+  /// 8 | net 784-30-10 hidden=sigmod
+  ///   |                      ^
+  ///   = help: did you mean 'sigmoid'?
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - sourceLine: The text of the line `location` names, if known.
+  ///   - colour: ANSI colours (for a terminal that shows them).
+  public func rendered(sourceLine: String?, colour: Bool = false) -> String {
+    let paint = Painter(enabled: colour)
+    let tint: Painter.Colour =
+      switch severity {
+      case .error: .red
+      case .warning: .yellow
+      case .note: .cyan
+      }
+    var text = ""
+    if let location { text += paint.bold("\(location): ") }
+    text += paint(tint, severity.rawValue + ":") + " " + paint.bold(message)
+    let gutterNumber = location.map { String($0.line) } ?? ""
+    let gutter = String(repeating: " ", count: gutterNumber.count)
+    if let location, let sourceLine {
+      // The line without its end: a `\r` would send the caret home.
+      let full = Array(
+        (sourceLine.hasSuffix("\r") ? String(sourceLine.dropLast()) : sourceLine)
+          .unicodeScalars)
+      // A long line is shown around the column, not echoed whole.
+      let column = min(max(0, location.column - 1), full.count)
+      let start = full.count > Self.shownWidth ? max(0, column - 40) : 0
+      let end = min(full.count, start + Self.shownWidth)
+      let line =
+        (start > 0 ? "…" : "") + String(String.UnicodeScalarView(full[start..<end]))
+        + (end < full.count ? "…" : "")
+      let before = full[start..<min(column, end)]
+      // Tabs stay tabs, so that the carets line up however tabs render.
+      let indent =
+        (start > 0 ? " " : "")
+        + String(String.UnicodeScalarView(before.map { $0 == "\t" ? "\t" : " " }))
+      let remaining = end - before.endIndex
+      let carets = max(1, min(length ?? 1, max(1, remaining)))
+      text += "\n" + paint(.blue, "\(gutter) |")
+      text += "\n" + paint(.blue, "\(gutterNumber) |") + " " + line
+      text += "\n" + paint(.blue, "\(gutter) |") + " " + indent
+        + paint(tint, String(repeating: "^", count: carets))
+    }
+    if let suggestion {
+      text += "\n" + paint(.blue, "\(gutter) =") + " "
+        + paint.bold("help:") + " " + suggestion
+    }
+    return text
+  }
+}
+
+extension Diagnostic {
+  /// The most columns of a source line that `rendered` shows.
+  static let shownWidth = 120
+}
+
+/// ANSI escape sequences, or nothing when colour is off.
+private struct Painter {
+  enum Colour: String {
+    case red = "31", yellow = "33", blue = "34", cyan = "36"
+  }
+
+  var enabled: Bool
+
+  func callAsFunction(_ colour: Colour, _ text: String) -> String {
+    enabled ? "\u{1B}[1;\(colour.rawValue)m\(text)\u{1B}[0m" : text
+  }
+
+  func bold(_ text: String) -> String {
+    enabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text
   }
 }

@@ -1,3 +1,4 @@
+import NumberFormat
 // MARK: - Directives
 
 /// One valid line of a `lab` block, e.g. `sgd lr=3 batch=10 epochs=5`:
@@ -169,11 +170,7 @@ public struct DirectiveValues: Sendable, Equatable {
 
 // MARK: - Number formatting
 
-/// Formats a number the shortest way that reads back to the same value, with
-/// integral values written without a fraction: `3`, `0.5`, `0.03`.
-func formatNumber(_ value: Double) -> String {
-  if value == value.rounded(), abs(value) < 1e15 {
-    return String(Int64(value))
-  }
-  return "\(value)"
-}
+/// A number the shortest way that reads back to the same value, as the
+/// notebook would write it: `3`, `2000000`, `0.5`, `1e-5` (labrun's one
+/// formatter).
+func formatNumber(_ value: Double) -> String { Format.digits(value) }

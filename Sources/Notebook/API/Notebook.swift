@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 import HTMLText
 
@@ -99,14 +100,18 @@ public struct Notebook: Sendable {
   /// The local image files the prose names (found or not), as absolute
   /// paths: saving one changes the report.
   public var imageFiles: [String]
+  /// The notebook's text, one string per line: what a printed diagnostic
+  /// quotes under its location.
+  public var lines: [Substring]
 
   /// Creates a notebook.
   public init(
     path: String, frontMatter: FrontMatter, title: String?,
     items: [NotebookItem], diagnostics: [Diagnostic],
     headings: [SectionHeading] = [], frontMatterError: Diagnostic? = nil,
-    imageFiles: [String] = []
+    imageFiles: [String] = [], lines: [Substring] = []
   ) {
+    self.lines = lines
     self.path = path
     self.frontMatter = frontMatter
     self.title = title
@@ -137,6 +142,19 @@ public struct Notebook: Sendable {
       case (let x?, let y?): return x == y ? a.offset < b.offset : x < y
       }
     }.map(\.element)
+  }
+
+  /// The text of the 1-based line `number`, if the notebook has it.
+  public func line(_ number: Int) -> String? {
+    lines.indices.contains(number - 1) ? String(lines[number - 1]) : nil
+  }
+
+  /// The text of the line `diagnostic` points at, if it is in this file.
+  public func line(of diagnostic: Diagnostic) -> String? {
+    guard let location = diagnostic.location, location.file == path else {
+      return nil
+    }
+    return line(location.line)
   }
 
   /// True when the notebook or any cell has an error.
@@ -217,7 +235,8 @@ public struct Notebook: Sendable {
       title: frontMatter.title ?? markdown.firstHeading,
       items: items, diagnostics: diagnostics, headings: markdown.headings,
       frontMatterError: front.diagnostics.first(where: \.isError),
-      imageFiles: context.imageFiles)
+      imageFiles: context.imageFiles,
+      lines: source.split(separator: "\n", omittingEmptySubsequences: false))
   }
 
   /// The largest notebook file `load` reads, in bytes (64 MB: parsing
@@ -311,27 +330,130 @@ public struct Notebook: Sendable {
     _ code: CodeBlock, number: Int, text: SourceText, path: String,
     parser: DirectiveParser
   ) -> (LabCell, Diagnostic?) {
-    let fence = SourceLocation(
+    let lines = code.lines
+    let firstLine = code.startLine + 1
+    // A closing fence typed wrong left the block open: the lines after it
+    // are prose the author never meant as directives, so only the lines
+    // before it are read, and one error names both lines.
+    if let miss = mistypedClosingFence(code, text: text, path: path) {
+      let (directives, diagnostics) = parser.parse(
+        blockLines(lines.prefix(miss.line - firstLine), code: code, text: text))
+      let cell = LabCell(
+        number: number, fence: fenceLocation(code, text: text, path: path),
+        sourceLines: lines, firstSourceLine: firstLine,
+        directives: directives, diagnostics: diagnostics)
+      return (cell, miss.diagnostic)
+    }
+    let (directives, diagnostics) = parser.parse(
+      blockLines(lines[...], code: code, text: text))
+    let cell = LabCell(
+      number: number, fence: fenceLocation(code, text: text, path: path),
+      sourceLines: lines, firstSourceLine: firstLine, directives: directives,
+      diagnostics: diagnostics)
+    return (cell, unclosedFence(code, text: text, path: path))
+  }
+
+  private static func fenceLocation(
+    _ code: CodeBlock, text: SourceText, path: String
+  ) -> SourceLocation {
+    SourceLocation(
       file: path, line: code.startLine,
       column: text.column(
         line: code.startLine, byteColumn: code.startByteColumn))
-    let lines = code.lines
+  }
+
+  private static func blockLines(
+    _ lines: ArraySlice<String>, code: CodeBlock, text: SourceText
+  ) -> [BlockLine] {
     let firstLine = code.startLine + 1
     // The literal lacks the container's prefix (`> `, list indentation), so
     // each line is the end of its source line: columns count from there.
-    let blockLines = lines.enumerated().map { offset, line in
+    return lines.enumerated().map { offset, line in
       let lineNumber = firstLine + offset
       var block = BlockLine(line, line: lineNumber, baseColumn: 0)
       block.baseColumn = max(
         0, text.scalarCount(line: lineNumber) - block.scalarCount)
       return block
     }
-    let (directives, diagnostics) = parser.parse(blockLines)
-    let cell = LabCell(
-      number: number, fence: fence, sourceLines: lines,
-      firstSourceLine: firstLine, directives: directives,
-      diagnostics: diagnostics)
-    return (cell, unclosedFence(code, text: text, path: path))
+  }
+
+  /// The first line of an unclosed lab block that was surely meant to
+  /// close it: nothing but fence characters, too few of them (` `` ` for
+  /// ```` ``` ````) or the other kind (`~~~` for ```` ``` ````), with the
+  /// error that names it.
+  private static func mistypedClosingFence(
+    _ code: CodeBlock, text: SourceText, path: String
+  ) -> (line: Int, diagnostic: Diagnostic)? {
+    guard let fence = openingFence(code, text: text),
+      unclosedFence(code, text: text, path: path) != nil
+    else { return nil }
+    let firstLine = code.startLine + 1
+    for (offset, line) in code.lines.enumerated() {
+      let trimmed = line.unicodeScalars.drop { $0 == " " || $0 == "\t" }
+      let body = trimmed.reversed().drop { $0 == " " || $0 == "\t" }
+      guard let first = body.first, first == "`" || first == "~",
+        body.allSatisfy({ $0 == first })
+      else { continue }
+      let count = body.count
+      let sameKind = first == fence.character
+      guard !sameKind || count < fence.length, sameKind || count >= 3
+      else { continue }
+      let lineNumber = firstLine + offset
+      let leading = line.unicodeScalars.count - trimmed.count
+      let column = max(0, text.scalarCount(line: lineNumber)
+        - line.unicodeScalars.count) + leading + 1
+      let written = fence.character == "`" ? "`" : "~"
+      let closer = String(repeating: written, count: fence.length)
+      let diagnostic = Diagnostic.error(
+        at: SourceLocation(file: path, line: lineNumber, column: column),
+        "the block opened at line \(code.startLine) is not closed (line"
+          + " \(lineNumber) has \(describeFence(first, count: count)))",
+        suggestion: "close it with \(closer), as many "
+          + (fence.character == "`" ? "backticks" : "tildes")
+          + " as the opening fence has",
+        length: count)
+      return (lineNumber, diagnostic)
+    }
+    return nil
+  }
+
+  /// True for an indented code block (four spaces), which cmark reports
+  /// as a code block with no info string like a bare fence.
+  private static func isIndented(_ code: CodeBlock, text: SourceText) -> Bool {
+    guard code.info.isEmpty, let first = code.lines.first else { return false }
+    let line = text.line(code.startLine)
+    let start = line.startIndex + max(0, code.startByteColumn - 1)
+    guard start <= line.endIndex else { return false }
+    func trimmed(_ bytes: some Collection<UInt8>) -> [UInt8] {
+      var bytes = Array(bytes)
+      while let last = bytes.last, last == 0x20 || last == 0x09 || last == 0x0D {
+        bytes.removeLast()
+      }
+      return bytes
+    }
+    return trimmed(line[start...]) == trimmed(first.utf8)
+  }
+
+  /// The opening fence's character and length, e.g. ("`", 3).
+  private static func openingFence(_ code: CodeBlock, text: SourceText)
+    -> (character: Unicode.Scalar, length: Int)?
+  {
+    let line = text.line(code.startLine)
+    let start = line.startIndex + max(0, code.startByteColumn - 1)
+    guard start < line.endIndex else { return nil }
+    let byte = line[start]
+    guard byte == 0x60 || byte == 0x7E else { return nil }
+    return (Unicode.Scalar(byte), line[start...].prefix { $0 == byte }.count)
+  }
+
+  /// "two backticks", "one tilde", "five backticks".
+  private static func describeFence(_ character: Unicode.Scalar, count: Int)
+    -> String
+  {
+    let words = ["no", "one", "two", "three", "four", "five", "six"]
+    let number = count < words.count ? words[count] : String(count)
+    let noun = character == "`" ? "backtick" : "tilde"
+    return "\(number) \(noun)" + (count == 1 ? "" : "s")
   }
 
   /// A warning for a fence that was surely meant to be run: ```` ```Lab ````,
@@ -380,9 +502,10 @@ public struct Notebook: Sendable {
     guard fenceLength >= 3 else { return nil }
     let span = code.endLine - code.startLine
     let lineCount = code.lineCount
-    // An indented code block whose text happens to start with ``` has
-    // every line as content.
-    if !code.isLab, code.info.isEmpty, lineCount == span + 1 { return nil }
+    // An indented code block whose text happens to start with ``` is no
+    // fence at all: it has no info string, and its opening line is its
+    // own first line of text (a fence's text starts on the next line).
+    if isIndented(code, text: text) { return nil }
     let closed = span > 0 && code.endByteColumn > 0 && lineCount == span - 1
     guard !closed else { return nil }
     let fence = String(repeating: fenceByte == 0x60 ? "`" : "~", count: fenceLength)
@@ -412,30 +535,14 @@ struct ReadFailure: Error {
   var reason: String
 
   init(reason: String) { self.reason = reason }
-  init(_ code: Int32) { reason = String(cString: strerror(code)) }
 }
 
-/// The whole file, read with plain system calls (Foundation's
-/// `FileManager.contents` leaks a page on an empty file), at most `limit`
-/// bytes. Never waits: a file that would block (`/proc/kmsg`, which says
-/// it is a regular file) fails instead.
+/// The whole file, at most `limit` bytes (`WholeFile.read`: never waits
+/// on a file that would block).
 func readFile(_ path: String, limit: Int)
   -> Result<[UInt8], ReadFailure>
 {
-  let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-  guard fd >= 0 else { return .failure(ReadFailure(errno)) }
-  defer { close(fd) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while bytes.count <= limit {
-    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if n < 0 {
-      if errno == EINTR { continue }
-      return .failure(ReadFailure(errno))
-    }
-    if n == 0 { return .success(bytes) }
-    bytes.append(contentsOf: chunk[..<n])
+  WholeFile.read(path, limit: limit).map(\.bytes).mapError {
+    ReadFailure(reason: $0.reason)
   }
-  return .failure(
-    ReadFailure(reason: "it holds more than \(limit / 1_000_000) MB"))
 }

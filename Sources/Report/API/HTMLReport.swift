@@ -2,6 +2,7 @@
 // inline CSS, inline SVG, no script, no URL of any kind.
 
 import HTMLText
+import NumberFormat
 
 /// Renders a `ReportDocument` as a self-contained HTML page.
 public enum HTMLReport {

@@ -1,6 +1,8 @@
 // One `lab` block on the page: a header line (number, status, time,
 // cache), the source with the notebook's own line numbers, diagnostics in
 // place with the offending line marked, then the outputs.
+import NumberFormat
+
 
 struct CellSection {
   var cell: CellReport

@@ -1,5 +1,7 @@
 // Overlaid curves, the summary table and the choice sentence for
 // `sgd lr=0.5,3,10`.
+import NumberFormat
+
 
 enum ComparisonText {
   /// `lr = 0.5` for run i, or `run 3` when the value is missing.

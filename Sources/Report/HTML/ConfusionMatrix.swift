@@ -2,6 +2,8 @@
 // columns the prediction, every count shown. Correct cells are shaded by
 // the row's recall; mistakes by their share of the largest mistake, so the
 // common confusions stand out.
+import NumberFormat
+
 
 enum ConfusionMatrix {
   static func write(_ evaluation: EvaluationResult, to html: inout HTMLWriter)

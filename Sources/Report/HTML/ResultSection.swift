@@ -1,4 +1,6 @@
 // The outputs of one directive: tables, charts and digit grids.
+import NumberFormat
+
 
 enum ResultSection {
   static func write(_ result: CellResult, to html: inout HTMLWriter) {

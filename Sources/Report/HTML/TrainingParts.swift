@@ -1,4 +1,6 @@
 // Words, charts and the per-epoch table for one training run.
+import NumberFormat
+
 
 enum TrainingText {
   /// `lr = 3, batch = 10, 5 epochs`.

@@ -4,9 +4,11 @@
 // that images compare. Inline SVG: each colour level is one <path> of
 // horizontal runs, as in DigitGlyph; no script, no request.
 
+import NumberFormat
+
 /// What `show weights` found: the incoming weights of the first `count`
 /// neurons of `layer`, each `rows` × `columns`.
-public struct WeightsResult: Sendable, Equatable {
+public struct WeightsResult: Sendable, Equatable, Codable {
   /// The layer (from 1: the first hidden layer).
   public var layer: Int
   /// The number of neurons drawn.

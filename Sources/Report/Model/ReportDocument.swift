@@ -200,7 +200,7 @@ public struct DiagnosticRecord: Sendable, Equatable, Codable {
 // MARK: - Results
 
 /// One thing a directive produced.
-public enum CellResult: Sendable, Equatable {
+public enum CellResult: Sendable, Equatable, Codable {
   case dataset(DatasetResult)
   case network(NetworkResult)
   case training(TrainingResult)
@@ -211,7 +211,7 @@ public enum CellResult: Sendable, Equatable {
 }
 
 /// A greyscale image with its label, for grids of digits.
-public struct DigitImage: Sendable, Equatable {
+public struct DigitImage: Sendable, Equatable, Codable {
   public var rows: Int
   public var columns: Int
   /// (rows, columns), row-major, 0 = background, 255 = full ink.
@@ -236,7 +236,7 @@ public struct DigitImage: Sendable, Equatable {
 }
 
 /// `load mnist`: what was loaded.
-public struct DatasetResult: Sendable, Equatable {
+public struct DatasetResult: Sendable, Equatable, Codable {
   /// `mnist` or `fashion-mnist`.
   public var name: String
   public var training: Int
@@ -265,7 +265,7 @@ public struct DatasetResult: Sendable, Equatable {
 }
 
 /// `net 784-30-10`: the network's shape.
-public struct NetworkResult: Sendable, Equatable {
+public struct NetworkResult: Sendable, Equatable, Codable {
   public struct Layer: Sendable, Equatable, Codable {
     public var inputs: Int
     public var outputs: Int
@@ -318,7 +318,7 @@ public struct EpochResult: Sendable, Equatable, Codable {
 }
 
 /// `sgd lr=3 batch=10 epochs=5`: one training run.
-public struct TrainingResult: Sendable, Equatable {
+public struct TrainingResult: Sendable, Equatable, Codable {
   public var learningRate: Double
   public var batchSize: Int
   public var epochs: Int
@@ -351,7 +351,7 @@ public struct TrainingResult: Sendable, Equatable {
 }
 
 /// `sgd lr=0.5,3,10`: several runs from the same starting weights.
-public struct ComparisonResult: Sendable, Equatable {
+public struct ComparisonResult: Sendable, Equatable, Codable {
   /// The parameter that varies: `lr`, `batch`, `epochs`, `l2`, `momentum`.
   public var parameter: String
   /// The values, as written, in run order.
@@ -371,7 +371,7 @@ public struct ComparisonResult: Sendable, Equatable {
 }
 
 /// `evaluate on=test`.
-public struct EvaluationResult: Sendable, Equatable {
+public struct EvaluationResult: Sendable, Equatable, Codable {
   /// `test` or `validation`.
   public var split: String
   public var correct: Int
@@ -397,7 +397,7 @@ public struct EvaluationResult: Sendable, Equatable {
 
 /// `playground`: the trained network, embedded in the page so that readers
 /// can draw a digit and watch it being classified.
-public struct PlaygroundResult: Sendable, Equatable {
+public struct PlaygroundResult: Sendable, Equatable, Codable {
   /// Neurons per layer, input first: `[784, 30, 10]`.
   public var sizes: [Int]
   /// Activation of the hidden layers: `sigmoid`, `relu` or `tanh`.

@@ -5,6 +5,8 @@
 // attribute, and the script (PlaygroundScript) is plain JavaScript written
 // for this page: no library, no request, so the page still opens from
 // file:// as one file.
+import NumberFormat
+
 
 enum PlaygroundSection {
   /// Backing-store side of the drawing canvas: twice its 280 CSS pixels, so

@@ -2,6 +2,8 @@
 // levels and each level becomes one <path> of horizontal runs
 // (`M x y h3v1h-3z`), background skipped. Ink is `currentColor` at the
 // level's opacity, so it is dark on paper and light in dark mode.
+import NumberFormat
+
 
 enum DigitGlyph {
   /// Number of ink levels above background.

@@ -1,6 +1,8 @@
 // A line chart as inline SVG: values to scale, nice ticks on both axes,
 // axis titles, one polyline plus markers per series. Colours come from CSS
 // classes (`c0`, `c1`, ...) so dark mode and print restyle them.
+import NumberFormat
+
 
 import Foundation
 

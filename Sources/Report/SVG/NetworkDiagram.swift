@@ -1,6 +1,8 @@
 // A small picture of the network: one column of neurons per layer (at
 // most a dozen drawn, the rest stood in for by a gap with "⋮"), every
 // drawn neuron joined to the next layer's, sizes written underneath.
+import NumberFormat
+
 
 enum NetworkDiagram {
   static let width = 360.0

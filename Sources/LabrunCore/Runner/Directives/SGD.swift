@@ -2,6 +2,7 @@ import Datasets
 import Dispatch
 import NeuralNet
 import Notebook
+import NumberFormat
 import Report
 
 /// `sgd lr=… batch=… epochs=… l2=… momentum=…`: train the current network
@@ -154,6 +155,9 @@ struct SGD: LabDirective {
         start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeed,
         console: console, options: options)
       warnings += Self.divergenceWarnings([result], plans: plans, at: directive)
+      warnings += ChanceWarning.warnings(
+        [result], networks: [start], plans: plans, splits: splits,
+        at: directive)
       session.networkIsTrained = true
       return .training(result)
     }
@@ -176,6 +180,8 @@ struct SGD: LabDirective {
     session.network = networks[chosen]
     session.networkIsTrained = true
     warnings += Self.divergenceWarnings(runs, plans: plans, at: directive)
+    warnings += ChanceWarning.warnings(
+      runs, networks: networks, plans: plans, splits: splits, at: directive)
     return .comparison(
       ComparisonResult(
         parameter: comparedParameter ?? "",
@@ -251,10 +257,10 @@ struct SGD: LabDirective {
             seconds: stats.seconds))
         console.line(
           "  \(prefix)epoch \(stats.epoch)/\(epochs): cost "
-            + Format.number(stats.meanCost, digits: 4)
+            + Format.fixed(stats.meanCost, 4)
             + (validation.map { ", validation " + Format.percent($0) } ?? "")
             + (test.map { ", test " + Format.percent($0) } ?? "")
-            + " (" + Format.seconds(stats.seconds) + ")")
+            + " (" + Format.duration(stats.seconds) + ")")
         if !stats.meanCost.isFinite {
           diverged = stats.epoch
           return .stop

@@ -8,7 +8,7 @@ extension Format {
   /// part has): `590.61` → `590.6`, `3.23519` → `3.235`, `0.091342` →
   /// `0.09134`; beyond a million or below 0.0001 in exponent form
   /// (`1.235e6`, `4.200e-5`). Non-finite values become `NaN`, `∞`, `−∞`.
-  static func significant(_ x: Double, _ digits: Int = 4) -> String {
+  public static func significant(_ x: Double, _ digits: Int = 4) -> String {
     guard x.isFinite else { return fixed(x, 0) }
     guard x != 0 else { return "0" }
     let digits = max(1, min(digits, 15))

@@ -1,12 +1,13 @@
 // Fixed, locale-free number formatting. The report must be byte-identical
 // for equal documents, so nothing here consults the locale or the clock.
 
-/// Number formatting shared by the HTML and SVG writers (and `plain` by
-/// the terminal, so that both spell a learning rate the same way).
+/// labrun's one number formatter: the page, the SVG charts, the terminal
+/// and the notebook's own messages spell a number the same way. Units and
+/// `%` follow a no-break space (the terminal prints it as a space).
 public enum Format {
   /// `x` with exactly `decimals` digits after the point: `fixed(0.5, 2)` is
   /// `0.50`. Non-finite values become `NaN`, `∞` or `−∞`.
-  static func fixed(_ x: Double, _ decimals: Int) -> String {
+  public static func fixed(_ x: Double, _ decimals: Int) -> String {
     guard x.isFinite else { return nonFinite(x) }
     let places = max(0, min(decimals, 12))
     var scale: Double = 1
@@ -54,8 +55,23 @@ public enum Format {
     return sign + mantissa + "e\(exponent)"
   }
 
+  /// A count or a bound as a person would write it in a directive: whole
+  /// numbers in digits (`2000000`, `10000`), others as `plain` spells them
+  /// (`0.5`, `1e-5`).
+  public static func digits(_ x: Double) -> String {
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    return plain(x)
+  }
+
+  /// Any value as a person would write it: a `Double` as `plain` spells
+  /// it, anything else (a batch size) as its description.
+  public static func plain(_ value: some CustomStringConvertible) -> String {
+    if let double = value as? Double { return plain(double) }
+    return value.description
+  }
+
   /// An integer with thousands separators: `50000` → `50,000`.
-  static func grouped(_ n: Int) -> String {
+  public static func grouped(_ n: Int) -> String {
     let digits = String(n.magnitude)
     var out = ""
     for (i, ch) in digits.enumerated() {
@@ -66,13 +82,13 @@ public enum Format {
   }
 
   /// A fraction in [0, 1] as a percentage: `0.9512` → `95.12 %`.
-  static func percent(_ fraction: Double, _ decimals: Int = 2) -> String {
+  public static func percent(_ fraction: Double, _ decimals: Int = 2) -> String {
     guard fraction.isFinite else { return nonFinite(fraction) }
     return fixed(fraction * 100, decimals) + "\u{A0}%"
   }
 
   /// A duration for people: `420 ms`, `3.25 s`, `12.3 s`, `2 min 05 s`.
-  static func duration(_ seconds: Double) -> String {
+  public static func duration(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "–" }
     if seconds < 1 { return fixed(seconds * 1000, 0) + "\u{A0}ms" }
     if seconds < 10 { return fixed(seconds, 2) + "\u{A0}s" }
