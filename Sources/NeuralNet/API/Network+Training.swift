@@ -143,6 +143,11 @@ extension Network {
     var weightGradients: [[Float]] = []
     var biasGradients: [[Float]] = []
     for layer in layers {
+      guard layer.parameters.count == 2 else {  // a pool
+        weightGradients.append([])
+        biasGradients.append([])
+        continue
+      }
       let (w, b) = (layer.parameters[0], layer.parameters[1])
       var matrix = [Float](repeating: 0, count: w.rows * w.columns)
       for k in 0..<w.rows {

@@ -1,8 +1,9 @@
 import CKernels
 import Datasets
 
-/// A feed-forward network of fully-connected layers, trained by mini-batch
-/// SGD on labrun's own deterministic kernels.
+/// A feed-forward network — fully-connected layers, or convolutional and
+/// max-pooling layers before them — trained by mini-batch SGD on labrun's
+/// own deterministic kernels.
 ///
 /// The same configuration, seed and data give the same bits — weights,
 /// costs, predictions — on every CPU, kernel variant and thread count.
@@ -10,8 +11,14 @@ import Datasets
 /// not be used from two threads at once: give each concurrent training its
 /// own ``copy()``.
 public final class Network: @unchecked Sendable {
-  /// The shape the network was built with.
-  public let configuration: NetworkConfiguration
+  /// The layers, activations, cost and initialisation the network was
+  /// built with.
+  public let architecture: NetworkArchitecture
+
+  /// The shape the network was built with, as sizes: for a fully-connected
+  /// network the configuration it was created from (see
+  /// ``NetworkArchitecture/configuration`` for any other).
+  public var configuration: NetworkConfiguration { architecture.configuration }
 
   /// The kernels this network's products run on. Any choice gives the
   /// same bits; the default is ``KernelVariant/current``.
@@ -49,45 +56,78 @@ public final class Network: @unchecked Sendable {
 
   // MARK: - Creating
 
-  /// Creates a network with parameters drawn from a generator seeded with
-  /// `seed`.
-  ///
-  /// Layer by layer, all weights are drawn in the (out, in) row-major
-  /// order of ``weights`` and then all biases.
+  /// Creates a fully-connected network with parameters drawn from a
+  /// generator seeded with `seed` (see ``init(_:seed:)-architecture``).
   /// - Precondition: `configuration.problems` is empty.
-  public init(_ configuration: NetworkConfiguration, seed: UInt64) {
+  public convenience init(_ configuration: NetworkConfiguration, seed: UInt64) {
     let problems = configuration.problems
     precondition(
       problems.isEmpty,
       "invalid network: \(problems.map(\.description).joined(separator: "; "))")
-    self.configuration = configuration
+    self.init(NetworkArchitecture(configuration), seed: seed)
+  }
+
+  /// Creates a network with parameters drawn from a generator seeded with
+  /// `seed`.
+  ///
+  /// Layer by layer, all weights are drawn in the (out, in) row-major
+  /// order of ``weights`` and then all biases (a convolution's in the
+  /// order (map, channel, row, column)).
+  /// - Precondition: `architecture.problems` is empty.
+  public init(_ architecture: NetworkArchitecture, seed: UInt64) {
+    let problems = architecture.problems
+    precondition(
+      problems.isEmpty,
+      "invalid network: \(problems.map(\.message).joined(separator: "; "))")
+    self.architecture = architecture
     kernels = .current
     var generator = SeededGenerator(seed: seed)
-    let sizes = configuration.sizes
-    layers = (1..<sizes.count).map { index in
-      let layer = DenseLayer(
-        inputs: sizes[index - 1], outputs: sizes[index],
-        activation: index == sizes.count - 1
-          ? configuration.output : configuration.hidden)
-      let scale: Float =
-        switch configuration.initialization {
-        case .normal: 1
-        case .scaled: 1 / Float(sizes[index - 1]).squareRoot()
+    var shape = architecture.input
+    var built: [any Layer] = []
+    for (index, kind) in architecture.layers.enumerated() {
+      let activation =
+        index == architecture.layers.count - 1
+        ? architecture.output : architecture.hidden
+      let layer: any Layer
+      let fanIn: Int
+      switch kind {
+      case .dense(let units, _):
+        layer = DenseLayer(
+          inputs: shape.count, outputs: units, activation: activation)
+        fanIn = shape.count
+      case .convolution(let size, let maps):
+        layer = ConvolutionLayer(
+          input: shape, size: size, maps: maps, activation: activation)
+        fanIn = shape.channels * size * size
+      case .maxPool(let size):
+        layer = MaxPoolLayer(
+          input: shape, size: size,
+          activation: built.last?.activation ?? .relu)
+        fanIn = 0
+      }
+      if !layer.parameters.isEmpty {
+        let scale: Float =
+          switch architecture.initialization {
+          case .normal: 1
+          case .scaled: 1 / Float(fanIn).squareRoot()
+          }
+        layer.weightMatrix = (0..<layer.weightMatrix.count).map { _ in
+          generator.nextNormal() * scale
         }
-      layer.weightMatrix = (0..<layer.inputSize * layer.outputSize).map { _ in
-        generator.nextNormal() * scale
+        layer.biasVector = (0..<layer.biasVector.count).map { _ in
+          generator.nextNormal()
+        }
       }
-      layer.biasVector = (0..<layer.outputSize).map { _ in
-        generator.nextNormal()
-      }
-      return layer
+      built.append(layer)
+      shape = kind.output(for: shape)
     }
-    inputColumns = sizes.dropLast().map { BlockColumns(width: $0) }
+    layers = built
+    inputColumns = built.map { BlockColumns(width: $0.inputSize) }
     tensors = layers.flatMap(\.parameters)
   }
 
   private init(copying other: Network) {
-    configuration = other.configuration
+    architecture = other.architecture
     kernels = other.kernels
     layers = other.layers.map { $0.copy() }
     inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
@@ -133,7 +173,7 @@ public final class Network: @unchecked Sendable {
   /// playground and the report's parameter digest read this order.
   public var parameters: [Float] {
     var values: [Float] = []
-    values.reserveCapacity(configuration.parameterCount)
+    values.reserveCapacity(architecture.parameterCount)
     for layer in layers { values += layer.weightMatrix + layer.biasVector }
     return values
   }
@@ -142,7 +182,7 @@ public final class Network: @unchecked Sendable {
   /// network's SHA-256 in the report is taken of.
   public var parameterBytes: [UInt8] {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(configuration.parameterCount * 4)
+    bytes.reserveCapacity(architecture.parameterCount * 4)
     for value in parameters {
       withUnsafeBytes(of: value.bitPattern.littleEndian) {
         bytes.append(contentsOf: $0)
@@ -152,9 +192,9 @@ public final class Network: @unchecked Sendable {
   }
 
   /// Number of inputs the network takes.
-  public var inputSize: Int { configuration.sizes[0] }
+  public var inputSize: Int { architecture.inputCount }
   /// Number of outputs (classes) the network gives.
-  public var outputSize: Int { configuration.sizes[configuration.sizes.count - 1] }
+  public var outputSize: Int { architecture.outputCount }
 
   // MARK: - Using
 
@@ -241,8 +281,13 @@ public final class Network: @unchecked Sendable {
     for (index, layer) in layers.enumerated() {
       if index > 0 {
         let below = layers[index - 1]
-        inputColumns[index].load(
-          below.output.base, stride: below.outputStride, rows: rows)
+        if layer.takesColumns {
+          inputColumns[index].load(
+            below.output.base, stride: below.outputStride, rows: rows)
+        } else {
+          inputColumns[index].refer(
+            to: below.output.base, stride: below.outputStride, rows: rows)
+        }
       }
       layer.forward(inputColumns[index], kernels: kernels)
     }
@@ -299,7 +344,7 @@ public final class Network: @unchecked Sendable {
   ) -> Double {
     let output = layers[layers.count - 1]
     let cost = lr_output_delta_cost(
-      configuration.cost.c, output.activation.c, output.z.base,
+      architecture.cost.c, output.activation.c, output.z.base,
       output.output.base,
       output.delta.base, output.outputStride, labels, Int32(rows),
       Int32(output.outputSize))
