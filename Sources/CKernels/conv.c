@@ -1,6 +1,7 @@
 // The convolution's and max-pooling's data movement: unfolding an input
-// into the rows of its filters' taps, folding the taps' gradient back, the
-// per-map bias and activation, and pooling. The products themselves run in
+// into the rows of its filters' taps, folding the taps' gradient back, and
+// pooling (the per-map bias and activation sit in shared.c, beside the
+// element-wise maths they inline). The products themselves run in
 // the variants' lr_times; nothing here reorders a sum.
 #include <string.h>
 
@@ -36,31 +37,6 @@ void lr_conv_fold(const float *g, long ldg, int channels, int height,
     }
 }
 
-void lr_map_bias_activate(lr_activation activation, const float *s,
-                          long lds, float *z, float *a, const float *bias,
-                          int maps, int positions) {
-  for (int f = 0; f < maps; f++) {
-    const float *sf = s + f * lds;
-    float *zf = z + (long)f * positions, *af = a + (long)f * positions;
-    float b = bias[f];
-    for (int p = 0; p < positions; p++) zf[p] = sf[p] + b;
-    switch (activation) {
-    case LR_SIGMOID:
-      for (int p = 0; p < positions; p++) af[p] = lr_sigmoidf(zf[p]);
-      break;
-    case LR_RELU:
-      for (int p = 0; p < positions; p++) af[p] = zf[p] > 0 ? zf[p] : 0.0f;
-      break;
-    case LR_TANH:
-      for (int p = 0; p < positions; p++) af[p] = lr_tanhf(zf[p]);
-      break;
-    case LR_SOFTMAX:  // not a hidden activation: the values pass unchanged
-      memcpy(af, zf, sizeof(float) * positions);
-      break;
-    }
-  }
-}
-
 void lr_max_pool(const float *x, int maps, int height, int width, int size,
                  float *y, int32_t *where) {
   int oh = height / size, ow = width / size;
@@ -69,13 +45,18 @@ void lr_max_pool(const float *x, int maps, int height, int width, int size,
       for (int j = 0; j < ow; j++) {
         int first = (f * height + i * size) * width + j * size;
         int best = first;
+        float largest = x[first];
+        // Selects rather than branches: which value wins is data, and a
+        // mispredicted branch per window costs more than the comparison.
         for (int dy = 0; dy < size; dy++)
           for (int dx = 0; dx < size; dx++) {
             int at = first + dy * width + dx;
-            if (x[at] > x[best]) best = at;
+            int wins = x[at] > largest;
+            best = wins ? at : best;
+            largest = wins ? x[at] : largest;
           }
         long out = ((long)f * oh + i) * ow + j;
-        y[out] = x[best];
+        y[out] = largest;
         where[out] = best;
       }
 }

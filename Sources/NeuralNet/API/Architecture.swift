@@ -241,7 +241,7 @@ public struct NetworkArchitecture: Sendable, Hashable {
       if !shape.isImage {
         return (
           "conv\(size)x\(size)x\(maps) needs maps as its input, but it "
-            + "follows \(shape.count) values of a fully-connected layer",
+            + "follows a vector of \(shape.count) values",
           "put the conv and pool layers first, or write the input as an "
             + "image (28x28 instead of 784)")
       }
@@ -256,8 +256,8 @@ public struct NetworkArchitecture: Sendable, Hashable {
       if size < 1 { return ("a pool needs windows of at least 1×1", nil) }
       if !shape.isImage {
         return (
-          "pool\(size) needs maps as its input, but it follows "
-            + "\(shape.count) values of a fully-connected layer",
+          "pool\(size) needs maps as its input, but it follows a vector "
+            + "of \(shape.count) values",
           "put the pool right after a convolution")
       }
       if shape.height % size != 0 || shape.width % size != 0 {
