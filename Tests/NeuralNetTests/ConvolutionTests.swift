@@ -43,16 +43,7 @@ import Testing
     #expect(abs(engine.cost - referenceCost) <= 1e-5 * max(1, abs(referenceCost)))
     let numeric = reference.numericGradient(examples)
     #expect(engine.weights.count == 5 && engine.weights[1].isEmpty)
-    for l in numeric.weights.indices {
-      let w = close(
-        engine.weights[l].map(Double.init), numeric.weights[l], rtol: 1e-3,
-        atol: 2e-5)
-      let b = close(
-        engine.biases[l].map(Double.init), numeric.biases[l], rtol: 1e-3,
-        atol: 2e-5)
-      #expect(w.ok, "layer \(l) weights: \(w.worst)")
-      #expect(b.ok, "layer \(l) biases: \(b.worst)")
-    }
+    expectClose(engine, numeric)
     // In parts of 2 + 2 + 1 rows: the same sums.
     let inParts = network.copy()
     inParts.trainingBlock = 2

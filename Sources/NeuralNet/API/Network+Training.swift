@@ -54,6 +54,9 @@ extension Network {
     reserve(rows: min(batchSize, trainingBlock))
 
     var generator = SeededGenerator(seed: shuffleSeed)
+    // Dropout masks from their own stream, so a network without dropout
+    // shuffles exactly as before.
+    dropoutGenerator = SeededGenerator(seed: shuffleSeed ^ 0xD509_0A7E)
     let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
     defer { order.deallocate() }
     for i in 0..<count { order[i] = Int32(images.lowerBound + i) }

@@ -40,6 +40,22 @@ public final class Network: @unchecked Sendable {
   private var labelCapacity = 0
   private var labels = UnsafeMutablePointer<Int32>.allocate(capacity: 1)  // (capacity)
 
+  /// Per layer, its dropout (hidden dense layers with a rate), else nil.
+  private var dropouts: [Dropout?] = []
+  /// Whether the batches now going through are training steps: dropout
+  /// silences units only then.
+  var isTraining = false
+  /// Draws each batch's dropout seed; ``train`` seeds it from its
+  /// shuffle seed.
+  var dropoutGenerator = SeededGenerator(seed: 0)
+  /// The current batch's dropout seed, and the batch row the current part
+  /// starts at: what each row's mask is drawn from.
+  private var dropoutSeed: UInt64 = 0
+  private var partFirstRow = 0
+  /// Tests: a fixed keep mask (1 kept, 0 dropped) per layer index, used
+  /// for every row instead of random draws.
+  var fixedDropoutMasks: [Int: [Float]] = [:]
+
   /// A parameter copy that evaluates half of a large set on a second thread.
   var cachedTwin: Network?
 
@@ -124,6 +140,18 @@ public final class Network: @unchecked Sendable {
     layers = built
     inputColumns = built.map { BlockColumns(width: $0.inputSize) }
     tensors = layers.flatMap(\.parameters)
+    dropouts = Self.dropouts(architecture, built)
+  }
+
+  /// The dropouts of `architecture`'s layers.
+  private static func dropouts(
+    _ architecture: NetworkArchitecture, _ layers: [any Layer]
+  ) -> [Dropout?] {
+    zip(architecture.layers, layers).map { kind, layer in
+      guard case .dense(_, let rate) = kind, rate > 0 else { return nil }
+      return Dropout(
+        rate: Float(rate), width: layer.outputSize, stride: layer.outputStride)
+    }
   }
 
   private init(copying other: Network) {
@@ -132,6 +160,8 @@ public final class Network: @unchecked Sendable {
     layers = other.layers.map { $0.copy() }
     inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
     tensors = layers.flatMap(\.parameters)
+    dropouts = Self.dropouts(architecture, layers)
+    fixedDropoutMasks = other.fixedDropoutMasks
   }
 
   deinit { labels.deallocate() }
@@ -252,6 +282,7 @@ public final class Network: @unchecked Sendable {
     }
     for columns in inputColumns { columns.reserve(rows: rows) }
     for layer in layers { layer.reserve(rows: rows) }
+    for dropout in dropouts { dropout?.reserve(rows: rows) }
   }
 
   /// Lists the pixels of the images `indices` of `pixels` as the first
@@ -281,15 +312,24 @@ public final class Network: @unchecked Sendable {
     for (index, layer) in layers.enumerated() {
       if index > 0 {
         let below = layers[index - 1]
+        let dropout = isTraining ? dropouts[index - 1] : nil
+        let values = dropout?.masked.base ?? below.output.base
         if layer.takesColumns {
           inputColumns[index].load(
-            below.output.base, stride: below.outputStride, rows: rows)
+            values, stride: below.outputStride, rows: rows)
         } else {
           inputColumns[index].refer(
-            to: below.output.base, stride: below.outputStride, rows: rows)
+            to: values, stride: below.outputStride, rows: rows)
         }
       }
       layer.forward(inputColumns[index], kernels: kernels)
+      if isTraining, let dropout = dropouts[index] {
+        dropout.draw(
+          rows: rows, firstRow: partFirstRow,
+          seed: dropoutSeed ^ UInt64(index) << 48,
+          fixed: fixedDropoutMasks[index])
+        dropout.apply(layer.output.base, rows: rows)
+      }
     }
   }
 
@@ -305,6 +345,11 @@ public final class Network: @unchecked Sendable {
     indices: UnsafePointer<Int32>, rows: Int, optimizer: Optimizer?,
     next: (indices: UnsafePointer<Int32>, rows: Int)
   ) -> Double {
+    isTraining = true
+    defer { isTraining = false }
+    if dropouts.contains(where: { $0 != nil }) {
+      dropoutSeed = dropoutGenerator.next()
+    }
     let block = max(trainingBlock, 1)
     let parts = (rows + block - 1) / block
     var cost: Double = 0
@@ -324,6 +369,7 @@ public final class Network: @unchecked Sendable {
           pixels: pixels, indices: next.indices,
           rows: min(block, next.rows))
       }
+      partFirstRow = first
       forwardBatch(rows: count)
       // One step as the gradient forms, when the batch is one block.
       let fuse = parts == 1 && rows <= BlockColumns.blockRows
@@ -355,6 +401,9 @@ public final class Network: @unchecked Sendable {
         inputColumns[index], inputDelta: below?.delta.base,
         inputStride: below?.outputStride ?? 0, fusedStep: fusedStep,
         kernels: kernels)
+      if let below, let dropout = dropouts[index - 1] {
+        dropout.backward(below.delta.base, rows: rows)
+      }
       below?.applyActivationDerivative(rows: rows)
     }
     return cost

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import NeuralNet
 
@@ -129,5 +130,24 @@ struct ReferenceConvNetwork {
       for i in biases[l].indices { gb[l][i] = central(\.biases[l][i]) }
     }
     return (gw, gb)
+  }
+}
+
+/// Expects the engine's gradients to match the finite differences of the
+/// reference, layer by layer.
+func expectClose(
+  _ engine: (cost: Double, weights: [[Float]], biases: [[Float]]),
+  _ numeric: (weights: [[Double]], biases: [[Double]]),
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  for l in numeric.weights.indices {
+    let w = close(
+      engine.weights[l].map(Double.init), numeric.weights[l], rtol: 1e-3,
+      atol: 2e-5)
+    let b = close(
+      engine.biases[l].map(Double.init), numeric.biases[l], rtol: 1e-3,
+      atol: 2e-5)
+    #expect(w.ok, "layer \(l) weights: \(w.worst)", sourceLocation: sourceLocation)
+    #expect(b.ok, "layer \(l) biases: \(b.worst)", sourceLocation: sourceLocation)
   }
 }
