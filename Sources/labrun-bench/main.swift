@@ -150,7 +150,8 @@ print("data: \(dataSource); \(training.count) training, \(test.count) test image
 
 @MainActor func appendConvolutionRows() {
   let row = convolutionRow(
-    training: training, repetitions: quick ? 1 : 3, peak: peak.gflops)
+    training: training, test: test, repetitions: quick ? 1 : 3,
+    peak: peak.gflops)
   rows.append(row)
   guard let mnistFolder else {
     print("note: no PyTorch row: MNIST not available (synthetic data)")
