@@ -42,6 +42,7 @@ public final class Network: @unchecked Sendable {
 
   /// Per layer, its dropout (hidden dense layers with a rate), else nil.
   private var dropouts: [Dropout?] = []
+  private var hasDropout = false
   /// Whether the batches now going through are training steps: dropout
   /// silences units only then.
   var isTraining = false
@@ -96,6 +97,8 @@ public final class Network: @unchecked Sendable {
       problems.isEmpty,
       "invalid network: \(problems.map(\.message).joined(separator: "; "))")
     self.architecture = architecture
+    inputSize = architecture.inputCount
+    outputSize = architecture.outputCount
     kernels = .current
     var generator = SeededGenerator(seed: seed)
     var shape = architecture.input
@@ -141,6 +144,7 @@ public final class Network: @unchecked Sendable {
     inputColumns = built.map { BlockColumns(width: $0.inputSize) }
     tensors = layers.flatMap(\.parameters)
     dropouts = Self.dropouts(architecture, built)
+    hasDropout = dropouts.contains { $0 != nil }
   }
 
   /// The dropouts of `architecture`'s layers.
@@ -156,11 +160,14 @@ public final class Network: @unchecked Sendable {
 
   private init(copying other: Network) {
     architecture = other.architecture
+    inputSize = other.inputSize
+    outputSize = other.outputSize
     kernels = other.kernels
     layers = other.layers.map { $0.copy() }
     inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
     tensors = layers.flatMap(\.parameters)
     dropouts = Self.dropouts(architecture, layers)
+    hasDropout = other.hasDropout
     fixedDropoutMasks = other.fixedDropoutMasks
   }
 
@@ -222,9 +229,9 @@ public final class Network: @unchecked Sendable {
   }
 
   /// Number of inputs the network takes.
-  public var inputSize: Int { architecture.inputCount }
+  public let inputSize: Int
   /// Number of outputs (classes) the network gives.
-  public var outputSize: Int { architecture.outputCount }
+  public let outputSize: Int
 
   // MARK: - Using
 
@@ -312,7 +319,7 @@ public final class Network: @unchecked Sendable {
     for (index, layer) in layers.enumerated() {
       if index > 0 {
         let below = layers[index - 1]
-        let dropout = isTraining ? dropouts[index - 1] : nil
+        let dropout = isTraining && hasDropout ? dropouts[index - 1] : nil
         let values = dropout?.masked.base ?? below.output.base
         if layer.takesColumns {
           inputColumns[index].load(
@@ -323,7 +330,7 @@ public final class Network: @unchecked Sendable {
         }
       }
       layer.forward(inputColumns[index], kernels: kernels)
-      if isTraining, let dropout = dropouts[index] {
+      if isTraining && hasDropout, let dropout = dropouts[index] {
         dropout.draw(
           rows: rows, firstRow: partFirstRow,
           seed: dropoutSeed ^ UInt64(index) << 48,
@@ -347,9 +354,7 @@ public final class Network: @unchecked Sendable {
   ) -> Double {
     isTraining = true
     defer { isTraining = false }
-    if dropouts.contains(where: { $0 != nil }) {
-      dropoutSeed = dropoutGenerator.next()
-    }
+    if hasDropout { dropoutSeed = dropoutGenerator.next() }
     let block = max(trainingBlock, 1)
     let parts = (rows + block - 1) / block
     var cost: Double = 0
@@ -401,7 +406,7 @@ public final class Network: @unchecked Sendable {
         inputColumns[index], inputDelta: below?.delta.base,
         inputStride: below?.outputStride ?? 0, fusedStep: fusedStep,
         kernels: kernels)
-      if let below, let dropout = dropouts[index - 1] {
+      if hasDropout, let below, let dropout = dropouts[index - 1] {
         dropout.backward(below.delta.base, rows: rows)
       }
       below?.applyActivationDerivative(rows: rows)
