@@ -59,6 +59,8 @@ import Testing
     ("⟨2x8x28x28⟩ 10", "'2x8x28x28' is not an input size", nil),
     ("28x28 conv5x5x20 ⟨pool2⟩", "the last layer must be a fully-connected", nil),
     ("28x28 ⟨0⟩ 10", "a layer needs at least 1 neuron", nil),
+    ("28x28 ⟨99999999999⟩ 10", "99999999999 is too large", nil),
+    ("⟨4000000000x4000000000⟩ 10", "4000000000x4000000000 is too large", nil),
   ] as [(String, String, String?)])
   func mistakesAreLocated(marked: String, message: String, suggestion: String?) {
     let start = marked.distance(

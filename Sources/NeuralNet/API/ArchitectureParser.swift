@@ -162,6 +162,21 @@ extension NetworkArchitecture {
             + "dropoutP")
       }
     }
+    // Sizes beyond reason, before any shape is computed from them.
+    for (layer, token) in zip(layers, layerTokens) {
+      let sizes: [Int]
+      switch layer {
+      case .convolution(let size, let maps): sizes = [size, maps]
+      case .maxPool(let size): sizes = [size]
+      case .dense(let units, _): sizes = [units]
+      }
+      if sizes.contains(where: { $0 > Self.largestSize }) {
+        fail(token, "\(token.text) is too large: sizes go up to \(Self.largestSize)")
+      }
+    }
+    if (numbers ?? []).contains(where: { $0 > Self.largestSize }) {
+      fail(first, "\(first.text) is too large: sizes go up to \(Self.largestSize)")
+    }
     if !errors.isEmpty { throw ArchitectureErrors(errors: errors) }
 
     let architecture = NetworkArchitecture(
@@ -217,6 +232,10 @@ extension NetworkArchitecture {
     let numbers = parts.compactMap { Int($0) }
     return numbers.count == parts.count && !numbers.isEmpty ? numbers : nil
   }
+
+  /// The largest number a size may be: far above any network a notebook
+  /// trains, and small enough that no count or parameter total overflows.
+  static let largestSize = 10_000
 
   /// A likely meant spelling of an unknown word (`conf5x5x20`, `max2`).
   static func suggestion(for word: String) -> String? {
