@@ -116,3 +116,9 @@ void lr_step_momentum(int variant, int rows, int n, float alpha, float mu,
   table(variant)->step_momentum(rows, n, alpha, mu, decay, w, ldw, v, ldv, g,
                                 ldg, touched);
 }
+
+void lr_times(int variant, int rows, int k, const float *a, long lda,
+              const float *b, long ldb, int n, int accumulate, float *c,
+              long ldc) {
+  table(variant)->times(rows, k, a, lda, b, ldb, n, accumulate, c, ldc);
+}

@@ -298,6 +298,31 @@ void lr_bias_activate(lr_activation activation, float *z, float *a, long ld,
   }
 }
 
+void lr_map_bias_activate(lr_activation activation, const float *s,
+                          long lds, float *z, float *a, const float *bias,
+                          int maps, int positions) {
+  for (int f = 0; f < maps; f++) {
+    const float *sf = s + f * lds;
+    float *zf = z + (long)f * positions, *af = a + (long)f * positions;
+    float b = bias[f];
+    for (int p = 0; p < positions; p++) zf[p] = sf[p] + b;
+    switch (activation) {
+    case LR_SIGMOID:
+      for (int p = 0; p < positions; p++) af[p] = lr_sigmoidf(zf[p]);
+      break;
+    case LR_RELU:
+      for (int p = 0; p < positions; p++) af[p] = zf[p] > 0 ? zf[p] : 0.0f;
+      break;
+    case LR_TANH:
+      for (int p = 0; p < positions; p++) af[p] = lr_tanhf(zf[p]);
+      break;
+    case LR_SOFTMAX:  // not a hidden activation: the values pass unchanged
+      memcpy(af, zf, sizeof(float) * positions);
+      break;
+    }
+  }
+}
+
 void lr_activation_derivative(lr_activation activation, float *delta,
                               const float *z, const float *a, long ld,
                               int rows, int n) {

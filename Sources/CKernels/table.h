@@ -24,6 +24,8 @@ typedef struct {
   void (*step_momentum)(int rows, int n, float alpha, float mu, float decay,
                         float *w, long ldw, float *v, long ldv, float *g,
                         long ldg, uint8_t *touched);
+  void (*times)(int rows, int k, const float *a, long lda, const float *b,
+                long ldb, int n, int accumulate, float *c, long ldc);
 } lr_kernel_table;
 
 extern const lr_kernel_table lr_portable_kernels;

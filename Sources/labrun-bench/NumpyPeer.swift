@@ -16,7 +16,7 @@ struct NumpyResult: Decodable {
 
 /// Runs `executable arguments` with `environment` added to this process's;
 /// returns the exit status and standard output (nil if it cannot start).
-private func runChild(
+func runChild(
   _ executable: String, _ arguments: [String],
   environment: [String: String] = [:]
 ) -> (status: Int32, output: Data)? {
@@ -34,10 +34,10 @@ private func runChild(
   return (process.terminationStatus, output)
 }
 
-/// script/bench-numpy.py from the working directory (the package, as
-/// `swift run` leaves it) or from above this executable (.build*/release).
-private func numpyScript() -> String? {
-  let name = "script/bench-numpy.py"
+/// `name` (script/bench-numpy.py) from the working directory (the package,
+/// as `swift run` leaves it) or from above this executable
+/// (.build*/release).
+func peerScript(_ name: String) -> String? {
   if FileManager.default.fileExists(atPath: name) { return name }
   var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     .deletingLastPathComponent()
@@ -67,7 +67,7 @@ func runNumpyPeer(folder: String, images: Int, epochs: Int) -> Result<
     return .failure(
       NumpySkipped(reason: "numpy not available (python3 -c \"import numpy\" failed)"))
   }
-  guard let script = numpyScript() else {
+  guard let script = peerScript("script/bench-numpy.py") else {
     return .failure(NumpySkipped(reason: "script/bench-numpy.py not found"))
   }
   let oneThread = [

@@ -12,6 +12,8 @@ import NeuralNet
 //   swift run -c release labrun-bench [--quick] [--numpy] [--json FILE]
 //     (--quick: 5,000 images, 1 epoch, no numpy row unless --numpy;
 //      LABRUN_KERNELS=portable|avx2|avx512|neon picks the kernel variant)
+//   swift run -c release labrun-bench --conv [--quick]
+//     (only chapter 6's convolutional network and PyTorch beside it)
 //   swift run -c release labrun-bench --edit-loop [--quick]
 //     (the built labrun's cached re-run and no-lab-cell targets; see
 //     EditLoop.swift)
@@ -21,11 +23,12 @@ import NeuralNet
 // MARK: - Arguments
 
 let usage =
-  "usage: labrun-bench [--quick] [--numpy] [--json FILE] | --edit-loop [--quick]"
+  "usage: labrun-bench [--quick] [--numpy] [--conv] [--json FILE] | --edit-loop [--quick]"
   + " | chapter3 [--epochs N] [--hidden 30,100] [--init normal,scaled]"
 var quick = false
 var numpyWanted = false
 var editLoop = false
+var convolutionOnly = false
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "chapter3" {
@@ -36,6 +39,7 @@ while let argument = arguments.popFirst() {
   case "--quick": quick = true
   case "--numpy": numpyWanted = true
   case "--edit-loop": editLoop = true
+  case "--conv": convolutionOnly = true
   case "--json":
     guard let path = arguments.popFirst() else {
       FileHandle.standardError.write(Data("--json needs a file\n\(usage)\n".utf8))
@@ -72,7 +76,9 @@ let loadBefore = loadAverage()
 // keeps the peak of the memory a child had before its exec (this process's
 // pages, shared after the fork), so measured later it reported this
 // benchmark's size (141 MB) instead of labrun's (105 MB).
-let wholeLecture = lectureRow(quick: quick)
+let wholeLecture: Result<BenchmarkRow, LectureRunSkipped> =
+  convolutionOnly
+  ? .failure(LectureRunSkipped(reason: "--conv")) : lectureRow(quick: quick)
 
 // MARK: - Peaks
 
@@ -146,6 +152,36 @@ do {
 }
 print("data: \(dataSource); \(training.count) training, \(test.count) test images")
 
+// MARK: - Chapter 6's convolutional network, and PyTorch beside it
+
+@MainActor func appendConvolutionRows() {
+  let row = convolutionRow(
+    training: training, test: test, repetitions: quick ? 1 : 3,
+    peak: peak.gflops)
+  rows.append(row)
+  guard let mnistFolder else {
+    print("note: no PyTorch row: MNIST not available (synthetic data)")
+    return
+  }
+  for threads in [2, 1] {
+    switch torchRow(
+      folder: mnistFolder, images: training.count, epochs: quick ? 1 : 2,
+      threads: threads, labrunSeconds: row.seconds, peak: peak.gflops)
+    {
+    case .success(let torch): rows.append(torch)
+    case .failure(let skipped):
+      print("note: no PyTorch row: \(skipped.reason)")
+      return
+    }
+  }
+}
+
+if convolutionOnly {
+  appendConvolutionRows()
+  print(table(rows))
+  exit(0)
+}
+
 // MARK: - Training rows
 
 /// Trains one warm-up epoch plus `repetitions` measured ones and returns the
@@ -154,23 +190,11 @@ func trainingRow(
   _ name: String, sizes: [Int], batchSize: Int, learningRate: Float = 3
 ) -> (BenchmarkRow, Network) {
   let network = Network(NetworkConfiguration(sizes: sizes), seed: 1)
-  // The observer runs on the training thread: CPU time between epochs.
-  var cpuTimes: [Double] = []
-  var lastCPU = threadCPUTime()
-  let stats = network.train(
-    on: training,
+  let (stats, cpuTimes) = timedTraining(
+    network, on: training,
     options: TrainingOptions(
       learningRate: learningRate, batchSize: batchSize,
-      epochs: 1 + repetitions),
-    shuffleSeed: 2
-  ) { event in
-    if case .epochFinished = event {
-      let cpu = threadCPUTime()
-      cpuTimes.append(cpu - lastCPU)
-      lastCPU = cpu
-    }
-    return .continue
-  }
+      epochs: 1 + repetitions))
   let seconds = median(stats.dropFirst().map(\.seconds))
   let batches = (training.count + batchSize - 1) / batchSize
   // Every batch of this set is full for the sizes used here; the last one
@@ -202,6 +226,7 @@ rows.append(
   trainingRow("784-30-10 batch 100", sizes: [784, 30, 10], batchSize: 100).0)
 rows.append(
   trainingRow("784-100-10 batch 10", sizes: [784, 100, 10], batchSize: 10).0)
+appendConvolutionRows()
 
 // MARK: - numpy float32 on the lecture network
 

@@ -5,6 +5,7 @@
 // (and, built for arm64, under qemu-aarch64) and compares the lines.
 //
 //   kernel-driver VARIANT      (portable, avx2, avx512 or neon)
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,92 @@ static void products(int variant) {
     free(g1);
     free(touched), free(touched1), free(fused), free(velocity);
   }
+}
+
+// MARK: - Dense products and the convolution
+
+/// C = A·B (or C += A·B) as the header defines it, one scalar fmaf chain
+/// per element: what lr_times must give bit for bit.
+static void chains(int rows, int k, const float *a, long lda, const float *b,
+                   long ldb, int n, int accumulate, float *c, long ldc) {
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < n; j++) {
+      float acc = accumulate ? c[r * ldc + j] : 0.0f;
+      for (int p = 0; p < k; p++) acc = fmaf(a[r * lda + p], b[p * ldb + j], acc);
+      c[r * ldc + j] = acc + 0.0f;
+    }
+}
+
+static void dense_products(int variant) {
+  static const int shapes[][3] = {
+      {20, 25, 576}, {25, 576, 32}, {576, 20, 32}, {7, 3, 16}, {13, 500, 64}};
+  for (unsigned s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+    int rows = shapes[s][0], k = shapes[s][1], n = shapes[s][2];
+    state = 2000 + s;
+    float *a = floats((long)rows * k, 0.3, 1), *b = floats((long)k * n, 0.1, 2);
+    float *c = floats((long)rows * n, 0, 1);
+    float *expected = malloc(sizeof(float) * rows * n);
+    memcpy(expected, c, sizeof(float) * rows * n);
+    char name[64];
+    for (int accumulate = 0; accumulate < 2; accumulate++) {
+      lr_times(variant, rows, k, a, k, b, n, n, accumulate, c, n);
+      chains(rows, k, a, k, b, n, n, accumulate, expected, n);
+      snprintf(name, sizeof name, "dense times %dx%dx%d%s", rows, k, n,
+               accumulate ? " accumulated" : "");
+      report(name, c, sizeof(float) * rows * n);
+      same(name, c, expected, (long)rows * n);
+    }
+    free(a), free(b), free(c), free(expected);
+  }
+}
+
+/// A convolution layer's forward and backward passes on 2 channels of
+/// 12×12, 5 filters of 3×3, then a 2×2 max-pool, as ConvolutionLayer and
+/// MaxPoolLayer run them.
+static void convolution(int variant) {
+  enum { C = 2, H = 12, W = 12, K = 3, F = 5, OH = H - K + 1, OW = W - K + 1 };
+  enum { P = OH * OW, T = C * K * K, PS = 112, TS = 32, FS = 16 };
+  state = 3000;
+  float *x = floats(C * H * W, 0.4, 1);
+  float *wt = floats(T * FS, 0, 0.5);  // (taps, maps) padded
+  for (int t = 0; t < T; t++)
+    for (int f = F; f < FS; f++) wt[t * FS + f] = 0;
+  float *bias = floats(FS, 0, 0.5);
+  float *unfolded = calloc(T * PS, sizeof(float));
+  float *filters = calloc(F * TS, sizeof(float));
+  float *product = calloc(F * PS, sizeof(float));
+  float *z = calloc(F * P, sizeof(float)), *a = calloc(F * P, sizeof(float));
+  lr_conv_unfold(x, C, H, W, K, unfolded, PS);
+  report("conv unfold", unfolded, sizeof(float) * T * PS);
+  lr_transpose(T, F, wt, FS, filters, TS);
+  lr_times(variant, F, T, filters, TS, unfolded, PS, PS, 0, product, PS);
+  lr_map_bias_activate(LR_SIGMOID, product, PS, z, a, bias, F, P);
+  report("conv forward", a, sizeof(float) * F * P);
+  float pooled[F * (OH / 2) * (OW / 2)];
+  int32_t where[F * (OH / 2) * (OW / 2)];
+  lr_max_pool(a, F, OH, OW, 2, pooled, where);
+  report("max pool", pooled, sizeof pooled);
+  report("  chosen", where, sizeof where);
+  float *dpool = floats(F * (OH / 2) * (OW / 2), 0, 1);
+  float *delta = calloc(F * P, sizeof(float));
+  lr_max_pool_backward(dpool, where, F * (OH / 2) * (OW / 2), delta, F * P);
+  lr_activation_derivative(LR_SIGMOID, delta, z, a, F * P, 1, F * P);
+  report("max pool backward", delta, sizeof(float) * F * P);
+  float *byPosition = calloc(P * FS, sizeof(float));
+  lr_transpose(F, P, delta, P, byPosition, FS);
+  float *g = calloc(T * FS, sizeof(float)), *gb = calloc(FS, sizeof(float));
+  for (int pass = 0; pass < 2; pass++)  // the second continues the chains
+    lr_times(variant, T, P, unfolded, PS, byPosition, FS, FS, 1, g, FS);
+  lr_column_sums(P, byPosition, FS, F, gb);
+  report("conv weight gradient", g, sizeof(float) * T * FS);
+  report("  bias gradient", gb, sizeof(float) * FS);
+  float *taps = calloc(P * TS, sizeof(float)), *dx = floats(C * H * W, 0, 1);
+  lr_times(variant, P, F, byPosition, FS, filters, TS, TS, 0, taps, TS);
+  lr_conv_fold(taps, TS, C, H, W, K, dx);
+  report("conv input gradient", dx, sizeof(float) * C * H * W);
+  free(x), free(wt), free(bias), free(unfolded), free(filters), free(product);
+  free(z), free(a), free(dpool), free(delta), free(byPosition), free(g);
+  free(gb), free(taps), free(dx);
 }
 
 // MARK: - Loading pixels
@@ -357,6 +444,8 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, NULL, _IOLBF, 0);  // each line out before a crash
   products(variant);
+  dense_products(variant);
+  convolution(variant);
   pixels();
   elementwise();
   training(variant);

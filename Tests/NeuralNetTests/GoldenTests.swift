@@ -56,6 +56,47 @@ import Testing
       "kernels \(KernelVariant.current): the engine's numbers changed")
   }
 
+  // MARK: - A convolutional network on real MNIST
+
+  static let convolutionFile = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()
+    .appendingPathComponent("Golden/convolution.txt")
+  static let mnist = try? DataLocator.locate(.mnist, explicit: nil)
+
+  /// Chapter 6's first network, three epochs of the first 1,000 training
+  /// images: every epoch's cost bits, the correct answers on the first
+  /// 1,000 test images and the parameters' SHA-256.
+  @Test(.enabled(if: mnist != nil, "MNIST not found"))
+  func convolutionGivesTheRecordedBits() throws {
+    let data = try DataLoader.load(.mnist, from: try #require(Self.mnist))
+    let architecture = try NetworkArchitecture.parse(
+      "28x28 conv5x5x20 pool2 100 10", hidden: .sigmoid, output: .softmax,
+      cost: .crossEntropy)
+    let network = Network(architecture, seed: 2026)
+    let stats = network.train(
+      on: data.training, images: 0..<1000,
+      options: TrainingOptions(learningRate: 0.1, batchSize: 10, epochs: 3),
+      shuffleSeed: 6)
+    let evaluation = network.evaluate(on: data.test, images: 0..<1000)
+    let costs = stats.map { String($0.meanCost.bitPattern, radix: 16) }
+    let line = "\(architecture.notation) sigmoid softmax log-likelihood "
+      + "lr=0.1 batch=10, 1,000 images, 3 epochs | costs "
+      + "\(costs.joined(separator: " ")) | correct \(evaluation.correct)/1000 "
+      + "| sha256 \(SHA256Digest.hex(of: network.parameterBytes))"
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+      try (line + "\n").write(
+        to: Self.convolutionFile, atomically: true, encoding: .utf8)
+    }
+    let recorded = try String(contentsOf: Self.convolutionFile, encoding: .utf8)
+    #expect(
+      line + "\n" == recorded,
+      "kernels \(KernelVariant.current): the engine's numbers changed")
+    // It learns: each epoch's cost lower, and well above chance after 300
+    // steps on 1,000 digits.
+    #expect(zip(stats, stats.dropFirst()).allSatisfy { $0.meanCost > $1.meanCost })
+    #expect(evaluation.correct >= 400, "\(evaluation.correct)/1000")
+  }
+
   @Test func aWrongGoldenFails() {
     // The comparison has teeth: one changed bit in a cost is a different
     // line.

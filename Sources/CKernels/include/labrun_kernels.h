@@ -123,6 +123,16 @@ void lr_step_momentum(int variant, int rows, int n, float alpha, float mu,
                       float decay, float *w, long ldw, float *v, long ldv,
                       float *g, long ldg, uint8_t *touched);
 
+/// C = A·B for a row-major A (`rows` rows of `k` terms, row r at a + r·lda)
+/// and B (k, n) at `b`, for j < n (a multiple of 16): every element the
+/// chain acc = +0 (or C[r][j] itself, with `accumulate`, to continue it);
+/// acc = fma(A[r][p], B[p][j], acc) for p ascending; C[r][j] = acc, a zero
+/// stored as +0. The convolution's forward product, weight gradient and
+/// input gradient.
+void lr_times(int variant, int rows, int k, const float *a, long lda,
+              const float *b, long ldb, int n, int accumulate, float *c,
+              long ldc);
+
 // MARK: - Shared kernels (one implementation, any variant)
 
 /// gb[j] = gb[j] + D[r][j] for r ascending, j < n.
@@ -171,6 +181,43 @@ double lr_output_delta_cost(lr_cost cost, lr_activation activation,
 /// ties; NaN never wins) into predictions[r].
 void lr_argmax_rows(const float *a, long ld, int rows, int n,
                     uint8_t *predictions);
+
+// MARK: - Convolution and pooling (shared)
+
+// A convolution's input is `channels` maps of height × width floats, map
+// after map (row-major inside each); a filter is size × size. Its taps t =
+// (c · size + ky) · size + kx, ascending, are the order of every chain.
+
+/// The unfolded input: u[t][p] = x[c][y + ky][x + kx] for every tap t and
+/// output position p = y · (width − size + 1) + x; row t at u + t·ldu.
+/// Columns from the positions' count to ldu are left as they are.
+void lr_conv_unfold(const float *x, int channels, int height, int width,
+                    int size, float *u, long ldu);
+
+/// The input gradient from the taps' gradient g (row p at g + p·ldg, tap t
+/// in column t): dx = 0, then dx[c][y + ky][x + kx] += g[p][t] for p
+/// ascending, then t ascending (a fixed order of additions).
+void lr_conv_fold(const float *g, long ldg, int channels, int height,
+                  int width, int size, float *dx);
+
+/// z[f][p] = s[f][p] + bias[f], a = f(z), for `maps` rows of `positions`
+/// (s's row f at s + f·lds; z and a compact, map after map). A hidden
+/// activation (not softmax).
+void lr_map_bias_activate(lr_activation activation, const float *s,
+                          long lds, float *z, float *a, const float *bias,
+                          int maps, int positions);
+
+/// Max-pooling of `maps` maps of height × width by size × size windows
+/// (size divides both): y[f][i][j] is the largest of its window, the first
+/// in row-major order on ties (a NaN wins only as the window's first
+/// value); where[·] is the chosen input's index in x.
+void lr_max_pool(const float *x, int maps, int height, int width, int size,
+                 float *y, int32_t *where);
+
+/// The pool's input gradient: dx = 0 (`inputs` floats), then
+/// dx[where[i]] = dy[i] for i < outputs (windows do not overlap).
+void lr_max_pool_backward(const float *dy, const int32_t *where, int outputs,
+                          float *dx, int inputs);
 
 // MARK: - Element-wise maths
 

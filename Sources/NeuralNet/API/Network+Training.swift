@@ -110,6 +110,9 @@ extension Network {
     reserve(rows: min(batchSize, trainingBlock))
 
     var generator = SeededGenerator(seed: shuffleSeed)
+    // Dropout masks from their own stream, so a network without dropout
+    // shuffles exactly as before.
+    dropoutGenerator = SeededGenerator(seed: shuffleSeed ^ 0xD509_0A7E)
     let order = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
     defer { order.deallocate() }
     for i in 0..<count { order[i] = Int32(images.lowerBound + i) }
@@ -283,6 +286,11 @@ extension Network {
     var weightGradients: [[Float]] = []
     var biasGradients: [[Float]] = []
     for layer in layers {
+      guard layer.parameters.count == 2 else {  // a pool
+        weightGradients.append([])
+        biasGradients.append([])
+        continue
+      }
       let (w, b) = (layer.parameters[0], layer.parameters[1])
       var matrix = [Float](repeating: 0, count: w.rows * w.columns)
       for k in 0..<w.rows {

@@ -1,8 +1,9 @@
 import CKernels
 import Datasets
 
-/// A feed-forward network of fully-connected layers, trained by mini-batch
-/// SGD on labrun's own deterministic kernels.
+/// A feed-forward network — fully-connected layers, or convolutional and
+/// max-pooling layers before them — trained by mini-batch SGD on labrun's
+/// own deterministic kernels.
 ///
 /// The same configuration, seed and data give the same bits — weights,
 /// costs, predictions — on every CPU, kernel variant and thread count.
@@ -10,8 +11,14 @@ import Datasets
 /// not be used from two threads at once: give each concurrent training its
 /// own ``copy()``.
 public final class Network: @unchecked Sendable {
-  /// The shape the network was built with.
-  public let configuration: NetworkConfiguration
+  /// The layers, activations, cost and initialisation the network was
+  /// built with.
+  public let architecture: NetworkArchitecture
+
+  /// The shape the network was built with, as sizes: for a fully-connected
+  /// network the configuration it was created from (see
+  /// ``NetworkArchitecture/configuration`` for any other).
+  public var configuration: NetworkConfiguration { architecture.configuration }
 
   /// The kernels this network's products run on. Any choice gives the
   /// same bits; the default is ``KernelVariant/current``.
@@ -38,6 +45,23 @@ public final class Network: @unchecked Sendable {
   private var labelCapacity = 0
   private var labels = UnsafeMutablePointer<Int32>.allocate(capacity: 1)  // (capacity)
 
+  /// Per layer, its dropout (hidden dense layers with a rate), else nil.
+  private var dropouts: [Dropout?] = []
+  private var hasDropout = false
+  /// Whether the batches now going through are training steps: dropout
+  /// silences units only then.
+  var isTraining = false
+  /// Draws each batch's dropout seed; ``train`` seeds it from its
+  /// shuffle seed.
+  var dropoutGenerator = SeededGenerator(seed: 0)
+  /// The current batch's dropout seed, and the batch row the current part
+  /// starts at: what each row's mask is drawn from.
+  private var dropoutSeed: UInt64 = 0
+  private var partFirstRow = 0
+  /// Tests: a fixed keep mask (1 kept, 0 dropped) per layer index, used
+  /// for every row instead of random draws.
+  var fixedDropoutMasks: [Int: [Float]] = [:]
+
   /// A parameter copy that evaluates half of a large set on a second thread.
   var cachedTwin: Network?
 
@@ -54,50 +78,103 @@ public final class Network: @unchecked Sendable {
 
   // MARK: - Creating
 
-  /// Creates a network with parameters drawn from a generator seeded with
-  /// `seed`.
-  ///
-  /// Layer by layer, all weights are drawn in the (out, in) row-major
-  /// order of ``weights`` and then all biases.
+  /// Creates a fully-connected network with parameters drawn from a
+  /// generator seeded with `seed` (see ``init(_:seed:)-architecture``).
   /// - Precondition: `configuration.problems` is empty.
-  public init(_ configuration: NetworkConfiguration, seed: UInt64) {
+  public convenience init(_ configuration: NetworkConfiguration, seed: UInt64) {
     let problems = configuration.problems
     precondition(
       problems.isEmpty,
       "invalid network: \(problems.map(\.description).joined(separator: "; "))")
-    self.configuration = configuration
+    self.init(NetworkArchitecture(configuration), seed: seed)
+  }
+
+  /// Creates a network with parameters drawn from a generator seeded with
+  /// `seed`.
+  ///
+  /// Layer by layer, all weights are drawn in the (out, in) row-major
+  /// order of ``weights`` and then all biases (a convolution's in the
+  /// order (map, channel, row, column)).
+  /// - Precondition: `architecture.problems` is empty.
+  public init(_ architecture: NetworkArchitecture, seed: UInt64) {
+    let problems = architecture.problems
+    precondition(
+      problems.isEmpty,
+      "invalid network: \(problems.map(\.message).joined(separator: "; "))")
+    self.architecture = architecture
+    inputSize = architecture.inputCount
+    outputSize = architecture.outputCount
     kernels = .current
     var generator = SeededGenerator(seed: seed)
-    let sizes = configuration.sizes
-    layers = (1..<sizes.count).map { index in
-      let layer = DenseLayer(
-        inputs: sizes[index - 1], outputs: sizes[index],
-        activation: index == sizes.count - 1
-          ? configuration.output : configuration.hidden)
-      let scale: Float =
-        switch configuration.initialization {
-        case .normal: 1
-        case .scaled: 1 / Float(sizes[index - 1]).squareRoot()
+    var shape = architecture.input
+    var built: [any Layer] = []
+    for (index, kind) in architecture.layers.enumerated() {
+      let activation =
+        index == architecture.layers.count - 1
+        ? architecture.output : architecture.hidden
+      let layer: any Layer
+      let fanIn: Int
+      switch kind {
+      case .dense(let units, _):
+        layer = DenseLayer(
+          inputs: shape.count, outputs: units, activation: activation)
+        fanIn = shape.count
+      case .convolution(let size, let maps):
+        layer = ConvolutionLayer(
+          input: shape, size: size, maps: maps, activation: activation)
+        fanIn = shape.channels * size * size
+      case .maxPool(let size):
+        layer = MaxPoolLayer(
+          input: shape, size: size,
+          activation: built.last?.activation ?? .relu)
+        fanIn = 0
+      }
+      if !layer.parameters.isEmpty {
+        let scale: Float =
+          switch architecture.initialization {
+          case .normal: 1
+          case .scaled: 1 / Float(fanIn).squareRoot()
+          }
+        layer.weightMatrix = (0..<layer.weightMatrix.count).map { _ in
+          generator.nextNormal() * scale
         }
-      layer.weightMatrix = (0..<layer.inputSize * layer.outputSize).map { _ in
-        generator.nextNormal() * scale
+        layer.biasVector = (0..<layer.biasVector.count).map { _ in
+          generator.nextNormal()
+        }
       }
-      layer.biasVector = (0..<layer.outputSize).map { _ in
-        generator.nextNormal()
-      }
-      return layer
+      built.append(layer)
+      shape = kind.output(for: shape)
     }
-    inputColumns = sizes.dropLast().map { BlockColumns(width: $0) }
+    layers = built
+    inputColumns = built.map { BlockColumns(width: $0.inputSize) }
     tensors = layers.flatMap(\.parameters)
+    dropouts = Self.dropouts(architecture, built)
+    hasDropout = dropouts.contains { $0 != nil }
+  }
+
+  /// The dropouts of `architecture`'s layers.
+  private static func dropouts(
+    _ architecture: NetworkArchitecture, _ layers: [any Layer]
+  ) -> [Dropout?] {
+    zip(architecture.layers, layers).map { kind, layer in
+      guard case .dense(_, let rate) = kind, rate > 0 else { return nil }
+      return Dropout(
+        rate: Float(rate), width: layer.outputSize, stride: layer.outputStride)
+    }
   }
 
   private init(copying other: Network) {
-    configuration = other.configuration
+    architecture = other.architecture
+    inputSize = other.inputSize
+    outputSize = other.outputSize
     kernels = other.kernels
     epochsTrained = other.epochsTrained
     layers = other.layers.map { $0.copy() }
     inputColumns = other.inputColumns.map { BlockColumns(width: $0.width) }
     tensors = layers.flatMap(\.parameters)
+    dropouts = Self.dropouts(architecture, layers)
+    hasDropout = other.hasDropout
+    fixedDropoutMasks = other.fixedDropoutMasks
   }
 
   deinit { labels.deallocate() }
@@ -139,7 +216,7 @@ public final class Network: @unchecked Sendable {
   /// playground and the report's parameter digest read this order.
   public var parameters: [Float] {
     var values: [Float] = []
-    values.reserveCapacity(configuration.parameterCount)
+    values.reserveCapacity(architecture.parameterCount)
     for layer in layers { values += layer.weightMatrix + layer.biasVector }
     return values
   }
@@ -148,7 +225,7 @@ public final class Network: @unchecked Sendable {
   /// network's SHA-256 in the report is taken of.
   public var parameterBytes: [UInt8] {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(configuration.parameterCount * 4)
+    bytes.reserveCapacity(architecture.parameterCount * 4)
     for value in parameters {
       withUnsafeBytes(of: value.bitPattern.littleEndian) {
         bytes.append(contentsOf: $0)
@@ -158,9 +235,9 @@ public final class Network: @unchecked Sendable {
   }
 
   /// Number of inputs the network takes.
-  public var inputSize: Int { configuration.sizes[0] }
+  public let inputSize: Int
   /// Number of outputs (classes) the network gives.
-  public var outputSize: Int { configuration.sizes[configuration.sizes.count - 1] }
+  public let outputSize: Int
 
   // MARK: - Using
 
@@ -218,6 +295,7 @@ public final class Network: @unchecked Sendable {
     }
     for columns in inputColumns { columns.reserve(rows: rows) }
     for layer in layers { layer.reserve(rows: rows) }
+    for dropout in dropouts { dropout?.reserve(rows: rows) }
   }
 
   /// Lists the pixels of the images `indices` of `pixels` as the first
@@ -247,10 +325,24 @@ public final class Network: @unchecked Sendable {
     for (index, layer) in layers.enumerated() {
       if index > 0 {
         let below = layers[index - 1]
-        inputColumns[index].load(
-          below.output.base, stride: below.outputStride, rows: rows)
+        let dropout = isTraining && hasDropout ? dropouts[index - 1] : nil
+        let values = dropout?.masked.base ?? below.output.base
+        if layer.takesColumns {
+          inputColumns[index].load(
+            values, stride: below.outputStride, rows: rows)
+        } else {
+          inputColumns[index].refer(
+            to: values, stride: below.outputStride, rows: rows)
+        }
       }
       layer.forward(inputColumns[index], kernels: kernels)
+      if isTraining && hasDropout, let dropout = dropouts[index] {
+        dropout.draw(
+          rows: rows, firstRow: partFirstRow,
+          seed: dropoutSeed ^ UInt64(index) << 48,
+          fixed: fixedDropoutMasks[index])
+        dropout.apply(layer.output.base, rows: rows)
+      }
     }
   }
 
@@ -266,6 +358,9 @@ public final class Network: @unchecked Sendable {
     indices: UnsafePointer<Int32>, rows: Int, optimizer: Optimizer?,
     next: (indices: UnsafePointer<Int32>, rows: Int)
   ) -> Double {
+    isTraining = true
+    defer { isTraining = false }
+    if hasDropout { dropoutSeed = dropoutGenerator.next() }
     let block = max(trainingBlock, 1)
     let parts = (rows + block - 1) / block
     var cost: Double = 0
@@ -285,6 +380,7 @@ public final class Network: @unchecked Sendable {
           pixels: pixels, indices: next.indices,
           rows: min(block, next.rows))
       }
+      partFirstRow = first
       forwardBatch(rows: count)
       // One step as the gradient forms, when the batch is one block.
       let fuse = parts == 1 && rows <= BlockColumns.blockRows
@@ -321,6 +417,9 @@ public final class Network: @unchecked Sendable {
         inputColumns[index], inputDelta: below?.delta.base,
         inputStride: below?.outputStride ?? 0, fusedStep: fusedStep,
         kernels: kernels)
+      if hasDropout, let below, let dropout = dropouts[index - 1] {
+        dropout.backward(below.delta.base, rows: rows)
+      }
       below?.applyActivationDerivative(rows: rows)
     }
     return cost

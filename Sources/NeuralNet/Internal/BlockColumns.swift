@@ -21,6 +21,11 @@ final class BlockColumns {
   private var values = FloatBuffer(count: 0)  // (capacity, width, blockRows)
   /// Rows of the last load.
   private(set) var rows = 0
+  /// The dense matrix of the last load (rows `sourceStride` floats apart),
+  /// when it was loaded from one: what a layer that reads whole rows
+  /// (a convolution, a pool) takes instead of the blocks.
+  private(set) var source: UnsafePointer<Float>?
+  private(set) var sourceStride = 0
 
   init(width: Int) { self.width = width }
 
@@ -41,6 +46,8 @@ final class BlockColumns {
   /// apart).
   func load(_ matrix: UnsafePointer<Float>, stride: Int, rows: Int) {
     self.rows = rows
+    source = matrix
+    sourceStride = stride
     for block in 0..<blockCount {
       let first = block * Self.blockRows
       counts[block] = lr_block_rows(
@@ -54,11 +61,50 @@ final class BlockColumns {
     pixels: UnsafePointer<UInt8>, images: UnsafePointer<Int32>, rows: Int
   ) {
     self.rows = rows
+    source = nil
     for block in 0..<blockCount {
       counts[block] = lr_block_pixels(
         pixels, images + block * Self.blockRows, blockRows(block),
         Int32(width), lists + block * width,
         values.base + block * width * Self.blockRows)
+    }
+  }
+
+  /// Refers to the first `rows` rows of `matrix` (rows `stride` floats
+  /// apart) without listing them: for a layer that reads ``source``.
+  func refer(to matrix: UnsafePointer<Float>, stride: Int, rows: Int) {
+    self.rows = rows
+    source = matrix
+    sourceStride = stride
+  }
+
+  /// The loaded rows as a dense matrix and its row stride: where they were
+  /// loaded from, or unpacked into `scratch` (grown to `capacity` rows or
+  /// more as needed, ``width`` floats a row).
+  func denseRows(scratch: inout FloatBuffer, capacity: Int)
+    -> (UnsafePointer<Float>, Int)
+  {
+    if let source { return (source, sourceStride) }
+    if scratch.count < rows * width {
+      scratch = FloatBuffer(count: max(rows, capacity) * width)
+    }
+    unpack(into: scratch.base, stride: width)
+    return (UnsafePointer(scratch.base), width)
+  }
+
+  /// Writes the loaded rows as a dense matrix into `matrix` (row r at
+  /// matrix + r·stride, ``width`` floats each; the unlisted ones zero).
+  func unpack(into matrix: UnsafeMutablePointer<Float>, stride: Int) {
+    for row in 0..<rows {
+      (matrix + row * stride).update(repeating: 0, count: width)
+    }
+    forEachBlock { first, rows, list, values, count in
+      for t in 0..<Int(count) {
+        let column = Int(list[t])
+        for r in 0..<Int(rows) {
+          matrix[(first + r) * stride + column] = values[t * Self.blockRows + r]
+        }
+      }
     }
   }
 

@@ -64,30 +64,14 @@ final class DenseLayer: Layer {
 
   /// The weights as the book writes them: (out, in), row-major.
   var weightMatrix: [Float] {
-    get {
-      var matrix = [Float](repeating: 0, count: outputSize * inputSize)
-      for k in 0..<inputSize {
-        let row = weights.value.base + k * outputStride
-        for j in 0..<outputSize { matrix[j * inputSize + k] = row[j] }
-      }
-      return matrix
-    }
-    set {
-      precondition(newValue.count == outputSize * inputSize)
-      for k in 0..<inputSize {
-        let row = weights.value.base + k * outputStride
-        for j in 0..<outputSize { row[j] = newValue[j * inputSize + k] }
-      }
-    }
+    get { weights.transposedValues }
+    set { weights.transposedValues = newValue }
   }
 
   /// The biases, (out).
   var biasVector: [Float] {
-    get { Array(UnsafeBufferPointer(start: biases.value.base, count: outputSize)) }
-    set {
-      precondition(newValue.count == outputSize)
-      biases.value.base.update(from: newValue, count: outputSize)
-    }
+    get { biases.firstRow }
+    set { biases.firstRow = newValue }
   }
 
   // MARK: - Forward

@@ -56,6 +56,15 @@ protocol Layer: AnyObject {
 
   /// A layer with the same parameters and fresh buffers.
   func copy() -> any Layer
+
+  /// Whether ``forward(_:kernels:)`` reads its input's column blocks
+  /// (true) or only its dense rows, ``BlockColumns/source`` (false): the
+  /// network then skips listing them.
+  var takesColumns: Bool { get }
+}
+
+extension Layer {
+  var takesColumns: Bool { true }
 }
 
 /// Rounds `count` floats up to a whole number of 16-float (64-byte) rows:
@@ -106,6 +115,35 @@ final class Parameter {
       tracksRows: touched != nil)
     other.value.base.update(from: value.base, count: value.count)
     return other
+  }
+
+  /// The values as (columns, rows), row-major: the book's (out, in) view
+  /// of weights stored (in, out).
+  var transposedValues: [Float] {
+    get {
+      var matrix = [Float](repeating: 0, count: columns * rows)
+      for k in 0..<rows {
+        let row = value.base + k * stride
+        for j in 0..<columns { matrix[j * rows + k] = row[j] }
+      }
+      return matrix
+    }
+    set {
+      precondition(newValue.count == columns * rows)
+      for k in 0..<rows {
+        let row = value.base + k * stride
+        for j in 0..<columns { row[j] = newValue[j * rows + k] }
+      }
+    }
+  }
+
+  /// The first row's values (a bias vector).
+  var firstRow: [Float] {
+    get { Array(UnsafeBufferPointer(start: value.base, count: columns)) }
+    set {
+      precondition(newValue.count == columns)
+      value.base.update(from: newValue, count: columns)
+    }
   }
 
   /// Clears the gradient sum (and the touched rows).

@@ -1,0 +1,68 @@
+// The convolution's and max-pooling's data movement: unfolding an input
+// into the rows of its filters' taps, folding the taps' gradient back, and
+// pooling (the per-map bias and activation sit in shared.c, beside the
+// element-wise maths they inline). The products themselves run in
+// the variants' lr_times; nothing here reorders a sum.
+#include <string.h>
+
+#include "table.h"
+
+void lr_conv_unfold(const float *x, int channels, int height, int width,
+                    int size, float *u, long ldu) {
+  int oh = height - size + 1, ow = width - size + 1;
+  for (int c = 0; c < channels; c++)
+    for (int ky = 0; ky < size; ky++)
+      for (int kx = 0; kx < size; kx++) {
+        float *row = u + ((long)(c * size + ky) * size + kx) * ldu;
+        const float *map = x + (long)c * height * width + ky * width + kx;
+        for (int y = 0; y < oh; y++)
+          memcpy(row + y * ow, map + y * width, sizeof(float) * ow);
+      }
+}
+
+void lr_conv_fold(const float *g, long ldg, int channels, int height,
+                  int width, int size, float *dx) {
+  int oh = height - size + 1, ow = width - size + 1;
+  memset(dx, 0, sizeof(float) * channels * height * width);
+  for (int y = 0; y < oh; y++)
+    for (int x = 0; x < ow; x++) {
+      const float *taps = g + (long)(y * ow + x) * ldg;
+      int t = 0;
+      for (int c = 0; c < channels; c++)
+        for (int ky = 0; ky < size; ky++) {
+          float *row = dx + ((long)c * height + y + ky) * width + x;
+          for (int kx = 0; kx < size; kx++, t++)
+            row[kx] = row[kx] + taps[t];
+        }
+    }
+}
+
+void lr_max_pool(const float *x, int maps, int height, int width, int size,
+                 float *y, int32_t *where) {
+  int oh = height / size, ow = width / size;
+  for (int f = 0; f < maps; f++)
+    for (int i = 0; i < oh; i++)
+      for (int j = 0; j < ow; j++) {
+        int first = (f * height + i * size) * width + j * size;
+        int best = first;
+        float largest = x[first];
+        // Selects rather than branches: which value wins is data, and a
+        // mispredicted branch per window costs more than the comparison.
+        for (int dy = 0; dy < size; dy++)
+          for (int dx = 0; dx < size; dx++) {
+            int at = first + dy * width + dx;
+            int wins = x[at] > largest;
+            best = wins ? at : best;
+            largest = wins ? x[at] : largest;
+          }
+        long out = ((long)f * oh + i) * ow + j;
+        y[out] = largest;
+        where[out] = best;
+      }
+}
+
+void lr_max_pool_backward(const float *dy, const int32_t *where, int outputs,
+                          float *dx, int inputs) {
+  memset(dx, 0, sizeof(float) * inputs);
+  for (int i = 0; i < outputs; i++) dx[where[i]] = dy[i];
+}
