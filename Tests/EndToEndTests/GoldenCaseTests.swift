@@ -71,10 +71,12 @@ struct GoldenCaseTests {
     }
   }
 
-  /// Durations (`0.42 s`, `12.3 s`) become `<time>`.
+  /// Durations as labrun spells them (`369 ms`, `4.21 s`, `12.3 s`,
+  /// `2 min 05 s`, `1 h 02 min`) become `<time>`.
   static func maskTimes(_ text: String) -> String {
     text.replacingOccurrences(
-      of: #"\d+(\.\d+)? s\b"#, with: "<time>", options: .regularExpression)
+      of: #"\d+ h \d+ min|\d+ min \d+ s|\d+(\.\d+)? m?s\b"#,
+      with: "<time>", options: .regularExpression)
   }
 
   /// A comparison's runs train at once, so their epoch lines (`  lr = 0.5:
