@@ -118,6 +118,11 @@ struct ReportReading {
   /// notebook cannot be read.
   static func headings(ofNotebookAt path: String) -> [Int: String] {
     guard let notebook = try? Notebook.load(path: path) else { return [:] }
+    return headings(of: notebook)
+  }
+
+  /// The heading above each cell of `notebook`, by cell number.
+  static func headings(of notebook: Notebook) -> [Int: String] {
     // Headings come in document order; each prose item holds some of them.
     var next = 0
     var current: String?
