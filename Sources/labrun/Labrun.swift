@@ -21,7 +21,7 @@ struct Labrun: ParsableCommand {
       Options of a run ('labrun help run' explains each): --output DIR,
       --data DIR, --set verb.key=value, --quiet, --no-cache, --rerun,
       --watch [PATH...], --port N, --no-serve; a batch: --jobs N,
-      --timeout S, --memory-limit MB, --checks FILE.
+      --timeout S, --memory-limit MB, --checks FILE, --feedback.
 
       """ + "\n" + DirectiveLanguage.helpText(),
     version: "\(labrunVersion) (kernels: \(KernelVariant.current); this CPU "
@@ -145,6 +145,12 @@ struct Run: ParsableCommand {
         + "notebook's final state; reported in the summary only.",
       valueName: "file"))
   var checks: String?
+
+  @Flag(
+    help: ArgumentHelp(
+      "Batch: add each hidden check's outcome and message (not its text)"
+        + " to the student's report and JSON."))
+  var feedback = false
 
   mutating func validate() throws {
     if noCache && rerun {

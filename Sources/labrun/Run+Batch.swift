@@ -32,7 +32,14 @@ extension Run {
         "--watch runs notebooks in this process; --jobs, --timeout, "
           + "--memory-limit and --checks are for a batch")
     }
-    guard let checks else { return }
+    guard let checks else {
+      if feedback {
+        throw ValidationError(
+          "--feedback shows the hidden checks' outcomes; give them with"
+            + " --checks FILE")
+      }
+      return
+    }
     guard let data = FileManager.default.contents(atPath: checks) else {
       throw ValidationError("cannot read the checks file \(checks)")
     }
@@ -69,7 +76,7 @@ extension Run {
         jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
         timeout: timeout ?? 300, memoryLimitMB: memoryLimit ?? 4096,
         outputDirectory: output, childArguments: childArguments,
-        checks: hiddenChecks, checksFile: checks),
+        checks: hiddenChecks, checksFile: checks, feedback: feedback),
       console: console)
     // Ctrl-C stops the batch: the children are killed, what finished is
     // kept and summarised.

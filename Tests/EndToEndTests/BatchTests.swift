@@ -175,7 +175,7 @@ import Testing
           contentsOf: out.appendingPathComponent("\(stem).\(ext)"), encoding: .utf8)
         #expect(!text.contains("expect"), "\(stem).\(ext)")
         #expect(!text.contains("secret"), "\(stem).\(ext)")
-        #expect(!text.contains("points"), "\(stem).\(ext)")
+        #expect(!text.contains("points="), "\(stem).\(ext)")
       }
     }
 

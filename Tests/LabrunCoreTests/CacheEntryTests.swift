@@ -266,6 +266,13 @@ struct CacheEntryTests {
       CellAccess(try cell("```lab\nload fashion-mnist\n```").directives))
     #expect(load.reads.isEmpty)
     #expect(load.loads == [.fashionMNIST])
+    // `expect` reads the results of the cells above, which no key holds:
+    // a cell with a check is never cached, whatever else it holds.
+    #expect(CellAccess(try cell("```lab\nexpect cost decreases\n```").directives) == nil)
+    #expect(
+      CellAccess(
+        try cell("```lab\nevaluate\nexpect test.accuracy >= 0.9\n```").directives)
+        == nil)
   }
 
   // MARK: - Diagnostics

@@ -112,6 +112,7 @@ struct DirectiveRegistryTests {
     #expect(DirectiveLanguage.labrun.verbs == verbs)
     let positional = [
       "seed": "1", "load": "mnist", "net": "784-30-10", "show": "weights",
+      "expect": "cost decreases",
     ]
     for type in Directives.all {
       let verb = type.spec.verb

@@ -37,9 +37,9 @@ struct DirectiveErrorTests {
       ```
       """,
       [
-        (1, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show",
+        (1, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
          "did you mean 'sgd'?"),
-        (2, "unknown directive 'train'; expected one of seed, load, net, sgd, evaluate, playground, show", nil),
+        (2, "unknown directive 'train'; expected one of seed, load, net, sgd, evaluate, playground, show, expect", nil),
       ])
   }
 
@@ -295,7 +295,7 @@ struct DirectiveErrorTests {
         (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
          "did you mean 'lr'?"),
         (2, "expected a positive integer for 'batch', found 'ten'", nil),
-        (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show",
+        (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
          "did you mean 'sgd'?"),
       ])
   }

@@ -21,7 +21,7 @@ struct JSONReportTests {
     #expect(Set(json.keys) == [
       "labrun", "notebook", "title", "status", "seed", "totalSeconds", "date",
       "overrides", "dataFiles", "cells", "notices", "subtitle", "authors",
-      "documentDate",
+      "documentDate", "checks",
     ])
     #expect(json["status"] as? String == "error")
     #expect(json["seed"] as? Int == 42)

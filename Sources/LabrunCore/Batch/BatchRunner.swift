@@ -1,6 +1,7 @@
 import NumberFormat
 import Foundation
 import Notebook
+import Report
 
 #if canImport(Glibc)
   import Glibc
@@ -25,12 +26,17 @@ public struct BatchOptions: Sendable {
   public var checksFile: String?
   /// The labrun executable the children run (default: this one).
   public var executable: String?
+  /// True to add each hidden check's outcome and message (not its text)
+  /// to the student's report and JSON (`--feedback`).
+  public var feedback = false
 
   public init(
     jobs: Int, timeout: Double = 300, memoryLimitMB: Int = 0,
     outputDirectory: String = "output", childArguments: [String] = [],
-    checks: [Check] = [], checksFile: String? = nil, executable: String? = nil
+    checks: [Check] = [], checksFile: String? = nil, executable: String? = nil,
+    feedback: Bool = false
   ) {
+    self.feedback = feedback
     self.jobs = max(1, jobs)
     self.timeout = timeout
     self.memoryLimitMB = memoryLimitMB
@@ -223,7 +229,9 @@ public struct BatchRunner: Sendable {
       row.errors = reading.errors
       row.testAccuracy = reading.state.final.testAccuracy
       row.validationAccuracy = reading.state.final.validationAccuracy
-      if row.status == .failed { row.message = reading.firstError ?? firstError }
+      if row.status == .failed {
+        row.message = reading.firstError ?? reading.firstFailedCheck ?? firstError
+      }
     } else if Self.modified(output + "/" + stem + ".html") != nil,
       row.status != .unreadable
     {
@@ -233,9 +241,36 @@ public struct BatchRunner: Sendable {
     if !options.checks.isEmpty {
       let state = reading?.state
         ?? CheckState(cells: [], final: CheckFigures(), status: .error)
-      row.record(options.checks.map { CheckEvaluator.evaluate($0, in: state) })
+      let results = options.checks.map { CheckEvaluator.evaluate($0, in: state) }
+      row.record(results)
+      if options.feedback, reading != nil, row.report != nil {
+        Self.giveFeedback(results, inReport: output + "/" + stem)
+      }
+    }
+    if let reading, row.status == .ok || row.status == .failed {
+      row.recordOwn(reading.ownChecks)
     }
     return row
+  }
+
+  /// Adds the hidden checks' outcomes and messages, never their text, to
+  /// the report `stem`.html and .json, each rewritten whole; a report that
+  /// cannot be read or written keeps what the student's run wrote.
+  static func giveFeedback(_ results: [CheckResult], inReport stem: String) {
+    let items = results.map {
+      FeedbackItem(passed: $0.passed, message: $0.message, points: $0.check.points)
+    }
+    for (ext, add) in [
+      ("html", { Feedback.adding(items, toPage: $0) }),
+      ("json", { Feedback.adding(items, toJSON: $0) }),
+    ] as [(String, (String) -> String?)] {
+      let path = stem + "." + ext
+      guard let data = FileManager.default.contents(atPath: path),
+        let text = String(data: data, encoding: .utf8),
+        let changed = add(text)
+      else { continue }
+      try? AtomicFile.write(changed, to: path)
+    }
   }
 
   static func modified(_ path: String) -> Date? {

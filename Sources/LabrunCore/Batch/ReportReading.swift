@@ -13,6 +13,10 @@ struct ReportReading {
   var errors: Int
   var firstError: String?
   var state: CheckState
+  /// The notebook's own `expect` checks: passed or not, and their points.
+  var ownChecks: [(passed: Bool, points: Double)] = []
+  /// The first of them that failed, for a summary's message.
+  var firstFailedCheck: String?
 
   /// Reads the report at `path`; nil when it is missing or not a report.
   /// `headings` gives each cell's heading by cell number (for checks that
@@ -39,11 +43,24 @@ struct ReportReading {
     }
     count(top["notices"])
     var figures = CheckFigures()
+    var own: [(passed: Bool, points: Double)] = []
+    var firstFailedCheck: String?
     var states: [CheckState.Cell] = []
     for cell in cells {
       count(cell["diagnostics"])
       for result in cell["results"] as? [[String: Any]] ?? [] {
         Self.apply(result, to: &figures)
+        if result["kind"] as? String == "check" {
+          if firstFailedCheck == nil, result["outcome"] as? String != "passed",
+            let message = result["message"] as? String
+          {
+            let line = (result["line"] as? Int).map { "line \($0): " } ?? ""
+            firstFailedCheck = line + "check failed: " + message
+          }
+          own.append(
+            (result["outcome"] as? String == "passed",
+             (result["points"] as? NSNumber)?.doubleValue ?? 1))
+        }
       }
       let number = cell["number"] as? Int ?? states.count + 1
       states.append(
@@ -54,6 +71,8 @@ struct ReportReading {
           after: figures))
     }
     self.errors = errors
+    ownChecks = own
+    self.firstFailedCheck = firstFailedCheck
     self.firstError = firstError
     state = CheckState(
       cells: states, final: figures, status: failed ? .error : .ok)
@@ -118,6 +137,11 @@ struct ReportReading {
   /// notebook cannot be read.
   static func headings(ofNotebookAt path: String) -> [Int: String] {
     guard let notebook = try? Notebook.load(path: path) else { return [:] }
+    return headings(of: notebook)
+  }
+
+  /// The heading above each cell of `notebook`, by cell number.
+  static func headings(of notebook: Notebook) -> [Int: String] {
     // Headings come in document order; each prose item holds some of them.
     var next = 0
     var current: String?

@@ -101,6 +101,16 @@ public struct SubmissionRecord: Codable, Sendable, Equatable {
     self.checks = checks
   }
 
+  /// Adds the notebook's own `expect` checks to the counts and points
+  /// (after the hidden ones are recorded).
+  mutating func recordOwn(_ checks: [(passed: Bool, points: Double)]) {
+    for check in checks {
+      if check.passed { checksPassed += 1 } else { checksFailed += 1 }
+      points += check.passed ? check.points : 0
+      maxPoints += check.points
+    }
+  }
+
   /// Records the hidden checks' outcomes.
   mutating func record(_ results: [CheckResult]) {
     checks = results.map(CheckRecord.init)

@@ -13,11 +13,13 @@ struct CellAccess: Sendable, Equatable {
   var loads: [DatasetName] = []
 
   /// The access of `directives` run in order, or nil when one cannot be
-  /// decoded (such a cell is never cached; running it says why).
+  /// decoded (such a cell is never cached; running it says why) or is not
+  /// cacheable.
   init?(_ directives: [Directive]) {
     for directive in directives {
       guard let typed = try? Directives.decode(directive) else { return nil }
       let type = Swift.type(of: typed)
+      guard type.cacheable else { return nil }
       reads.formUnion(type.reads.subtracting(writes))
       writes.formUnion(type.writes)
       loads += typed.dataSets

@@ -30,6 +30,12 @@ final class LabSession {
   /// Data files used so far, for the footer.
   var dataFiles: [DataFile] = []
 
+  /// What `expect` reads: the figures of every result so far, each
+  /// finished cell, and whether the notebook itself has an error.
+  var checkFigures = CheckFigures()
+  var checkCells: [CheckState.Cell] = []
+  var notebookFailed = false
+
   /// State parts a failed cell should have written: part → that cell.
   private var failed: [StatePart: Int] = [:]
 
@@ -70,6 +76,7 @@ final class LabSession {
       return report
     }
 
+    var stopped = false
     for (index, directive) in cell.directives.enumerated() {
       do throws(CellFailure) {
         var warnings: [Diagnostic] = []
@@ -78,17 +85,24 @@ final class LabSession {
           in: self, at: directive, warnings: &warnings)
         {
           report.results.append(result)
+          checkFigures.record(result)
+          // A failed check fails its cell; the cell's other lines still run.
+          if case .check(let outcome) = result, !outcome.passed {
+            report.status = .error
+          }
         }
         report.diagnostics += warnings.map(\.record)
       } catch {
         report.status = .error
+        stopped = true
         report.diagnostics.append(error.diagnostic.record)
         let rest = cell.directives[index...].map(\.verb)
         markFailed(writtenBy: rest, cell: cell.number)
         break
       }
     }
-    if report.status == .ok { markSucceeded(cell) }
+    // A failed check writes nothing: what the cell made is still good.
+    if !stopped { markSucceeded(cell) }
     return report
   }
 

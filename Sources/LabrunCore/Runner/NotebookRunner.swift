@@ -98,6 +98,10 @@ public struct NotebookRunner: Sendable {
       seed: seed, options: options, console: console,
       notebookPath: notebook.path)
     let cache = CellCache(options: options, console: console, session: session)
+    session.notebookFailed = notebook.diagnostics.contains {
+      $0.severity == .error
+    }
+    let headings = ReportReading.headings(of: notebook)
     var items: [ReportItem] = []
     for item in notebook.items {
       // Between cells: a cancelled run stops here (its report is dropped).
@@ -108,6 +112,7 @@ public struct NotebookRunner: Sendable {
       case .lab(let cell):
         if let error = notebook.frontMatterError {
           let report = Self.skipped(cell, frontMatterError: error)
+          session.recordForChecks(report, heading: headings[cell.number])
           announce(report, of: cell, in: notebook)
           items.append(.cell(report))
           continue
@@ -116,6 +121,10 @@ public struct NotebookRunner: Sendable {
         let report = cache?.run(cell, in: session) ?? session.run(cell)
         // Not "✓": the cell stopped part-way and its report is dropped.
         if options.isCancelled() { break }
+        if report.cached {
+          for result in report.results { session.checkFigures.record(result) }
+        }
+        session.recordForChecks(report, heading: headings[cell.number])
         announce(report, of: cell, in: notebook)
         items.append(.cell(report))
       }
@@ -177,6 +186,14 @@ public struct NotebookRunner: Sendable {
     // Diagnostics the run added (after the parser's).
     for record in report.diagnostics.dropFirst(cell.diagnostics.count) {
       let diagnostic = Self.diagnostic(record)
+      console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
+    }
+    // Failed checks, located, with what was expected and found.
+    for case .check(let outcome) in report.results where !outcome.passed {
+      let diagnostic = Diagnostic.error(
+        at: SourceLocation(
+          file: notebook.path, line: outcome.line, column: outcome.column),
+        "check failed: \(outcome.message)")
       console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
     }
     let mark: String

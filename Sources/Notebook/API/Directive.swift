@@ -133,6 +133,13 @@ public struct DirectiveValues: Sendable, Equatable {
       return nil
     }
   }
+  /// The check of a `.check` positional argument.
+  public func check(_ key: String) throws(Mismatch) -> Check {
+    try single(key, "a check") {
+      if case .check(let check) = $0 { return check }
+      return nil
+    }
+  }
   /// The layer sizes of a `.layerSizes` parameter.
   public func sizes(_ key: String) throws(Mismatch) -> [Int] {
     try single(key, "layer sizes") {
@@ -163,6 +170,7 @@ public struct DirectiveValues: Sendable, Equatable {
       case .word(let word): word
       case .sizes(let sizes): sizes.map(String.init).joined(separator: "-")
       case .text(let text): text
+      case .check(let check): check.text
       }
     }.joined(separator: separator)
   }

@@ -110,6 +110,10 @@ struct DirectiveParser {
     for line in lines {
       let tokens = tokenize(line)
       guard let verb = tokens.first else { continue }
+      if language.spec(verb.text)?.positional?.type == .check {
+        readCheck(line, verb: verb, into: &directives, &diagnostics)
+        continue
+      }
       var problems: [Diagnostic] = []
       if let directive = parseDirective(
         verb: verb, arguments: tokens.dropFirst(), line: line.line,
@@ -120,6 +124,28 @@ struct DirectiveParser {
       diagnostics += problems
     }
     return (directives, diagnostics)
+  }
+
+  /// A verb whose positional argument is a check (`expect`): the whole
+  /// line is read by the check language's own parser, with its positions.
+  private func readCheck(
+    _ line: BlockLine, verb: Token, into directives: inout [Directive],
+    _ diagnostics: inout [Diagnostic]
+  ) {
+    let text = String(decoding: line.bytes, as: UTF8.self)
+    switch CheckParser(file: file).parse(
+      text, line: line.line, baseColumn: line.baseColumn)
+    {
+    case .success(let check):
+      let at = location(line.line, verb.column)
+      directives.append(
+        Directive(
+          location: at, verb: verb.text,
+          arguments: [.init(key: "", value: check.text, location: at)],
+          values: DirectiveValues(["": [.check(check)]])))
+    case .failure(let errors):
+      diagnostics += errors.diagnostics
+    }
   }
 
   private func location(_ line: Int, _ column: Int) -> SourceLocation {

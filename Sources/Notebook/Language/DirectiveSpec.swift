@@ -20,6 +20,9 @@ public enum ValueType: Sendable, Equatable {
   case layerSizes(maxUnits: Int, maxParameters: Int)
   /// Any text (the front matter's title).
   case text
+  /// The whole line is a check (`expect test.accuracy >= 0.9`), read by
+  /// ``CheckParser`` rather than as `key=value` arguments.
+  case check
 
   /// What a valid value looks like, for messages: "a positive integer".
   public var expectation: String {
@@ -50,6 +53,8 @@ public enum ValueType: Sendable, Equatable {
       return "layer sizes such as 784-30-10"
     case .text:
       return "text"
+    case .check:
+      return "a check such as 'test.accuracy >= 0.9'"
     }
   }
 }

@@ -8,6 +8,7 @@ enum Value: Equatable, Sendable {
   case word(String)
   case sizes([Int])
   case text(String)
+  case check(Check)
 
   var integer: Int? {
     if case .integer(let value) = self { return value }
@@ -101,6 +102,14 @@ extension ValueType {
 
     case .text:
       return .success(.text(text))
+
+    case .check:
+      // A check is the whole line, read by `CheckParser`; never a value
+      // on its own (an override, say).
+      return .failure(
+        ValueProblem(
+          message: "a check is written as a whole line in a lab block,"
+            + " not set as a value"))
     }
   }
 }

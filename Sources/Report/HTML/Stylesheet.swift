@@ -173,6 +173,9 @@ mtd[columnalign="right"] { text-align: right; }
 .headline { font-size: 1.1rem; margin: 0.3rem 0 0.8rem; }
 .headline strong { font-size: 1.35rem; color: var(--accent); }
 .choice { margin: 0.6rem 0 0; }
+.check p { margin: 0 0 0.3rem; }
+.check-passed .check-verdict { color: var(--ok); }
+.check-failed .check-verdict { color: var(--err); }
 .classes { color: var(--muted); font-size: 0.9rem; margin: 0.4rem 0; }
 .class-name { color: var(--ink); }
 

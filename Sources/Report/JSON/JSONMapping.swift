@@ -24,6 +24,7 @@ enum JSONMapping {
           .object(["name": .string($0.name), "sha256": .string($0.sha256)])
         }),
       "cells": .array(document.cells.map(cell)),
+      "checks": CheckSection.totals(document),
     ]
   }
 
@@ -142,6 +143,8 @@ enum JSONMapping {
       ])
     case .weights(let w):
       return WeightsSection.json(w)
+    case .check(let outcome):
+      return CheckSection.json(outcome)
     }
   }
 

@@ -208,6 +208,7 @@ public enum CellResult: Sendable, Equatable, Codable {
   case evaluation(EvaluationResult)
   case playground(PlaygroundResult)
   case weights(WeightsResult)
+  case check(CheckOutcome)
 }
 
 /// A greyscale image with its label, for grids of digits.

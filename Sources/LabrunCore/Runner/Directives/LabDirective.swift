@@ -34,6 +34,9 @@ protocol LabDirective: Sendable, Equatable {
   static var needs: Set<StatePart> { get }
   /// The state it makes or changes for later directives.
   static var writes: Set<StatePart> { get }
+  /// False when its result depends on more than `reads` (`expect` reads
+  /// earlier cells' results): a cell holding it is never cached.
+  static var cacheable: Bool { get }
 
   /// The typed value of a line that passed `spec`'s checks.
   init(_ values: DirectiveValues) throws(DirectiveValues.Mismatch)
@@ -51,6 +54,7 @@ protocol LabDirective: Sendable, Equatable {
 
 extension LabDirective {
   var dataSets: [DatasetName] { [] }
+  static var cacheable: Bool { true }
 }
 
 // MARK: - The registry
@@ -60,7 +64,7 @@ extension LabDirective {
 enum Directives {
   static let all: [any LabDirective.Type] = [
     Seed.self, Load.self, Net.self, SGD.self, Evaluate.self,
-    Playground.self, ShowWeights.self,
+    Playground.self, ShowWeights.self, Expect.self,
   ]
 
   /// The language the notebook parser checks `lab` blocks against.
