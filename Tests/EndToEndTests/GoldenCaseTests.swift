@@ -71,10 +71,10 @@ struct GoldenCaseTests {
     }
   }
 
-  /// Durations (`0.42 s`, `12.3 s`) become `<time>`.
+  /// Durations (`0.42 s`, `12.3 s`, `359 ms`) become `<time>`.
   static func maskTimes(_ text: String) -> String {
     text.replacingOccurrences(
-      of: #"\d+(\.\d+)? s\b"#, with: "<time>", options: .regularExpression)
+      of: #"\d+(\.\d+)? m?s\b"#, with: "<time>", options: .regularExpression)
   }
 
   /// A comparison's runs train at once, so their epoch lines (`  lr = 0.5:

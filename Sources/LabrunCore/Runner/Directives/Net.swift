@@ -138,6 +138,21 @@ struct Net: LabDirective {
     }
     session.network = Network(architecture, seed: session.generator.next())
     session.networkIsTrained = false
+    // A fully-connected network's report is its sizes, as it always was.
+    if architecture.isFullyConnected {
+      let sizes = architecture.configuration.sizes
+      return .network(
+        NetworkResult(
+          sizes: sizes,
+          layers: zip(sizes, sizes.dropFirst()).enumerated().map { index, pair in
+            NetworkResult.Layer(
+              inputs: pair.0, outputs: pair.1,
+              activation: index == sizes.count - 2
+                ? architecture.output.rawValue : architecture.hidden.rawValue)
+          },
+          cost: architecture.cost.rawValue,
+          initialization: architecture.initialization.rawValue))
+    }
     let shapes = architecture.shapes
     let inputs = [input] + shapes.dropLast()
     let counts = architecture.parameterCounts
