@@ -128,6 +128,29 @@ struct CacheEntryTests {
     #expect(NetworkSnapshot(restored, trained: true).key != snapshot.key)
   }
 
+  @Test("a restored conv network (with dropout) computes what the original did")
+  func convNetworkRestores() throws {
+    let architecture = try NetworkArchitecture.parse(
+      "8x8 conv3x3x2 pool2 5 dropout0.5 3", hidden: .relu, output: .softmax)
+    let original = Network(architecture, seed: 4)
+    original.epochsTrained = 7
+    let snapshot = NetworkSnapshot(original, trained: true)
+    #expect(snapshot.problem == nil)
+    let restored = try #require(snapshot.network())
+    #expect(restored.architecture == architecture)
+    #expect(restored.epochsTrained == 7)
+    let input = (0..<64).map { Float($0) / 64 }
+    #expect(restored.feedforward(input) == original.feedforward(input))
+    // The stored form goes through the entry's coding unchanged.
+    let bytes = BinaryEncoder.encode(snapshot, capacity: 4096)
+    #expect(try BinaryDecoder.decode(NetworkSnapshot.self, from: bytes) == snapshot)
+    // A notation that disagrees with the parameters is refused, not used.
+    var forged = snapshot
+    forged.notation = "8x8 conv3x3x3 pool2 5 3"
+    #expect(forged.problem != nil)
+    #expect(forged.network() == nil)
+  }
+
   // MARK: - Damage
 
   @Test("every flipped bit is detected")

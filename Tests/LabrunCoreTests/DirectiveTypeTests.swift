@@ -39,6 +39,12 @@ struct DirectiveValueTests {
        Net(NetworkConfiguration(sizes: [784, 100, 50, 10], hidden: .relu, output: .softmax,
                                 cost: .crossEntropy, initialization: .scaled))),
       ("net 2-1 hidden=tanh", Net(NetworkConfiguration(sizes: [2, 1], hidden: .tanh))),
+      ("net 28x28  conv5x5x20 pool2 100 dropout0.5 10 hidden=relu output=softmax",
+       Net(NetworkArchitecture(
+         input: TensorShape(height: 28, width: 28),
+         layers: [.convolution(size: 5, maps: 20), .maxPool(size: 2),
+                  .dense(units: 100, dropout: 0.5), .dense(units: 10)],
+         hidden: .relu, output: .softmax))),
       ("sgd", SGD(learningRate: [3], batchSize: [10], epochs: [5], l2: [0], momentum: [0])),
       ("sgd lr=0.5 batch=32 epochs=30 l2=5 momentum=0.9",
        SGD(learningRate: [0.5], batchSize: [32], epochs: [30], l2: [5], momentum: [0.9])),

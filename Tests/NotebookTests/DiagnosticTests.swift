@@ -67,20 +67,23 @@ struct DirectiveErrorTests {
 
   @Test("layer sizes written as a list say how sizes are written")
   func sizesAsList() {
+    // `784 30 10` is an architecture (words may be separated by spaces);
+    // `784x30x10` reads as an image input with no layer after it.
     expectDiagnostics(
       """
       ```lab
       net 1️⃣[784, 30, 10]
       net 2️⃣784x30x10 hidden=relu
-        net 3️⃣784 30 10
+        net 784 30 10
+      net 3️⃣(784 30 10) hidden=relu
       ```
       """,
       [
         (1, "layer sizes are one word, joined by '-': found '[784, 30, 10]'",
          "write 'net 784-30-10'"),
-        (2, "layer sizes are one word, joined by '-': found '784x30x10'",
-         "write 'net 784-30-10'"),
-        (3, "layer sizes are one word, joined by '-': found '784 30 10'",
+        (2, "a network needs at least one layer after its input",
+         "add the output layer, for example '10'"),
+        (3, "layer sizes are one word, joined by '-': found '(784 30 10)'",
          "write 'net 784-30-10'"),
       ])
   }
@@ -235,19 +238,46 @@ struct DirectiveErrorTests {
       net 784-2️⃣x-10
       net 1️⃣784
       net 784-3️⃣2000000-10
-      net 4️⃣784-100000-100000-10
-      net 784-5️⃣-10
+      net 4️⃣784-10000-10000-10000-10000-10
       ```
       """,
       [
-        (2, "expected a positive integer for the size of layer 2, found 'x'", nil),
-        (1, "a network needs at least 2 layers (input and output), found 1 in '784'", nil),
-        (3, "layer 2 has 2000000 units; a layer may have at most 1,000,000", nil),
-        (4, "network 784-100000-100000-10 has 10,079,600,010 parameters and would need about"
-           + " 121.0 GB of memory (float32 weights, gradients and velocities); at most"
-           + " 250,000,000 parameters are allowed", nil),
-        (5, "expected layer sizes such as 784-30-10 (positive integers joined by '-'),"
-           + " found '784--10'", nil),
+        (2, "unknown layer 'x'",
+         "expected a number of neurons (100), convKxKxN, poolN or dropoutP"),
+        (1, "a network needs at least one layer after its input",
+         "add the output layer, for example '10'"),
+        (3, "2000000 is too large: sizes go up to 10000", nil),
+        (4, "network 784-10000-10000-10000-10000-10 has 307,980,010 parameters"
+           + " and would need about 3.7 GB of memory (float32 weights, gradients"
+           + " and velocities); at most 250,000,000 parameters are allowed",
+         "use fewer or smaller layers"),
+      ])
+  }
+
+  @Test("architecture mistakes point at the offending word of the line")
+  func architectureMistakes() {
+    expectDiagnostics(
+      """
+      ```lab
+      net 28x28 conv5x5x20 1️⃣pool5 100 10 hidden=relu
+      net 28x28   2️⃣conf5x5x20 10
+      net 28x28 100 3️⃣dropout1.5 10
+      net 28x28 conv5x5x20 pool2 conv5x5x40 pool2 4️⃣conv5x5x10 10
+      net 784-5️⃣conv5x5x20-10
+      net 28x28 conv5x5x20 pool2 100 10 hidden=relu output=softmax
+      ```
+      """,
+      [
+        (1, "pool5 does not divide the 24×24×20 maps into 5×5 windows",
+         "use pool2, pool3, pool4, pool6, or change the filter before it"),
+        (2, "unknown layer 'conf5x5x20'", "did you mean 'conv5x5x20'?"),
+        (3, "dropout 1.5 is outside [0, 1): it is the fraction of units silenced",
+         "use a value such as dropout0.5"),
+        (4, "a 5×5 filter does not fit its 4×4×40 input",
+         "use a filter of at most 4×4 (conv4x4x10), or remove a pool before it"),
+        (5, "conv5x5x20 needs maps as its input, but it follows a vector of 784 values",
+         "put the conv and pool layers first, or write the input as an image"
+           + " (28x28 instead of 784)"),
       ])
   }
 

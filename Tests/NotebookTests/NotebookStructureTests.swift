@@ -389,7 +389,8 @@ struct OverrideTests {
       ("sgd.epochs", "expected verb.key=value (e.g. sgd.epochs=1) or seed=N", nil),
       ("sgd.epochs=", "expected a value after '='", nil),
       ("evaluate.on=test,validation", "expected a single value for 'evaluate.on', found a list", nil),
-      ("net.sizes=784", "a network needs at least 2 layers (input and output), found 1 in '784'", nil),
+      ("net.sizes=784", "a network needs at least one layer after its input",
+       "add the output layer, for example '10'"),
     ] as [(String, String, String?)])
   func badOverride(text: String, message: String, suggestion: String?) {
     switch Override.parse(text) {

@@ -62,15 +62,16 @@ struct ValueRobustnessTests {
 
   @Test("a network too big for memory is refused with the size it needs")
   func networkTooBig() throws {
-    let problem = try #require(problems("net 784-1000000-1000000-10").first)
+    // A layer beyond 10,000 units is refused at its own word.
+    let wide = try #require(problems("net 784-1000000-10").first)
+    #expect(wide.message == "1000000 is too large: sizes go up to 10000")
+    #expect(wide.location?.column == 9)
+    let problem = try #require(problems("net 784-10000-10000-10000-10000-10").first)
     #expect(
       problem.message
-        == "network 784-1000000-1000000-10 has 1,000,796,000,010 parameters"
-        + " and would need more than 1 TB of memory (float32 weights,"
+        == "network 784-10000-10000-10000-10000-10 has 307,980,010 parameters"
+        + " and would need about 3.7 GB of memory (float32 weights,"
         + " gradients and velocities); at most 250,000,000 parameters are"
         + " allowed")
-    // Just over the limit: the size in gigabytes.
-    let over = try #require(problems("net 784-320000-10").first)
-    #expect(over.message.contains("would need about 3.1 GB of memory"))
   }
 }

@@ -1,5 +1,6 @@
 import Datasets
 import NeuralNet
+import Notebook
 
 // The parts of a session's state that a cached cell records, so that a
 // later cell can start from it without the cells before running again.
@@ -92,46 +93,80 @@ struct DataSelection: Sendable, Equatable, Codable {
 
 // MARK: - The network
 
-/// A network's configuration and parameters, as plain values.
+/// A network's architecture and parameters, as plain values.
 struct NetworkSnapshot: Sendable, Equatable, Codable {
+  /// Activations, cost, initialisation and the sizes between layers.
   var configuration: NetworkConfiguration
-  /// Per layer, (out, in) row-major.
+  /// The layers in the architecture's notation (`784-30-10`,
+  /// `28x28 conv5x5x20 pool2 100 10`), read back with `configuration`'s
+  /// activations, cost and initialisation.
+  var notation: String
+  /// Per layer, (out, in) row-major (a convolution's (map, channel, row,
+  /// column); a pool's empty).
   var weights: [[Float]]
   /// Per layer, (out).
   var biases: [[Float]]
   /// Whether `sgd` has trained it (the playground needs a trained one).
   var trained: Bool
+  /// Epochs of training so far (the next `sgd` numbers on from here).
+  var epochsTrained: Int
 
   init(_ network: Network, trained: Bool) {
     configuration = network.configuration
+    notation = network.architecture.notation
     weights = network.weights
     biases = network.biases
     self.trained = trained
+    epochsTrained = network.epochsTrained
   }
 
   init(
     configuration: NetworkConfiguration, weights: [[Float]],
-    biases: [[Float]], trained: Bool
+    biases: [[Float]], trained: Bool, epochsTrained: Int = 0
   ) {
     self.configuration = configuration
+    notation = NetworkArchitecture(configuration).notation
     self.weights = weights
     self.biases = biases
     self.trained = trained
+    self.epochsTrained = epochsTrained
+  }
+
+  /// The architecture the notation and configuration describe, if they
+  /// agree and it is usable.
+  var architecture: NetworkArchitecture? {
+    guard
+      let architecture = try? NetworkArchitecture.parse(
+        notation, hidden: configuration.hidden, output: configuration.output,
+        cost: configuration.cost,
+        initialization: configuration.initialization),
+      architecture.problems.isEmpty,
+      architecture.configuration == configuration,
+      architecture.parameterCount <= DirectiveLanguage.maxParameters
+    else { return nil }
+    return architecture
   }
 
   /// Why these values cannot make a network, or nil when they can.
   var problem: String? {
-    let sizes = configuration.sizes
-    if let first = configuration.problems.first { return first.description }
-    guard weights.count == sizes.count - 1, biases.count == sizes.count - 1
+    guard let architecture else {
+      return "the architecture '\(notation)' does not match its sizes"
+    }
+    if epochsTrained < 0 { return "negative epochs" }
+    let layers = architecture.layers.count
+    guard weights.count == layers, biases.count == layers
     else { return "one weight matrix and bias vector per layer" }
-    for layer in 0..<weights.count {
-      let (count, overflow) = sizes[layer].multipliedReportingOverflow(
-        by: sizes[layer + 1])
-      if overflow || weights[layer].count != count
-        || biases[layer].count != sizes[layer + 1]
-      {
-        return "layer \(layer + 1) has parameters of the wrong shape"
+    let inputs = [architecture.input] + architecture.shapes.dropLast()
+    for (index, (kind, shape)) in zip(architecture.layers, inputs).enumerated() {
+      let (weightCount, biasCount): (Int, Int)
+      switch kind {
+      case .convolution(let size, let maps):
+        (weightCount, biasCount) = (maps * shape.channels * size * size, maps)
+      case .maxPool: (weightCount, biasCount) = (0, 0)
+      case .dense(let units, _): (weightCount, biasCount) = (units * shape.count, units)
+      }
+      if weights[index].count != weightCount || biases[index].count != biasCount {
+        return "layer \(index + 1) has parameters of the wrong shape"
       }
     }
     return nil
@@ -139,11 +174,15 @@ struct NetworkSnapshot: Sendable, Equatable, Codable {
 
   /// A network with these parameters; nil when ``problem`` is not nil.
   func network() -> Network? {
-    guard problem == nil else { return nil }
+    guard problem == nil, let architecture else { return nil }
     // The seed only fills the parameters that are overwritten at once.
-    let network = Network(configuration, seed: 0)
+    let network = Network(architecture, seed: 0)
+    guard network.weights.map(\.count) == weights.map(\.count),
+      network.biases.map(\.count) == biases.map(\.count)
+    else { return nil }
     network.weights = weights
     network.biases = biases
+    network.epochsTrained = epochsTrained
     return network
   }
 

@@ -147,6 +147,16 @@ public struct DirectiveValues: Sendable, Equatable {
       return nil
     }
   }
+  /// A `.phrase` value read by `read` (the function its check used, so it
+  /// fails only when the two disagree).
+  public func phrase<T>(_ key: String, _ read: (String) -> T?)
+    throws(Mismatch) -> T
+  {
+    try single(key, "a phrase") {
+      if case .text(let text) = $0 { return read(text) }
+      return nil
+    }
+  }
   /// The word of a `.choice` parameter, as the type whose raw values the
   /// choice lists (e.g. the engine's `Activation`).
   public func choice<T: RawRepresentable>(_ key: String, as type: T.Type)

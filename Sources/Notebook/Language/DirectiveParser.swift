@@ -282,14 +282,24 @@ struct DirectiveParser {
   private func misspelledSizes(
     _ tokens: ArraySlice<Token>, spec: DirectiveSpec, line: Int
   ) -> Diagnostic? {
-    guard case .layerSizes? = spec.positional?.type else { return nil }
+    // An architecture (a phrase) may be written with spaces and `28x28`;
+    // only brackets, commas and `*` are a misspelling there.
+    let isPhrase: Bool
+    switch spec.positional?.type {
+    case .layerSizes?: isPhrase = false
+    case .phrase?: isPhrase = true
+    default: return nil
+    }
     let positional = tokens.prefix { !$0.hasEquals }
     guard let first = positional.first else { return nil }
-    let separators: Set<Character> = ["[", "]", "(", ")", ",", "x", "X", "×", "*"]
+    let wrong: Set<Character> = ["[", "]", "(", ")", ",", "*"]
+    let separators = wrong.union(["x", "X", "×"])
     let text = positional.map(\.text).joined(separator: " ")
     guard !text.contains("-"),
       text.allSatisfy({ $0.isASCII && $0.isNumber || $0 == " " || separators.contains($0) }),
-      positional.count > 1 || text.contains(where: { separators.contains($0) })
+      isPhrase
+        ? text.contains(where: { wrong.contains($0) })
+        : positional.count > 1 || text.contains(where: { separators.contains($0) })
     else { return nil }
     let sizes = text.split(whereSeparator: { !($0.isASCII && $0.isNumber) })
     guard sizes.count >= 2 else { return nil }
@@ -298,6 +308,27 @@ struct DirectiveParser {
       at: location(line, first.column),
       "layer sizes are one word, joined by '-': found \(quoted(text, limit: 40))",
       suggestion: "write \(quoted(spec.verb + " " + fixed, limit: 60))")
+  }
+
+  /// For a verb whose positional argument is a phrase, its words (up to
+  /// the first `key=value`) as one token, spaced as written, so a mistake's
+  /// offset in it is a column of the line.
+  private static func joiningPhrase(
+    _ tokens: ArraySlice<Token>, spec: DirectiveSpec
+  ) -> ArraySlice<Token> {
+    guard case .phrase? = spec.positional?.type else { return tokens }
+    let words = tokens.prefix { !$0.hasEquals }
+    guard words.count > 1, let first = words.first else { return tokens }
+    var text = ""
+    var end = first.column
+    for word in words {
+      text += String(repeating: " ", count: max(word.column - end, 0))
+      text += word.text
+      end = word.column + word.text.unicodeScalars.count
+    }
+    return ArraySlice(
+      [Token(text: text, column: first.column)]
+        + tokens.dropFirst(words.count))
   }
 
   private func spacedEquals(key: String, value: String, at here: SourceLocation)
@@ -378,7 +409,8 @@ struct DirectiveParser {
       problems.append(problem)
       return nil
     }
-    var arguments = readArguments(tokens, line: line, problems: &problems)
+    var arguments = readArguments(
+      Self.joiningPhrase(tokens, spec: spec), line: line, problems: &problems)
     applyOverrides(to: &arguments, spec: spec, verb: verbLocation)
 
     var values: [String: [Value]] = [:]

@@ -18,6 +18,10 @@ public enum ValueType: Sendable, Equatable {
   /// each a positive integer no larger than `maxUnits`, and no more than
   /// `maxParameters` weights and biases in all.
   case layerSizes(maxUnits: Int, maxParameters: Int)
+  /// Words up to the first `key=value`, checked by the language's owner
+  /// (the network's architecture, `28x28 conv5x5x20 pool2 100 10`, which
+  /// only the engine can read); the value is their text as written.
+  case phrase(PhraseCheck)
   /// Any text (the front matter's title).
   case text
   /// The whole line is a check (`expect test.accuracy >= 0.9`), read by
@@ -51,11 +55,47 @@ public enum ValueType: Sendable, Equatable {
       return "one of " + words.joined(separator: ", ")
     case .layerSizes:
       return "layer sizes such as 784-30-10"
+    case .phrase(let check):
+      return check.expectation
     case .text:
       return "text"
     case .check:
       return "a check such as 'test.accuracy >= 0.9'"
     }
+  }
+}
+
+/// How a ``ValueType/phrase(_:)`` value is checked: by a function the
+/// directive's owner supplies, since the parser cannot read it itself.
+public struct PhraseCheck: Sendable, Equatable {
+  /// A mistake in the text: where (in characters of the text), what, and
+  /// what to write instead.
+  public struct Problem: Sendable, Equatable {
+    public var offset: Int
+    public var message: String
+    public var suggestion: String?
+    public init(offset: Int, message: String, suggestion: String? = nil) {
+      self.offset = offset
+      self.message = message
+      self.suggestion = suggestion
+    }
+  }
+
+  /// What a valid value looks like: "an architecture such as 784-30-10".
+  public var expectation: String
+  /// The first mistake in a text, nil when it is valid.
+  public var check: @Sendable (String) -> Problem?
+
+  public init(
+    expectation: String, check: @escaping @Sendable (String) -> Problem?
+  ) {
+    self.expectation = expectation
+    self.check = check
+  }
+
+  /// Two checks are the same when they expect the same thing.
+  public static func == (a: PhraseCheck, b: PhraseCheck) -> Bool {
+    a.expectation == b.expectation
   }
 }
 

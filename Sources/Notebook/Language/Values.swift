@@ -100,6 +100,15 @@ extension ValueType {
       return parseLayerSizes(
         text, maxUnits: maxUnits, maxParameters: maxParameters)
 
+    case .phrase(let check):
+      if let problem = check.check(text) {
+        return .failure(
+          ValueProblem(
+            message: problem.message, offset: problem.offset,
+            suggestion: problem.suggestion))
+      }
+      return .success(.text(text))
+
     case .text:
       return .success(.text(text))
 

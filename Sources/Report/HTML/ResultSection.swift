@@ -59,20 +59,40 @@ enum ResultSection {
     html.open("div", ["class": "result network"])
     html.element(
       "h3",
-      text: "Network: " + network.sizes.map(String.init).joined(separator: "-"))
-    let rows = network.layers.enumerated().map { i, layer in
-      [String(i + 1), "\(layer.inputs) → \(layer.outputs)", layer.activation,
-       Format.grouped(layer.parameters)]
-    }
+      text: "Network: "
+        + (network.architecture
+          ?? network.sizes.map(String.init).joined(separator: "-")))
     html.open("div", ["class": "network-layout"])
-    html.element("div") { html in
-      Table.write(
-        headers: ["layer", "inputs → outputs", "activation", "parameters"],
-        numeric: [true, false, false, true], rows: rows,
-        footer: ["total", "", "", Format.grouped(network.parameters)],
-        to: &html)
+    if network.architecture == nil {
+      let rows = network.layers.enumerated().map { i, layer in
+        [String(i + 1), "\(layer.inputs) → \(layer.outputs)", layer.activation,
+         Format.grouped(layer.parameters)]
+      }
+      html.element("div") { html in
+        Table.write(
+          headers: ["layer", "inputs → outputs", "activation", "parameters"],
+          numeric: [true, false, false, true], rows: rows,
+          footer: ["total", "", "", Format.grouped(network.parameters)],
+          to: &html)
+      }
+    } else {
+      // Convolutions and pools: each layer's notation and shapes.
+      let rows = network.layers.enumerated().map { i, layer in
+        [String(i + 1), layer.kind ?? String(layer.outputs),
+         "\(layer.inputShape ?? String(layer.inputs)) → "
+           + (layer.outputShape ?? String(layer.outputs)),
+         layer.activation, Format.grouped(layer.parameters)]
+      }
+      html.element("div") { html in
+        Table.write(
+          headers: ["layer", "kind", "shape in → out", "activation", "parameters"],
+          numeric: [true, false, false, false, true], rows: rows,
+          footer: ["total", "", "", "", Format.grouped(network.parameters)],
+          to: &html)
+      }
     }
-    NetworkDiagram.write(network, to: &html)
+    // The diagram draws neurons joined all to all: fully connected only.
+    if network.architecture == nil { NetworkDiagram.write(network, to: &html) }
     html.close()
     html.element("p", ["class": "facts"]) { html in
       html.element("span", text: "Cost: " + network.cost)

@@ -92,21 +92,29 @@ enum JSONMapping {
           }),
       ])
     case .network(let n):
-      return .object([
+      var fields: [String: JSONValue] = [
         "kind": .string("network"),
         "sizes": .array(n.sizes.map(JSONValue.int)),
         "layers": .array(
-          n.layers.map {
-            .object([
-              "inputs": .int($0.inputs), "outputs": .int($0.outputs),
-              "activation": .string($0.activation),
-              "parameters": .int($0.parameters),
-            ])
+          n.layers.map { layer in
+            var fields: [String: JSONValue] = [
+              "inputs": .int(layer.inputs), "outputs": .int(layer.outputs),
+              "activation": .string(layer.activation),
+              "parameters": .int(layer.parameters),
+            ]
+            if let kind = layer.kind { fields["layer"] = .string(kind) }
+            if let shape = layer.inputShape { fields["inputShape"] = .string(shape) }
+            if let shape = layer.outputShape { fields["outputShape"] = .string(shape) }
+            return .object(fields)
           }),
         "parameters": .int(n.parameters),
         "cost": .string(n.cost),
         "initialization": .string(n.initialization),
-      ])
+      ]
+      if let architecture = n.architecture {
+        fields["architecture"] = .string(architecture)
+      }
+      return .object(fields)
     case .training(let t):
       return training(t, kind: true)
     case .comparison(let c):

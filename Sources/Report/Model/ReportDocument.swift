@@ -268,28 +268,59 @@ public struct DatasetResult: Sendable, Equatable, Codable {
 /// `net 784-30-10`: the network's shape.
 public struct NetworkResult: Sendable, Equatable, Codable {
   public struct Layer: Sendable, Equatable, Codable {
+    /// Values per example coming in and going out.
     public var inputs: Int
     public var outputs: Int
+    /// The hidden or output activation; `max` for a pool.
     public var activation: String
-    /// inputs × outputs + outputs.
+    /// Weights and biases (inputs × outputs + outputs when fully connected).
     public var parameters: Int
+    /// How the architecture writes it (`conv5x5x20`, `pool2`, `100`); nil
+    /// in a fully-connected network, whose layers are all plain.
+    public var kind: String?
+    /// The shapes in and out (`28×28`, `24×24×20`, `100`); nil in a
+    /// fully-connected network.
+    public var inputShape: String?
+    public var outputShape: String?
+    /// A fully-connected layer.
     public init(inputs: Int, outputs: Int, activation: String) {
       self.inputs = inputs
       self.outputs = outputs
       self.activation = activation
       self.parameters = inputs * outputs + outputs
     }
+    /// Any layer, with its notation and shapes.
+    public init(
+      kind: String, inputShape: String, outputShape: String, inputs: Int,
+      outputs: Int, activation: String, parameters: Int
+    ) {
+      self.inputs = inputs
+      self.outputs = outputs
+      self.activation = activation
+      self.parameters = parameters
+      self.kind = kind
+      self.inputShape = inputShape
+      self.outputShape = outputShape
+    }
   }
+  /// Values per example before the first layer and after each.
   public var sizes: [Int]
   public var layers: [Layer]
   public var cost: String
   public var initialization: String
+  /// The architecture's notation (`28x28 conv5x5x20 pool2 100 10`); nil for
+  /// a fully-connected network, which `sizes` describes.
+  public var architecture: String?
   public var parameters: Int { layers.reduce(0) { $0 + $1.parameters } }
-  public init(sizes: [Int], layers: [Layer], cost: String, initialization: String) {
+  public init(
+    sizes: [Int], layers: [Layer], cost: String, initialization: String,
+    architecture: String? = nil
+  ) {
     self.sizes = sizes
     self.layers = layers
     self.cost = cost
     self.initialization = initialization
+    self.architecture = architecture
   }
 }
 

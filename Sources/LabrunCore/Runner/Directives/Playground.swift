@@ -30,6 +30,7 @@ struct Playground: LabDirective {
           "'playground' needs a trained network, but none exists yet",
           suggestion: "add 'net 784-30-10' and 'sgd' in cells before this one"))
     }
+    try network.requireFullyConnected(for: "playground", at: directive.location)
     let sizes = network.configuration.sizes
     // Drawings are square images; the loaded data set says their size.
     let splits = session.splits

@@ -55,6 +55,7 @@ struct ShowWeights: LabDirective {
           "'show weights' needs a network, but none exists yet",
           suggestion: "add 'net 784-30-10' in a cell before this one"))
     }
+    try network.requireFullyConnected(for: "show weights", at: directive.location)
     let sizes = network.configuration.sizes
     guard layer < sizes.count else {
       throw CellFailure(
