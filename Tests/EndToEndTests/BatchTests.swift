@@ -194,7 +194,7 @@ import Testing
     try FileManager.default.createDirectory(
       at: folder.appendingPathComponent("subs"), withIntermediateDirectories: true)
     try write(
-      "# Big\n```lab\nload mnist train=500\nnet 784-300000-10\nsgd lr=3 epochs=1\n```\n",
+      "# Big\n```lab\nload mnist train=500\nnet 784-10000-10000-10\nsgd lr=3 epochs=1\n```\n",
       as: "subs/big.md", in: folder)
     try write("# Small\n\nProse only.\n", as: "subs/small.md", in: folder)
     let result = try labrun(

@@ -155,6 +155,7 @@ struct BadInputTests {
       sgd lr=nan batch=0 epochs=-1
       sgd lr=inf l2=1e300 momentum=1e-50
       net 784-1000000-1000000-10
+      net 784-10000-10000-10000-10000-10
       load mnist train=99999999999999999999
       ```
 
@@ -173,14 +174,15 @@ struct BadInputTests {
       "values.md:2:27: error: expected an integer from 1 to 10000 for 'epochs', found '-1'",
       "values.md:3:8: error: expected a positive number for 'lr', found 'inf'",
       "values.md:3:15: error: '1e300' is too large for 'l2'",
-      "values.md:4:5: error: network 784-1000000-1000000-10 has"
-        + " 1,000,796,000,010 parameters and would need more than 1 TB of memory",
-      "values.md:5:18: error: expected a positive integer for 'train'",
-      "values.md:9:18: error: the MNIST training file holds 60000 images, but"
-        + " train=60000 and validation=10000 ask for 70000\n  |\n"
-        + "9 | load mnist train=60000 validation=10000\n"
-        + "  |                  ^\n"
-        + "  = help: keep train + validation at most 60000, e.g. train=50000",
+      "values.md:4:9: error: 1000000 is too large: sizes go up to 10000",
+      "values.md:5:5: error: network 784-10000-10000-10000-10000-10 has"
+        + " 307,980,010 parameters and would need about 3.7 GB of memory",
+      "values.md:6:18: error: expected a positive integer for 'train'",
+      "values.md:10:18: error: the MNIST training file holds 60000 images, but"
+        + " train=60000 and validation=10000 ask for 70000\n   |\n"
+        + "10 | load mnist train=60000 validation=10000\n"
+        + "   |                  ^\n"
+        + "   = help: keep train + validation at most 60000, e.g. train=50000",
     ] {
       #expect(result.stderr.contains(expected), "\(expected)\n\(result.stderr)")
     }

@@ -53,7 +53,10 @@ public final class PreviewServer: @unchecked Sendable {
           address: address, timeout: 30, logger: .disabled,
           handler: Handler(owner: self))
         let task = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 3)
+        // Returns as soon as the socket listens; the bound is for a machine
+        // so loaded that the server's task starts late (3 s was seen to
+        // run out while other builds ran).
+        try await server.waitUntilListening(timeout: 20)
         guard case .ip4(_, let bound) = await server.listeningAddress else {
           task.cancel()
           continue
