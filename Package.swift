@@ -53,7 +53,7 @@ let package = Package(
     .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
-    .target(name: "Report", dependencies: ["HTMLText", "NumberFormat"]),
+    .target(name: "Report", dependencies: ["HTMLText", "NumberFormat", "Datasets"]),
 
     // MARK: - The runner and the command line
     .target(
@@ -88,7 +88,9 @@ let package = Package(
       name: "KernelTests", dependencies: ["CKernels", "LabrunTestSupport"]),
     .testTarget(
       name: "ReportTests",
-      dependencies: ["Report", "HTMLText", "NumberFormat", "LabrunTestSupport"],
+      dependencies: [
+        "Report", "HTMLText", "NumberFormat", "Datasets", "LabrunTestSupport",
+      ],
       exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),
     .target(name: "LabrunTestSupport", path: "Tests/LabrunTestSupport"),

@@ -48,7 +48,8 @@ struct BinaryCodingTests {
       .playground(
         PlaygroundResult(
           sizes: [2, 2, 2], hidden: "relu", output: "softmax", rows: 1,
-          columns: 2, classNames: ["x", "y"], parameters: floats)),
+          columns: 2, classNames: ["x", "y"], parameters: floats,
+          subject: "a piece of clothing", preparation: .fillFrameCentred)),
     ]
     return results
   }

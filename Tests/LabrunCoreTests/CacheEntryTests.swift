@@ -70,7 +70,8 @@ struct CacheEntryTests {
         PlaygroundResult(
           sizes: [6, 4, 3], hidden: "relu", output: "softmax", rows: 2,
           columns: 3, classNames: ["x", "y", "z"],
-          parameters: [1.5, -0.0, .leastNonzeroMagnitude, 3e38])),
+          parameters: [1.5, -0.0, .leastNonzeroMagnitude, 3e38],
+          subject: "a piece of clothing", preparation: .fillFrameCentred)),
     ]
     return CacheEntry(
       key: String(repeating: "ab", count: 32), seconds: 12.345,

@@ -36,6 +36,49 @@ struct PlaygroundRunnerTests {
     ```
     """
 
+  static let fashion = "/usr/share/datasets"
+  static let hasFashion = FileManager.default.fileExists(
+    atPath: fashion + "/fashion-mnist/t10k-labels-idx1-ubyte.gz")
+
+  @Test("after load mnist the page asks for a digit, prepared as MNIST's")
+  func mnistDrawing() throws {
+    guard case .playground(let playground)? = cells(Self.trained).last?
+      .results.last
+    else {
+      Issue.record("no playground result")
+      return
+    }
+    #expect(playground.subject == "a digit")
+    #expect(playground.preparation == .digitBoxCentreOfMass)
+  }
+
+  @Test(
+    "after load fashion-mnist it asks for clothing, prepared as Fashion-MNIST's",
+    .enabled(if: hasFashion, "needs Debian's dataset-fashion-mnist"))
+  func fashionDrawing() throws {
+    let runner = NotebookRunner(
+      options: RunOptions(
+        dataDirectory: Self.fashion, cache: CacheSettings(mode: .off)),
+      console: Console(style: .quiet, write: { _, _ in }))
+    let source = """
+      ```lab
+      load fashion-mnist train=100 validation=0 test=0
+      net 784-10-10
+      playground
+      ```
+      """
+    let cell = try #require(
+      runner.execute(Notebook.parse(source: source, path: "t.md")).cells
+        .first)
+    guard case .playground(let playground)? = cell.results.last else {
+      Issue.record("no playground result: \(cell.diagnostics)")
+      return
+    }
+    #expect(playground.subject == "a piece of clothing")
+    #expect(playground.preparation == .fillFrameCentred)
+    #expect(playground.classNames.last == "Ankle boot")
+  }
+
   @Test("with no network it is an error that says what to add")
   func noNetwork() throws {
     let cell = try #require(cells("```lab\nplayground\n```\n").first)

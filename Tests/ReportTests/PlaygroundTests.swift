@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import LabrunTestSupport
 import Testing
@@ -11,9 +12,9 @@ import Testing
 struct PlaygroundTests {
   /// A 784-3-2 network whose parameters are all different, and awkward to
   /// encode: negative, tiny, huge, signed zero.
-  static func result(classNames: [String] = ["zero", "one"])
-    -> PlaygroundResult
-  {
+  static func result(
+    classNames: [String] = ["zero", "one"], dataset: DatasetName = .mnist
+  ) -> PlaygroundResult {
     let count = 784 * 3 + 3 + 3 * 2 + 2
     var parameters = (0..<count).map { Float($0) * -0.013 + 1e-7 }
     parameters[1] = -0.0
@@ -21,7 +22,42 @@ struct PlaygroundTests {
     parameters[3] = .leastNonzeroMagnitude
     return PlaygroundResult(
       sizes: [784, 3, 2], hidden: "relu", output: "softmax", rows: 28,
-      columns: 28, classNames: classNames, parameters: parameters)
+      columns: 28, classNames: classNames, parameters: parameters,
+      subject: dataset.drawingSubject,
+      preparation: dataset.drawingPreparation)
+  }
+
+  @Test("each data set asks for its own kind of drawing and names its rule")
+  func wordsAndRulePerDataset() {
+    let mnist = Self.page(Self.result(dataset: .mnist))
+    #expect(mnist.contains("<h3>Playground: draw a digit</h3>"))
+    #expect(mnist.contains(#"aria-label="Drawing area: draw a digit here""#))
+    #expect(mnist.contains(#"data-preparation="digit-box-centre-of-mass""#))
+    #expect(mnist.contains("scaled to 20 of 28 pixels"))
+    #expect(!mnist.contains("clothing"))
+
+    // The words on the page, not the script's comments about MNIST.
+    let fashion = Self.page(Self.result(dataset: .fashionMNIST))
+      .components(separatedBy: "<script")[0]
+    #expect(fashion.contains("<h3>Playground: draw a piece of clothing</h3>"))
+    #expect(fashion.contains(
+      #"aria-label="Drawing area: draw a piece of clothing here""#))
+    #expect(fashion.contains(#"data-preparation="fill-frame-centred""#))
+    #expect(fashion.contains("scaled to fill the frame"))
+    #expect(!fashion.contains("a digit"))
+    #expect(!fashion.contains("centre of mass"))
+  }
+
+  @Test("the script prepares by the rule the page names, for every rule")
+  func scriptKnowsEveryRule() {
+    // The script branches on the attribute's value: a rule it does not
+    // spell would silently fall back to MNIST's.
+    for rule in DrawingPreparation.allCases
+    where rule != .digitBoxCentreOfMass {
+      #expect(PlaygroundScript.source.contains("\"\(rule.rawValue)\""))
+    }
+    #expect(PlaygroundScript.source.contains(
+      #"getAttribute("data-preparation")"#))
   }
 
   static func page(_ result: PlaygroundResult) -> String {

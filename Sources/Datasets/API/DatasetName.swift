@@ -31,6 +31,22 @@ public enum DatasetName: String, Sendable, CaseIterable {
     }
   }
 
+  /// What a playground asks its reader to draw: "a digit".
+  public var drawingSubject: String {
+    switch self {
+    case .mnist: return "a digit"
+    case .fashionMNIST: return "a piece of clothing"
+    }
+  }
+
+  /// How a drawing is turned into an image like this data set's.
+  public var drawingPreparation: DrawingPreparation {
+    switch self {
+    case .mnist: return .digitBoxCentreOfMass
+    case .fashionMNIST: return .fillFrameCentred
+    }
+  }
+
   /// How to get good copies of this data set's files back, one sentence.
   public var restoreAdvice: String {
     switch self {
@@ -48,6 +64,32 @@ public enum DatasetName: String, Sendable, CaseIterable {
     switch self {
     case .mnist: return nil
     case .fashionMNIST: return "dataset-fashion-mnist"
+    }
+  }
+}
+
+// MARK: - Preparing a drawing
+
+/// How a drawing was shrunk and placed to make a data set's images; a
+/// playground prepares a reader's drawing the same way.
+public enum DrawingPreparation: String, Sendable, Codable, CaseIterable {
+  /// MNIST: the ink's bounding box is scaled so that its longer side is 20
+  /// of 28 pixels, then placed so that its centre of mass sits on the
+  /// centre pixel (14, 14).
+  case digitBoxCentreOfMass = "digit-box-centre-of-mass"
+  /// Fashion-MNIST: the ink's bounding box is scaled so that its longer
+  /// side fills the 28 pixels, then centred in the frame.
+  case fillFrameCentred = "fill-frame-centred"
+
+  /// The rule in words, for the page: "the way MNIST's digits were made".
+  public var summary: String {
+    switch self {
+    case .digitBoxCentreOfMass:
+      return "its longer side scaled to 20 of 28 pixels and its centre of "
+        + "mass put in the middle"
+    case .fillFrameCentred:
+      return "its longer side scaled to fill the frame and the whole "
+        + "centred"
     }
   }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import HTMLText
 
 // The values a report is made of. The runner fills them in; `HTMLReport`
@@ -428,7 +429,7 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 }
 
 /// `playground`: the trained network, embedded in the page so that readers
-/// can draw a digit and watch it being classified.
+/// can draw (a digit, a piece of clothing) and watch it being classified.
 public struct PlaygroundResult: Sendable, Equatable, Codable {
   /// Neurons per layer, input first: `[784, 30, 10]`.
   public var sizes: [Int]
@@ -444,9 +445,15 @@ public struct PlaygroundResult: Sendable, Equatable, Codable {
   /// Every weight and bias, layer by layer: the weights (out, in)
   /// row-major, then the biases (out).
   public var parameters: [Float]
+  /// What the reader is asked to draw: "a digit", "a piece of clothing".
+  public var subject: String
+  /// How a drawing is prepared, by the loaded data set's rule.
+  public var preparation: DrawingPreparation
   public init(
     sizes: [Int], hidden: String, output: String, rows: Int, columns: Int,
-    classNames: [String], parameters: [Float]
+    classNames: [String], parameters: [Float],
+    subject: String = DatasetName.mnist.drawingSubject,
+    preparation: DrawingPreparation = DatasetName.mnist.drawingPreparation
   ) {
     self.sizes = sizes
     self.hidden = hidden
@@ -455,6 +462,8 @@ public struct PlaygroundResult: Sendable, Equatable, Codable {
     self.columns = columns
     self.classNames = classNames
     self.parameters = parameters
+    self.subject = subject
+    self.preparation = preparation
   }
 
   /// Bytes of the parameters as float32: what the page embeds (before

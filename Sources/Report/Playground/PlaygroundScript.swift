@@ -1,14 +1,17 @@
 // The playground's JavaScript, written for this page. It runs the network
 // forward exactly as the Swift engine does (Sources/NeuralNet: z = W a + b
 // per layer, sigmoid/relu/tanh hidden, sigmoid/softmax output, the answer
-// is the first largest output) and prepares a drawing the way MNIST's
-// digits were prepared:
+// is the first largest output) and prepares a drawing the way the loaded
+// data set's images were prepared (`data-preparation`, a
+// DrawingPreparation):
 //
-// 1. the ink's bounding box is scaled to fit a 20 × 20 box, keeping its
-//    aspect ratio, by area averaging (each small pixel is the mean ink of
-//    the big pixels it covers, so edges become grey levels);
-// 2. that box is placed in the 28 × 28 field so that its centre of mass
-//    sits on the centre pixel (14, 14), as in MNIST;
+// 1. the ink's bounding box is scaled, keeping its aspect ratio, by area
+//    averaging (each small pixel is the mean ink of the big pixels it
+//    covers, so edges become grey levels): its longer side becomes 20 of
+//    28 pixels for MNIST's digits ("digit-box-centre-of-mass"), all 28 for
+//    Fashion-MNIST's clothes ("fill-frame-centred");
+// 2. the box is placed in the 28 × 28 field: MNIST's so that its centre of
+//    mass sits on the centre pixel (14, 14), Fashion-MNIST's centred;
 // 3. grey levels are rounded to bytes, ink high, and the network reads
 //    byte / 255, the same scaling as training.
 //
@@ -144,7 +147,8 @@ enum PlaygroundScript {
 
   /** The bytes (rows, columns) the network sees for an ink image
       (height, width) of coverages in [0, 1]; null when there is no ink. */
-  function preprocess(ink, width, height, rows, columns) {
+  function preprocess(ink, width, height, rows, columns, preparation) {
+    var fill = preparation === "fill-frame-centred";
     var left = width, right = -1, top = height, bottom = -1;
     for (var y = 0; y !== height; y++) {
       for (var x = 0; x !== width; x++) {
@@ -159,8 +163,9 @@ enum PlaygroundScript {
     if (right === -1) { return null; }
     var boxWidth = right - left + 1;
     var boxHeight = bottom - top + 1;
-    // MNIST: the longer side becomes 20 of 28 pixels.
-    var box = Math.max(1, Math.round(Math.min(rows, columns) * 20 / 28));
+    // MNIST: the longer side becomes 20 of 28 pixels; Fashion-MNIST: 28.
+    var box = fill ? Math.min(rows, columns)
+      : Math.max(1, Math.round(Math.min(rows, columns) * 20 / 28));
     var scale = box / Math.max(boxWidth, boxHeight);
     var w = Math.min(box, Math.max(1, Math.round(boxWidth * scale)));
     var h = Math.min(box, Math.max(1, Math.round(boxHeight * scale)));
@@ -189,6 +194,11 @@ enum PlaygroundScript {
     }
     var dx = Math.round(Math.floor(columns / 2) - mx / mass);
     var dy = Math.round(Math.floor(rows / 2) - my / mass);
+    if (fill) {
+      // Fashion-MNIST centres the box itself, not its ink's mass.
+      dx = Math.floor((columns - w) / 2);
+      dy = Math.floor((rows - h) / 2);
+    }
     dx = Math.min(Math.max(dx, 0), columns - w);
     dy = Math.min(Math.max(dy, 0), rows - h);
 
@@ -212,6 +222,7 @@ enum PlaygroundScript {
   };
   var rows = Number(layout.getAttribute("data-rows"));
   var columns = Number(layout.getAttribute("data-columns"));
+  var preparation = layout.getAttribute("data-preparation");
 
   var pad = layout.querySelector("canvas.pg-draw");
   var pen = pad.getContext("2d", { willReadFrequently: true });
@@ -249,7 +260,8 @@ enum PlaygroundScript {
     var pixels = pen.getImageData(0, 0, pad.width, pad.height).data;
     var ink = new Float64Array(pad.width * pad.height);  // (height, width)
     for (var i = 0; i !== ink.length; i++) { ink[i] = pixels[4 * i + 3] / 255; }
-    var image = preprocess(ink, pad.width, pad.height, rows, columns);
+    var image = preprocess(
+      ink, pad.width, pad.height, rows, columns, preparation);
     if (image === null) {
       state.input = new Uint8Array(rows * columns);
       state.outputs = null;

@@ -1,4 +1,5 @@
-// `playground`: a drawing area where the reader draws a digit and the
+// `playground`: a drawing area where the reader draws (a digit, a piece of
+// clothing: the data set says what and how it is prepared) and the
 // network trained above reads it, live, inside the page. This is the only
 // part of a report that carries a script; a page without a playground has
 // none. The network's parameters ride along as base64 float32 in a data
@@ -16,7 +17,7 @@ enum PlaygroundSection {
 
   static func write(_ playground: PlaygroundResult, to html: inout HTMLWriter) {
     html.open("div", ["class": "result playground"])
-    html.element("h3", text: "Playground: draw a digit")
+    html.element("h3", text: "Playground: draw \(playground.subject)")
     if let problem = problem(playground) {
       html.element(
         "p", ["class": "banner error"],
@@ -34,8 +35,8 @@ enum PlaygroundSection {
         " network trained above is built into this page (\(count) "
           + "parameters, \(kilobytes(playground.bytes))) and reads your "
           + "drawing as you draw: shrunk to the \(playground.rows)\u{A0}×\u{A0}"
-          + "\(playground.columns) image it sees, the way MNIST's digits "
-          + "were made.")
+          + "\(playground.columns) image it sees, "
+          + "\(playground.preparation.summary).")
     }
     html.open(
       "div",
@@ -44,13 +45,14 @@ enum PlaygroundSection {
        "data-hidden": playground.hidden, "data-output": playground.output,
        "data-rows": String(playground.rows),
        "data-columns": String(playground.columns),
+       "data-preparation": playground.preparation.rawValue,
        "data-parameters": Base64.encode(float32: playground.parameters)])
     html.element("div", ["class": "pg-pad"]) { html in
       html.element(
         "canvas",
         ["class": "pg-draw", "width": String(canvasSide),
          "height": String(canvasSide), "role": "img",
-         "aria-label": "Drawing area: draw a digit here"], text: "")
+         "aria-label": "Drawing area: draw \(playground.subject) here"], text: "")
       html.element(
         "button", ["type": "button", "class": "pg-clear"], text: "Clear")
     }

@@ -1,13 +1,13 @@
 import Notebook
 import Report
 
-/// `playground`: a drawing area in the report where readers draw a digit
-/// and watch the current network read it. An untrained network is a fair
+/// `playground`: a drawing area in the report where readers draw what the
+/// loaded data set shows (a digit, a piece of clothing) and watch the current network read it. An untrained network is a fair
 /// thing to show (random weights guess), so it needs only a network.
 struct Playground: LabDirective {
   static let spec = DirectiveSpec(
     verb: "playground",
-    summary: "Let readers draw a digit and watch the network read it.",
+    summary: "Let readers draw and watch the network read their drawing.",
     maxListLength: 1)
   // The image size and class names, and the network.
   static let reads: Set<StatePart> = [.data, .network]
@@ -45,6 +45,8 @@ struct Playground: LabDirective {
           suggestion: "train a network whose input layer has "
             + "\(rows * columns) units, e.g. 'net \(rows * columns)-30-10'"))
     }
+    // Without data, the playground asks for digits, the way MNIST's were.
+    let dataset = splits?.name ?? .mnist
     let names = splits?.name.classNames ?? []
     if let warning = PlaygroundProbe.answer(
       network, cell: directive.location,
@@ -59,6 +61,8 @@ struct Playground: LabDirective {
         columns: columns,
         classNames: names.count == network.outputSize
           ? names : (0..<network.outputSize).map(String.init),
-        parameters: network.parameters))
+        parameters: network.parameters,
+        subject: dataset.drawingSubject,
+        preparation: dataset.drawingPreparation))
   }
 }
