@@ -168,14 +168,24 @@ final class LabSession {
           "'\(directive.verb)' needs a data set, but none is loaded",
           suggestion: "add 'load mnist' in a cell before this one"))
     }
+    return (try requireNetwork(for: directive), splits)
+  }
+
+  /// The current network, or a located error naming `name` (the verb by
+  /// default), what it needs ("a network") and the directives to add.
+  func requireNetwork(
+    for directive: Directive, name: String? = nil,
+    needs: String = "a network",
+    suggestion: String = "add 'net 784-30-10' in a cell before this one"
+  ) throws(CellFailure) -> Network {
     guard let network else {
       throw CellFailure(
         diagnostic: .error(
           at: directive.location,
-          "'\(directive.verb)' needs a network, but none exists yet",
-          suggestion: "add 'net 784-30-10' in a cell before this one"))
+          "'\(name ?? directive.verb)' needs \(needs), but none exists yet",
+          suggestion: suggestion))
     }
-    return (network, splits)
+    return network
   }
 
   // MARK: - Images

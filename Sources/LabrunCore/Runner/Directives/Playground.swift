@@ -23,13 +23,9 @@ struct Playground: LabDirective {
     in session: LabSession, at directive: Directive,
     warnings: inout [Diagnostic]
   ) throws(CellFailure) -> CellResult? {
-    guard let network = session.network else {
-      throw CellFailure(
-        diagnostic: .error(
-          at: directive.location,
-          "'playground' needs a trained network, but none exists yet",
-          suggestion: "add 'net 784-30-10' and 'sgd' in cells before this one"))
-    }
+    let network = try session.requireNetwork(
+      for: directive, name: "playground", needs: "a trained network",
+      suggestion: "add 'net 784-30-10' and 'sgd' in cells before this one")
     try network.requireFullyConnected(for: "playground", at: directive.location)
     let sizes = network.configuration.sizes
     // Drawings are square images; the loaded data set says their size.

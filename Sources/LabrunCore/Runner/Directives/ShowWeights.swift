@@ -48,13 +48,7 @@ struct ShowWeights: LabDirective {
     in session: LabSession, at directive: Directive,
     warnings: inout [Diagnostic]
   ) throws(CellFailure) -> CellResult? {
-    guard let network = session.network else {
-      throw CellFailure(
-        diagnostic: .error(
-          at: directive.location,
-          "'show weights' needs a network, but none exists yet",
-          suggestion: "add 'net 784-30-10' in a cell before this one"))
-    }
+    let network = try session.requireNetwork(for: directive, name: "show weights")
     try network.requireFullyConnected(for: "show weights", at: directive.location)
     let sizes = network.configuration.sizes
     guard layer < sizes.count else {
