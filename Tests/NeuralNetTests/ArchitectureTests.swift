@@ -40,9 +40,14 @@ import Testing
     ("28x28-conv5x5x20-pool2-100-10", "28x28 conv5x5x20 pool2 100 10"),
     ("32x32x3 conv5x20 pool2 10", "32x32x3 conv5x5x20 pool2 10"),
     ("  784   100  10 ", "784-100-10"),
+    // A vector input with dropout is written without dashes, and reads back.
+    ("2- 1000 dropout0.5 10", "2 1000 dropout0.5 10"),
+    ("2 1000 dropout0.5 10", "2 1000 dropout0.5 10"),
   ])
   func spellingsReadTheSame(text: String, notation: String) throws {
-    #expect(try NetworkArchitecture.parse(text).notation == notation)
+    let architecture = try NetworkArchitecture.parse(text)
+    #expect(architecture.notation == notation)
+    #expect(try NetworkArchitecture.parse(notation) == architecture)
   }
 
   /// The text with the offending token marked `⟨…⟩`, and the message's start.
@@ -58,6 +63,9 @@ import Testing
     ("28x28 ⟨conv5x3x20⟩ 10", "filters are square", "write conv5x5x20"),
     ("⟨2x8x28x28⟩ 10", "'2x8x28x28' is not an input size", nil),
     ("28x28 conv5x5x20 ⟨pool2⟩", "the last layer must be a fully-connected", nil),
+    ("784-⟨-⟩10", "a dash with no layer size on one side of it", "write a size between every two dashes, as in '784-30-10'"),
+    ("784-30⟨-⟩", "a dash with no layer size on one side of it", "write a size between every two dashes, as in '784-30-10'"),
+    ("⟨-⟩784-10", "a dash with no layer size on one side of it", "write a size between every two dashes, as in '784-30-10'"),
     ("28x28 ⟨0⟩ 10", "a layer needs at least 1 neuron", nil),
     ("28x28 ⟨99999999999⟩ 10", "99999999999 is too large", nil),
     ("⟨4000000000x4000000000⟩ 10", "4000000000x4000000000 is too large", nil),

@@ -184,7 +184,9 @@ public struct NetworkArchitecture: Sendable, Hashable {
         .joined(separator: "-")
     }
     let first =
-      input.channels == 1
+      !input.isImage
+      ? "\(input.count)"
+      : input.channels == 1
       ? "\(input.height)x\(input.width)"
       : "\(input.height)x\(input.width)x\(input.channels)"
     return ([first] + layers.map(\.notation)).joined(separator: " ")

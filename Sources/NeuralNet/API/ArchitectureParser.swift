@@ -69,6 +69,15 @@ extension NetworkArchitecture {
             + "'784-30-10' or '28x28 conv5x5x20 pool2 100 10'")
       ])
     }
+    // A dash with no layer on one side (`784--10`, `784-30-`).
+    for dash in Self.strayDashes(text) {
+      errors.append(
+        ArchitectureError(
+          offset: dash, length: 1,
+          message: "a dash with no layer size on one side of it",
+          suggestion: "write a size between every two dashes, as in "
+            + "'784-30-10'"))
+    }
     // The input.
     var input = TensorShape(vector: 1)
     let numbers = Self.dimensions(first.text)
@@ -223,6 +232,28 @@ extension NetworkArchitecture {
       offset += 1
     }
     return tokens
+  }
+
+  /// Offsets of the dashes that have no word before them (since the
+  /// previous dash or the start) or none after them (before the next dash
+  /// or the end).
+  static func strayDashes(_ text: String) -> [Int] {
+    var stray: [Int] = []
+    var lastDash: Int?
+    var wordSinceDash = false
+    for (offset, character) in text.enumerated() {
+      if character == "-" {
+        if !wordSinceDash { stray.append(offset) }
+        lastDash = offset
+        wordSinceDash = false
+      } else if !character.isWhitespace && character != "," {
+        wordSinceDash = true
+      }
+    }
+    if let lastDash, !wordSinceDash, stray.last != lastDash {
+      stray.append(lastDash)
+    }
+    return stray
   }
 
   /// `28x28` → [28, 28]; `5` → [5]; nil unless every part is a number.
