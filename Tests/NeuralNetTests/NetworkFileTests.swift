@@ -139,6 +139,22 @@ import Testing
         configuration: NetworkConfiguration(sizes: [65536, 65536, 65536]),
         epochsTrained: 0, parameters: []), "parameters stored"),
     ]
+    // The fuzzer's find: the count a huge architecture needs, honestly
+    // stored, and no parameters after it (its message overflowed).
+    let huge = NetworkFile(
+      configuration: NetworkConfiguration(sizes: [65536, 65536, 65536]),
+      epochsTrained: 0, parameters: []
+    ).encoded()
+    let count: UInt64 = 65537 * 65536 * 2  // little-endian, as stored
+    let body =
+      Array(huge[NetworkFile.headerSize..<(huge.count - NetworkFile.checksumSize - 8)])
+      + stride(from: 0, to: 64, by: 8).map { UInt8(truncatingIfNeeded: count >> $0) }
+    guard case .invalid(let detail) = Self.error(NetworkFile.sealed(body: body))
+    else {
+      Issue.record("a count with no parameters was not refused as invalid")
+      return
+    }
+    #expect(detail == "0 bytes of parameters, expected 4 for each of 8590065664")
     for (file, words) in cases {
       guard case .invalid(let detail) = Self.error(file.encoded()) else {
         Issue.record("\(file.configuration.sizes) was not refused as invalid")

@@ -1,13 +1,12 @@
 // libFuzzer target: the directive parser on one lab block's lines.
 //
 // Compiled together with the Notebook module's sources and
-// FuzzLanguage.swift (see fuzz/run), so
+// FuzzLanguage.swift (see fuzz/run); its entry point is in NotebookTargets.swift, so
 // the internal `DirectiveParser` is reachable. The first line, when it
 // starts with `--set `, becomes a command-line override, so that override
 // parsing and its application to directives are fuzzed too.
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzDirectives(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzDirectives(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }
 }
 

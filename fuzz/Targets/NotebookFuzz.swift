@@ -1,10 +1,9 @@
 // libFuzzer target: the whole notebook reader — the UTF-8 check, front
 // matter (YAML), Markdown through libcmark, and every lab block.
 //
-// Compiled together with the Notebook module's sources (see fuzz/run).
+// Compiled together with the Notebook module's sources (see fuzz/run); its entry point is in NotebookTargets.swift.
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzNotebook(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzNotebook(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }
 }
 

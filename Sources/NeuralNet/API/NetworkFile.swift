@@ -171,7 +171,8 @@ public struct NetworkFile: Sendable, Equatable {
     }
     guard expected <= body.remaining / 4, body.remaining == expected * 4 else {
       throw invalid(
-        "\(body.remaining) bytes of parameters, expected \(expected * 4)")
+        "\(body.remaining) bytes of parameters, expected 4 for each of "
+          + "\(expected)")
     }
     var parameters: [Float] = []
     parameters.reserveCapacity(expected)
