@@ -203,7 +203,7 @@ public struct BatchRunner: Sendable {
       headings: options.checks.contains { if case .section = $0.scope { true } else { false } }
         ? ReportReading.headings(ofNotebookAt: notebook) : [:]) : nil
     switch exit {
-    case .exited(0), .exited(1) where reading != nil:
+    case .exited(0) where reading != nil, .exited(1) where reading != nil:
       row.status = exit == .exited(0) ? .ok : .failed
     case .exited(let code) where code == 130 || code == 143:
       row.status = .interrupted
