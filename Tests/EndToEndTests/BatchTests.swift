@@ -61,6 +61,90 @@ import Testing
     return nil
   }
 
+  /// The decoded MNIST entries in `output`'s cache folder.
+  func decodedEntries(_ output: URL) -> [URL] {
+    let folder = output.appendingPathComponent(".labrun-cache/data")
+    let names =
+      (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { $0.hasSuffix(".decoded") }.sorted()
+      .map { folder.appendingPathComponent($0) }
+  }
+
+  /// A report's per-epoch figures and evaluation, which must not depend on
+  /// where the images came from.
+  func figures(_ stem: String, in output: URL) throws -> String {
+    let url = output.appendingPathComponent("\(stem).json")
+    let json = try #require(
+      JSONSerialization.jsonObject(with: Data(contentsOf: url))
+        as? [String: Any])
+    var text: [String] = []
+    for cell in json["cells"] as? [[String: Any]] ?? [] {
+      for result in cell["results"] as? [[String: Any]] ?? [] {
+        switch result["kind"] as? String {
+        case "training":
+          for epoch in result["history"] as? [[String: Any]] ?? [] {
+            text.append(
+              "\(epoch["trainingCost"] ?? "-") \(epoch["testAccuracy"] ?? "-")")
+          }
+        case "evaluation":
+          text.append("\(result["correct"] ?? "-")/\(result["total"] ?? "-")")
+        default: break
+        }
+      }
+    }
+    return text.joined(separator: "\n")
+  }
+
+  @Test("a batch decodes MNIST once: later processes read the decoded copy, a damaged one is rewritten, --no-cache writes none")
+  func decodedDataShared() throws {
+    let folder = try temporaryFolder()
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("subs"), withIntermediateDirectories: true)
+    try write(lab("A", lr: "3"), as: "subs/a.md", in: folder)
+    try write(lab("B", lr: "2"), as: "subs/b.md", in: folder)
+    let out = folder.appendingPathComponent("out")
+    let first = try labrun(
+      ["subs", "--jobs", "2", "--data", dataFolder, "-o", "out"], in: folder)
+    #expect(first.status == 0, "\(first.stderr)")
+    let entries = decodedEntries(out)
+    #expect(entries.count == 1)
+    let entry = try #require(entries.first)
+    let intact = try Data(contentsOf: entry)
+    #expect(intact.count > 70_000 * 784)
+
+    // Damage the entry; a new submission (its training not cached) runs
+    // from it: the same numbers as without any cache, and a whole entry
+    // again afterwards.
+    var damaged = intact
+    damaged[damaged.count / 2] ^= 0xff
+    try damaged.write(to: entry)
+    try write(lab("C", lr: "1"), as: "subs/c.md", in: folder)
+    let second = try labrun(
+      ["subs/c.md", "--data", dataFolder, "-o", "out"], in: folder)
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(try Data(contentsOf: entry) == intact)
+    let fresh = try labrun(
+      ["subs/c.md", "--data", dataFolder, "-o", "plain", "--no-cache"],
+      in: folder)
+    #expect(fresh.status == 0, "\(fresh.stderr)")
+    #expect(decodedEntries(folder.appendingPathComponent("plain")).isEmpty)
+    #expect(
+      try figures("c", in: out)
+        == figures("c", in: folder.appendingPathComponent("plain")))
+    // And from the intact entry: the same numbers again.
+    try write(lab("D", lr: "0.5"), as: "subs/d.md", in: folder)
+    for (output, flags) in [("out", [String]()), ("plain", ["--no-cache"])] {
+      let run = try labrun(
+        ["subs/d.md", "--data", dataFolder, "-o", output] + flags, in: folder)
+      #expect(run.status == 0, "\(run.stderr)")
+    }
+    #expect(try Data(contentsOf: entry) == intact)
+    #expect(
+      try figures("d", in: out)
+        == figures("d", in: folder.appendingPathComponent("plain")))
+    #expect(try figures("d", in: out) != figures("c", in: out))
+  }
+
   @Test("timeout, SIGKILL, non-UTF-8 and errors: one row each, every one linked")
   func everySubmissionHasARow() throws {
     let folder = try temporaryFolder()

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Report
 import Testing
 
 @testable import LabrunCore
@@ -66,5 +67,76 @@ import Testing
     try "[1, 2]".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(ReportReading(jsonAt: path) == nil)
     #expect(ReportReading(jsonAt: path + ".missing") == nil)
+  }
+
+  /// What a run records for its own checks, cell by cell, and what a batch
+  /// reads back from the same run's JSON report are the same figures: one
+  /// computation (``CheckFigures/record(_:)`` and the rules it shares with
+  /// ``ReportReading``), whatever the results hold — a comparison, a
+  /// later training, evaluations of both splits. (Divergence, where the
+  /// JSON leaves epochs out, is `figuresInNotebookOrder`.)
+  @Test func readBackEqualsRecorded() throws {
+    let folder = FileManager.default.temporaryDirectory
+      .appendingPathComponent("labrun-reading-\(UUID().uuidString)").path
+    let notebook = folder + "/lab.md"
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true)
+    try """
+      # Lab
+
+      ```lab
+      load mnist train=300 validation=100 test=100
+      net 784-10-10
+      sgd lr=0.5,3 batch=10 epochs=2
+      evaluate on=validation
+      ```
+
+      ## Again
+
+      ```lab
+      sgd lr=1 batch=20 epochs=3
+      evaluate
+      ```
+      """.write(toFile: notebook, atomically: true, encoding: .utf8)
+    let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("data").path
+    let runner = NotebookRunner(
+      options: RunOptions(
+        outputDirectory: folder + "/out", dataDirectory: data,
+        cache: CacheSettings(mode: .off)),
+      console: Console(style: .quiet, write: { _, _ in }))
+    let summary = try runner.run(notebookAt: notebook)
+    var recorded = CheckFigures()
+    var after: [CheckFigures] = []
+    for item in summary.document.items {
+      guard case .cell(let cell) = item else { continue }
+      for result in cell.results { recorded.record(result) }
+      after.append(recorded)
+    }
+    let read = try #require(ReportReading(jsonAt: summary.jsonPath))
+    #expect(
+      read.state.cells.map { Self.costsRounded($0.after) }
+        == after.map(Self.costsRounded))
+    #expect(Self.costsRounded(read.state.final) == Self.costsRounded(recorded))
+    // The notebook gave what this test is about.
+    #expect(recorded.training?.learningRate == 1)
+    #expect(recorded.training?.costs.count == 3)
+    #expect(after[0].training?.learningRate == 3)  // the comparison's choice
+    #expect(recorded.validationEvaluation != nil)
+    #expect(recorded.testEvaluation != nil)
+  }
+
+  /// `figures` with the training costs to 15 significant digits: the JSON
+  /// report writes costs with 16, which can lose the last bit of a Double.
+  static func costsRounded(_ figures: CheckFigures) -> CheckFigures {
+    var figures = figures
+    if var training = figures.training {
+      training.costs = training.costs.map {
+        $0.map { Double(String(format: "%.14e", $0))! }
+      }
+      figures.training = training
+    }
+    return figures
   }
 }

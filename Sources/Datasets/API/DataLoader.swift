@@ -43,10 +43,16 @@ public enum DataLoader {
   /// Loads `name` from `directory`, comparing SHA-256 sums as `checksums`
   /// says; see ``load(_:from:)``.
   ///
-  /// - Parameter useCache: `false` to bypass the in-process memo.
+  /// - Parameters:
+  ///   - useCache: `false` to bypass the in-process memo.
+  ///   - decoded: a folder of decoded data sets shared with other
+  ///     processes: an intact entry for these exact files is read instead
+  ///     of decompressing them, and a load that decodes writes one. The
+  ///     files are still read and their SHA-256 checked every time; the
+  ///     data returned is the same bits either way.
   public static func load(
     _ name: DatasetName, from directory: String, checksums: ChecksumPolicy,
-    useCache: Bool = true
+    useCache: Bool = true, decoded: DecodedDataCache? = nil
   ) throws(DataError) -> LoadedData {
     switch pathKind(directory) {
     case .directory: break
@@ -72,19 +78,44 @@ public enum DataLoader {
       return cached
     }
     let expected = expectedSums(name, checksums)
-    let results = loadFiles(paths, expected: expected)
+    let reads = paths.map { (path) in
+      Result { () throws(DataError) in try readWholeFile(path) }
+    }
+    // With a decoded cache, the sums come first: they are its key.
+    let sums = decoded == nil ? nil : sourceSums(reads)
     let loaded: LoadedData
-    do throws(DataError) {
-      loaded = try assemble(
-        name, directory: directory, paths: paths, results: results,
-        expected: expected)
-    } catch {
-      throw advised(error, for: name)
+    if let decoded, decoded.reads, let sums,
+      zip(paths, sums).allSatisfy({ path, sum in
+        expected?[fileName(path)].map { $0.lowercased() == sum } ?? true
+      }),
+      let stored = DecodedStore.read(name, sums: sums, in: decoded.folder)
+    {
+      loaded = LoadedData(
+        name: name, directory: directory, training: stored.training,
+        test: stored.test,
+        files: zip(paths, sums).map { path, sum in
+          DataFile(path: path, name: fileName(path), sha256: sum)
+        })
+    } else {
+      let results = loadFiles(
+        paths, reads: reads, sums: sums, expected: expected)
+      do throws(DataError) {
+        loaded = try assemble(
+          name, directory: directory, paths: paths, results: results,
+          expected: expected)
+      } catch {
+        throw advised(error, for: name)
+      }
+      if let decoded, let sums {
+        DecodedStore.write(
+          name, sums: sums, training: loaded.training, test: loaded.test,
+          in: decoded.folder)
+      }
     }
     if useCache {
       let fresh = LoadCache.Key(
         name: name, paths: paths,
-        stamps: results.compactMap { try? $0.get().stamp },
+        stamps: reads.compactMap { try? $0.get().stamp },
         checksums: checksums)
       LoadCache.shared.store(loaded, for: fresh)
     }
@@ -136,7 +167,6 @@ public enum DataLoader {
 private struct FileResult: Sendable {
   var contents: IDXContents
   var sha256: String
-  var stamp: FileStamp
 }
 
 /// The sum each file must have, by file name (nil: compare nothing).
@@ -168,19 +198,31 @@ private final class Slots<Value>: @unchecked Sendable {
   }
 }
 
-/// Reads, hashes and decodes the four files (in `FileKind.allCases`
-/// order); a read error wins over a decoding error.
+/// The SHA-256 of each file read, or nil if one could not be read.
+private func sourceSums(
+  _ reads: [Result<(bytes: [UInt8], stamp: FileStamp), DataError>]
+) -> [String]? {
+  let files = reads.compactMap { try? $0.get() }
+  guard files.count == reads.count else { return nil }
+  let sums = Slots<String>(count: files.count)
+  DispatchQueue.concurrentPerform(iterations: files.count) { index in
+    sums.values[index] = SHA256Digest.hex(of: files[index].bytes)
+  }
+  return files.indices.map { sums.values[$0]! }
+}
+
+/// Hashes (unless `sums` are given) and decodes the four files read (in
+/// `FileKind.allCases` order); a read error wins over a decoding error.
 ///
 /// Decompressing the training images is most of the time (about 0.1 s for
 /// MNIST), so one thread does only that while the other hashes all four
 /// files and decodes the other three.
 private func loadFiles(
-  _ paths: [String], expected: [String: String]?
+  _ paths: [String],
+  reads: [Result<(bytes: [UInt8], stamp: FileStamp), DataError>],
+  sums known: [String]?, expected: [String: String]?
 ) -> [Result<FileResult, DataError>] {
   let kinds = FileKind.allCases
-  let reads = paths.map { (path) in
-    Result { () throws(DataError) in try readWholeFile(path) }
-  }
   let decoded = Slots<Result<IDXContents, DataError>>(count: kinds.count)
   let sums = Slots<String>(count: kinds.count)
   DispatchQueue.concurrentPerform(iterations: 2) { thread in
@@ -188,7 +230,7 @@ private func loadFiles(
       guard case .success(let file) = reads[index] else { continue }
       let bytes = file.bytes
       if thread == 1 {
-        sums.values[index] = SHA256Digest.hex(of: bytes)
+        sums.values[index] = known?[index] ?? SHA256Digest.hex(of: bytes)
       }
       guard (kinds[index] == .trainingImages) == (thread == 0) else {
         continue
@@ -206,10 +248,10 @@ private func loadFiles(
   }
   return kinds.indices.map { (index) -> Result<FileResult, DataError> in
     Result { () throws(DataError) -> FileResult in
-      let file = try reads[index].get()
+      _ = try reads[index].get()
       return FileResult(
         contents: try decoded.values[index]!.get(),
-        sha256: sums.values[index]!, stamp: file.stamp)
+        sha256: sums.values[index]!)
     }
   }
 }

@@ -78,12 +78,13 @@ struct ReportReading {
       cells: states, final: figures, status: failed ? .error : .ok)
   }
 
-  /// Updates the figures with one result of a cell.
+  /// Updates the figures with one result of a cell, as the run did
+  /// (``CheckFigures/record(_:)``), from the result's JSON.
   private static func apply(_ result: [String: Any], to figures: inout CheckFigures)
   {
     switch result["kind"] as? String {
     case "dataset":
-      figures.data = .init(
+      figures.recordData(
         train: result["training"] as? Int ?? 0,
         validation: result["validation"] as? Int ?? 0,
         test: result["test"] as? Int ?? 0)
@@ -92,44 +93,36 @@ struct ReportReading {
     case "training":
       if let training = training(result) { figures.record(training) }
     case "comparison":
-      let runs = result["runs"] as? [[String: Any]] ?? []
-      let chosen = result["chosen"] as? Int ?? 0
-      if runs.indices.contains(chosen), let training = training(runs[chosen]) {
-        figures.record(training)
-      }
+      figures.recordComparison(
+        result["runs"] as? [[String: Any]] ?? [],
+        chosen: result["chosen"] as? Int ?? 0, training: training)
     case "evaluation":
-      let evaluation = CheckFigures.Evaluation(
+      figures.recordEvaluation(
         correct: result["correct"] as? Int ?? 0,
-        total: result["total"] as? Int ?? 0)
-      figures.record(evaluation, onTest: result["split"] as? String == "test")
+        total: result["total"] as? Int ?? 0, split: result["split"] as? String)
     default:
       break
     }
   }
 
+  /// A training's figures from its JSON (a number the report could not
+  /// write, such as a NaN cost, is null there).
   private static func training(_ result: [String: Any]) -> CheckFigures.Training?
   {
     let history = result["history"] as? [[String: Any]] ?? []
     func column(_ key: String) -> [Double?] {
-      let values = history.map { ($0[key] as? NSNumber)?.doubleValue }
-      return values.allSatisfy { $0 == nil } ? [] : values
+      history.map { ($0[key] as? NSNumber)?.doubleValue }
     }
-    var costs = history.map { ($0["trainingCost"] as? NSNumber)?.doubleValue }
-    // The epochs after a divergence are not in the history: they count
-    // as not finite.
-    let epochs = result["epochs"] as? Int ?? history.count
-    if let diverged = result["divergedAtEpoch"] as? Int, costs.count < epochs,
-      diverged <= epochs
-    {
-      costs += Array(repeating: nil, count: epochs - costs.count)
-    }
-    return CheckFigures.Training(
+    return CheckFigures.training(
       learningRate: (result["learningRate"] as? NSNumber)?.doubleValue ?? 0,
-      batchSize: result["batchSize"] as? Int ?? 0, epochs: epochs,
+      batchSize: result["batchSize"] as? Int ?? 0,
+      epochs: result["epochs"] as? Int ?? history.count,
       l2: (result["l2"] as? NSNumber)?.doubleValue ?? 0,
       momentum: (result["momentum"] as? NSNumber)?.doubleValue ?? 0,
-      costs: costs, validationAccuracies: column("validationAccuracy"),
-      testAccuracies: column("testAccuracy"))
+      costs: column("trainingCost"),
+      validationAccuracies: column("validationAccuracy"),
+      testAccuracies: column("testAccuracy"),
+      diverged: result["divergedAtEpoch"] as? Int != nil)
   }
 
   /// The heading above each cell of the notebook at `path`, by cell

@@ -8,6 +8,8 @@ import Foundation
 ///     <output>/.labrun-cache/
 ///       cells/<key>.cell     one entry each (see CacheEntry)
 ///       file-hashes          size, times and inode → SHA-256 of data files
+///       data/                data sets decoded once for every process
+///                            (Datasets' DecodedDataCache)
 ///
 /// Every file is written to a temporary name and renamed into place, so a
 /// reader (another labrun process too) sees a whole file or none. An

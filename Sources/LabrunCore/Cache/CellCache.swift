@@ -279,7 +279,9 @@ final class CellCache {
       let folder = try DataLocator.locate(
         name, explicit: options.dataDirectory,
         environment: options.environment)
-      let data = try DataLoader.load(name, from: folder)
+      let data = try DataLoader.load(
+        name, from: folder, checksums: .known,
+        decoded: options.decodedDataCache)
       guard let splits = selection.splits(from: data) else {
         throw DataError(
           path: folder,

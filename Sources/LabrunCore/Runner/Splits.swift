@@ -36,36 +36,14 @@ struct Splits: Sendable {
   }
 }
 
-/// Some consecutive images of a data set, numbered from 0 within the split.
-struct Split: Sendable {
+/// A split is Datasets' ``DataSplit``, the type the engine trains and
+/// measures on: one concept, one type (the runner's name for it is only
+/// another spelling).
+typealias Split = DataSplit
+
+extension DataSplit {
   /// The splits a notebook may name (`evaluate on=validation`).
   enum Name: String, Sendable, CaseIterable {
     case test, validation
-  }
-
-  /// The whole file's images (shared, as arrays are).
-  let data: Dataset
-  /// Which of them belong to this split.
-  let images: Range<Int>
-
-  init(_ data: Dataset, images: Range<Int>) {
-    precondition(images.lowerBound >= 0 && images.upperBound <= data.count)
-    self.data = data
-    self.images = images
-  }
-
-  var count: Int { images.count }
-  var rows: Int { data.rows }
-  var columns: Int { data.columns }
-  var pixelsPerImage: Int { data.pixelsPerImage }
-
-  /// The pixels of this split's image `index` (from 0), row-major.
-  func image(_ index: Int) -> ArraySlice<UInt8> {
-    data.image(images.lowerBound + index)
-  }
-
-  /// The label of this split's image `index` (from 0).
-  func label(_ index: Int) -> UInt8 {
-    data.labels[images.lowerBound + index]
   }
 }

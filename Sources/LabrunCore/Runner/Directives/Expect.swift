@@ -66,12 +66,16 @@ extension LabSession {
   }
 }
 
+/// The one place that turns a cell's results into the figures checks read:
+/// a run records its results as they come (`LabSession`), a batch records
+/// the same figures read back from a finished run's JSON report
+/// (`ReportReading`); both through these functions.
 extension CheckFigures {
   /// Updates the figures with one result of a directive.
   mutating func record(_ result: CellResult) {
     switch result {
     case .dataset(let dataset):
-      data = DataCounts(
+      recordData(
         train: dataset.training, validation: dataset.validation,
         test: dataset.test)
     case .network(let network):
@@ -79,36 +83,73 @@ extension CheckFigures {
     case .training(let training):
       record(Self.training(training))
     case .comparison(let comparison):
-      if comparison.runs.indices.contains(comparison.chosen) {
-        record(Self.training(comparison.runs[comparison.chosen]))
+      recordComparison(comparison.runs, chosen: comparison.chosen) {
+        Self.training($0)
       }
     case .evaluation(let evaluation):
-      record(
-        Evaluation(correct: evaluation.correct, total: evaluation.total),
-        onTest: evaluation.split == Split.Name.test.rawValue)
+      recordEvaluation(
+        correct: evaluation.correct, total: evaluation.total,
+        split: evaluation.split)
     case .playground, .weights, .check:
       break
     }
   }
 
-  /// A training as checks see it; the epochs after a divergence count as
-  /// not finite.
+  /// A `load` finished with these image counts.
+  mutating func recordData(train: Int, validation: Int, test: Int) {
+    data = DataCounts(train: train, validation: validation, test: test)
+  }
+
+  /// A comparison finished: the run it chose is the last training.
+  mutating func recordComparison<Run>(
+    _ runs: [Run], chosen: Int, training: (Run) -> Training?
+  ) {
+    if runs.indices.contains(chosen), let run = training(runs[chosen]) {
+      record(run)
+    }
+  }
+
+  /// An evaluation of the split named `split` (`test` or `validation`).
+  mutating func recordEvaluation(correct: Int, total: Int, split: String?) {
+    record(
+      Evaluation(correct: correct, total: total),
+      onTest: split == Split.Name.test.rawValue)
+  }
+
+  /// A training as checks see it.
   static func training(_ result: TrainingResult) -> Training {
+    training(
+      learningRate: result.learningRate, batchSize: result.batchSize,
+      epochs: result.epochs, l2: result.l2, momentum: result.momentum,
+      costs: result.history.map(\.trainingCost),
+      validationAccuracies: result.history.map(\.validationAccuracy),
+      testAccuracies: result.history.map(\.testAccuracy),
+      diverged: result.divergedAtEpoch != nil)
+  }
+
+  /// A training as checks see it, from its parameters and its figures per
+  /// epoch recorded: values that are not finite count as missing; a
+  /// column with no value at all is empty (the split was not measured);
+  /// after a divergence, the epochs not recorded count as not finite.
+  static func training(
+    learningRate: Double, batchSize: Int, epochs: Int, l2: Double,
+    momentum: Double, costs: [Double?], validationAccuracies: [Double?],
+    testAccuracies: [Double?], diverged: Bool
+  ) -> Training {
     func finite(_ value: Double?) -> Double? {
       value.flatMap { $0.isFinite ? $0 : nil }
     }
-    var costs = result.history.map { finite($0.trainingCost) }
-    if result.divergedAtEpoch != nil, costs.count < result.epochs {
-      costs += Array(repeating: nil, count: result.epochs - costs.count)
+    var costs = costs.map(finite)
+    if diverged, costs.count < epochs {
+      costs += Array(repeating: nil, count: epochs - costs.count)
     }
     func column(_ values: [Double?]) -> [Double?] {
       values.allSatisfy { $0 == nil } ? [] : values.map(finite)
     }
     return Training(
-      learningRate: result.learningRate, batchSize: result.batchSize,
-      epochs: result.epochs, l2: result.l2, momentum: result.momentum,
-      costs: costs,
-      validationAccuracies: column(result.history.map(\.validationAccuracy)),
-      testAccuracies: column(result.history.map(\.testAccuracy)))
+      learningRate: learningRate, batchSize: batchSize, epochs: epochs,
+      l2: l2, momentum: momentum, costs: costs,
+      validationAccuracies: column(validationAccuracies),
+      testAccuracies: column(testAccuracies))
   }
 }

@@ -72,7 +72,9 @@ struct Load: LabDirective {
       let directory = try DataLocator.locate(
         dataset, explicit: options.dataDirectory,
         environment: options.environment)
-      data = try DataLoader.load(dataset, from: directory)
+      data = try DataLoader.load(
+        dataset, from: directory, checksums: .known,
+        decoded: options.decodedDataCache)
     } catch {
       throw CellFailure(
         diagnostic: .error(
@@ -114,5 +116,19 @@ struct Load: LabDirective {
         validation: splits.validation.count, test: splits.test.count,
         rows: data.training.rows, columns: data.training.columns,
         classNames: dataset.classNames, samples: samples))
+  }
+}
+
+extension RunOptions {
+  /// The folder of decoded data sets, beside the per-cell cache and used as
+  /// it is: read and written, only written (`--rerun`) or not at all
+  /// (`--no-cache`).
+  var decodedDataCache: DecodedDataCache? {
+    let folder = cache.folder(forOutput: outputDirectory) + "/data"
+    switch cache.mode {
+    case .use: return DecodedDataCache(folder: folder)
+    case .refresh: return DecodedDataCache(folder: folder, reads: false)
+    case .off: return nil
+    }
   }
 }
