@@ -194,6 +194,18 @@ struct NetworkFileDirectiveTests {
       small.2
         == "the network in 'small.lrnet' (6x6 conv3x3x2 10) takes inputs of 6×6 but MNIST images are 28×28")
     #expect(small.3.contains("load the data set it was trained on"))
+    // Restored before the data was loaded: the evaluation says so, no
+    // crash.
+    let late = try #require(
+      error(
+        cells(
+          "```lab\nrestore small.lrnet\nload mnist train=100 validation=0 test=10\nevaluate\n```",
+          named: "l.md", in: folder)))
+    #expect(late.0 == 4 && late.1 == 1)
+    #expect(
+      late.2
+        == "'evaluate' cannot use this network on MNIST: the network takes 36 inputs but the images have 28×28 = 784 pixels")
+    #expect(late.3.contains("load the data set before 'net' or 'restore'"))
     // Saving with no network.
     let nothing = try #require(
       error(cells("```lab\nsave x.lrnet\n```", named: "x.md", in: folder)))
