@@ -118,7 +118,7 @@ struct DirectiveRegistryTests {
     #expect(DirectiveLanguage.labrun.verbs == verbs)
     let positional = [
       "seed": "1", "load": "mnist", "net": "784-30-10", "show": "weights",
-      "expect": "cost decreases",
+      "expect": "cost decreases", "save": "n.lrnet", "restore": "n.lrnet",
     ]
     for type in Directives.all {
       let verb = type.spec.verb

@@ -32,7 +32,7 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: path) }
     try network.save(to: path)
     let loaded = try Network.load(from: path)
-    #expect(loaded.configuration == network.configuration)
+    #expect(loaded.architecture == network.architecture)
     #expect(loaded.epochsTrained == 2)
     #expect(
       SHA256Digest.hex(of: loaded.parameterBytes)
@@ -47,6 +47,96 @@ import Testing
     #expect(run.epochs.map(\.epoch) == [3])
   }
 
+  /// A small convolutional network with dropout, trained two epochs.
+  static func trainedConvolutional() throws -> Network {
+    let network = Network(
+      try NetworkArchitecture.parse(
+        "28x28 conv5x5x4 pool2 conv3x3x3 pool5 12 dropout0.25 10",
+        hidden: .relu, output: .softmax, cost: .crossEntropy,
+        initialization: .scaled),
+      seed: 11)
+    network.train(
+      on: DataSplit(data, images: 0..<120),
+      options: TrainingOptions(learningRate: 0.1, batchSize: 10, epochs: 2),
+      shuffleSeed: 3)
+    return network
+  }
+
+  @Test func aSavedConvolutionalNetworkLoadsBitForBitAndTrainsOnAlike()
+    throws
+  {
+    let network = try Self.trainedConvolutional()
+    let path = Self.temporaryPath("conv.lrnet")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try network.save(to: path)
+    let loaded = try Network.load(from: path)
+    #expect(loaded.architecture == network.architecture)
+    #expect(
+      loaded.architecture.notation
+        == "28x28 conv5x5x4 pool2 conv3x3x3 pool5 12 dropout0.25 10")
+    #expect(loaded.epochsTrained == 2)
+    #expect(loaded.parameterBytes == network.parameterBytes)
+    #expect(
+      loaded.evaluate(on: Self.data, images: 120..<300, cost: true)
+        == network.evaluate(on: Self.data, images: 120..<300, cost: true))
+    // The loaded copy and the original train on to the same bits (dropout
+    // masks included): nothing the training needs was lost.
+    let options = TrainingOptions(learningRate: 0.1, batchSize: 10, epochs: 1)
+    let original = network.train(
+      on: DataSplit(Self.data, images: 0..<120), options: options,
+      shuffleSeed: 4)
+    let again = loaded.train(
+      on: DataSplit(Self.data, images: 0..<120), options: options,
+      shuffleSeed: 4)
+    #expect(again.epochs.map(\.epoch) == [3])
+    #expect(original.epochs.map(\.epoch) == [3])
+    #expect(loaded.parameterBytes == network.parameterBytes)
+    // The file is version 2, and writing what was read gives its bytes.
+    let bytes = try NetworkFile.readBytes(from: path)
+    #expect(bytes[8..<12] == [2, 0, 0, 0])
+    #expect(try NetworkFile.decode(bytes, path: path).encoded() == bytes)
+  }
+
+  @Test func everyTruncationAndChangedByteOfAConvolutionalFileIsAnError()
+    throws
+  {
+    let network = Network(
+      try NetworkArchitecture.parse("6x6 conv3x3x2 pool2 3 dropout0.5 2"),
+      seed: 2)
+    let bytes = network.file.encoded()
+    for length in 0..<bytes.count {
+      let reason = Self.error(Array(bytes[0..<length]))
+      #expect(reason != nil, "\(length) bytes of \(bytes.count) were accepted")
+    }
+    for index in bytes.indices {
+      for flip: UInt8 in [0x01, 0x80] {
+        var damaged = bytes
+        damaged[index] ^= flip
+        #expect(Self.error(damaged) != nil, "byte \(index) ^ \(flip) accepted")
+      }
+    }
+  }
+
+  @Test func aVersion1FileReadsAsTheSameNetworkInVersion2() throws {
+    // A version 1 file of 4-3-2 (the committed seed) and the version 2
+    // file this labrun writes for it describe one network.
+    let folder = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/network")
+    let v1 = [UInt8](
+      try Data(contentsOf: folder.appendingPathComponent("valid-4-3-2")))
+    #expect(v1[8] == 1)
+    let file = try NetworkFile.decode(v1, path: "v1")
+    let rewritten = file.encoded()
+    #expect(rewritten[8] == 2)
+    #expect(try NetworkFile.decode(rewritten, path: "v2") == file)
+    #expect(
+      Network(file).parameterBytes
+        == file.parameters.flatMap { value in
+          (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) }
+        })
+  }
+
   @Test func everyConfigurationRoundTrips() throws {
     for (hidden, output, cost) in Fixtures.combinations {
       for initialization in Initialization.allCases {
@@ -56,6 +146,7 @@ import Testing
         let network = Network(configuration, seed: 3)
         network.epochsTrained = 41
         let file = try NetworkFile.decode(network.file.encoded(), path: "x")
+        #expect(file.architecture == NetworkArchitecture(configuration))
         #expect(file == network.file)
         #expect(Network(file).parameterBytes == network.parameterBytes)
       }
@@ -105,8 +196,10 @@ import Testing
     #expect(Self.error([]) == .notANetworkFile)
     #expect(Self.error(Array("P2\n28 28\n".utf8)) == .notANetworkFile)
     var newer = bytes
-    newer[8] = 2
-    #expect(Self.error(newer) == .unsupportedVersion(2))
+    newer[8] = 3
+    #expect(Self.error(newer) == .unsupportedVersion(3))
+    newer[8] = 0
+    #expect(Self.error(newer) == .unsupportedVersion(0))
     #expect(Self.error(bytes + [0]) == .trailingBytes(1))
     // A body length near 2⁶⁴ must not overflow.
     var huge = bytes
@@ -116,8 +209,8 @@ import Testing
     } else {
       Issue.record("a huge body length was not called truncated")
     }
-    let error = NetworkFileError(path: "n.lrnet", reason: .unsupportedVersion(2))
-    #expect(error.description == "n.lrnet: network file version 2; this labrun reads version 1")
+    let error = NetworkFileError(path: "n.lrnet", reason: .unsupportedVersion(3))
+    #expect(error.description == "n.lrnet: network file version 3; this labrun reads versions 1 to 2")
     #expect(error.suggestion.contains("newer labrun"))
   }
 
@@ -126,23 +219,26 @@ import Testing
     // architecture does not work. Each is an error, not a crash.
     let cases: [(NetworkFile, String)] = [
       (NetworkFile(
-        configuration: NetworkConfiguration(sizes: [3, 0, 2]),
+        architecture: NetworkArchitecture(NetworkConfiguration(sizes: [3, 0, 2])),
         epochsTrained: 0, parameters: []), "unusable"),
       (NetworkFile(
-        configuration: NetworkConfiguration(sizes: [3, 2]),
+        architecture: NetworkArchitecture(NetworkConfiguration(sizes: [3, 2])),
         epochsTrained: 0, parameters: [1, 2, 3]), "parameters stored"),
       (NetworkFile(
-        configuration: NetworkConfiguration(sizes: [3, 2], hidden: .softmax),
-        epochsTrained: 0, parameters: Array(repeating: 0, count: 8)),
+        architecture: NetworkArchitecture(
+          NetworkConfiguration(sizes: [3, 2, 2], hidden: .softmax)),
+        epochsTrained: 0, parameters: Array(repeating: 0, count: 14)),
        "unusable"),
       (NetworkFile(
-        configuration: NetworkConfiguration(sizes: [65536, 65536, 65536]),
+        architecture: NetworkArchitecture(
+          NetworkConfiguration(sizes: [65536, 65536, 65536])),
         epochsTrained: 0, parameters: []), "parameters stored"),
     ]
     // The fuzzer's find: the count a huge architecture needs, honestly
     // stored, and no parameters after it (its message overflowed).
     let huge = NetworkFile(
-      configuration: NetworkConfiguration(sizes: [65536, 65536, 65536]),
+      architecture: NetworkArchitecture(
+        NetworkConfiguration(sizes: [65536, 65536, 65536])),
       epochsTrained: 0, parameters: []
     ).encoded()
     let count: UInt64 = 65537 * 65536 * 2  // little-endian, as stored
@@ -157,7 +253,7 @@ import Testing
     #expect(detail == "0 bytes of parameters, expected 4 for each of 8590065664")
     for (file, words) in cases {
       guard case .invalid(let detail) = Self.error(file.encoded()) else {
-        Issue.record("\(file.configuration.sizes) was not refused as invalid")
+        Issue.record("\(file.architecture.notation) was not refused as invalid")
         continue
       }
       #expect(detail.contains(words), "\(detail)")
@@ -192,28 +288,67 @@ import Testing
     }
     let valid = try NetworkFile.decode(seed("valid-4-3-2"), path: "seed")
     #expect(
-      valid.configuration
+      valid.architecture.configuration
         == NetworkConfiguration(
           sizes: [4, 3, 2], hidden: .sigmoid, output: .softmax,
           cost: .crossEntropy, initialization: .scaled))
     #expect(valid.epochsTrained == 3 && valid.parameters.count == 23)
     let tanh = try NetworkFile.decode(seed("valid-3-2-2-2-tanh"), path: "seed")
     #expect(
-      tanh.configuration
-        == NetworkConfiguration(sizes: [3, 2, 2, 2], hidden: .tanh))
+      tanh.architecture
+        == NetworkArchitecture(
+          NetworkConfiguration(sizes: [3, 2, 2, 2], hidden: .tanh)))
     #expect(Self.error(try seed("truncated")) == .truncated(expected: 180, actual: 140))
     #expect(Self.error(try seed("bad-checksum")) == .checksumMismatch)
-    #expect(Self.error(try seed("version-2")) == .unsupportedVersion(2))
+    #expect(Self.error(try seed("version-3")) == .unsupportedVersion(3))
     #expect(Self.error(try seed("not-a-network")) == .notANetworkFile)
     #expect(Self.error(try seed("trailing-byte")) == .trailingBytes(1))
-    for name in [
-      "zero-layer-size", "softmax-hidden", "unknown-cost", "huge-layer-count",
-      "huge-sizes", "parameter-count-lie",
-    ] {
-      guard case .invalid = Self.error(try seed(name)) else {
+    let conv = try NetworkFile.decode(
+      seed("valid-v2-6x6-conv3x3x2-pool2-3-dropout-2"), path: "seed")
+    #expect(
+      conv.architecture
+        == NetworkArchitecture(
+          input: TensorShape(height: 6, width: 6),
+          layers: [
+            .convolution(size: 3, maps: 2), .maxPool(size: 2),
+            .dense(units: 3, dropout: 0.5), .dense(units: 2),
+          ],
+          hidden: .relu, output: .softmax, cost: .crossEntropy,
+          initialization: .scaled))
+    #expect(conv.epochsTrained == 4 && conv.parameters.count == 55)
+    #expect(conv.parameters[0] == -0.75 && conv.parameters[1] == 0.125)
+    let vector = try NetworkFile.decode(seed("valid-v2-4-3-2"), path: "seed")
+    #expect(
+      vector.architecture
+        == NetworkArchitecture(NetworkConfiguration(sizes: [4, 3, 2])))
+    #expect(Self.error(try seed("v2-truncated")) == .truncated(expected: 349, actual: 100))
+    #expect(Self.error(try seed("v2-bad-checksum")) == .checksumMismatch)
+    let invalid: [(String, String)] = [
+      ("zero-layer-size", "unusable"), ("softmax-hidden", "unusable"),
+      ("unknown-cost", "unknown cost code"),
+      ("huge-layer-count", "do not fit"), ("huge-sizes", "parameters"),
+      ("parameter-count-lie", "expected 4 for each of 23"),
+      ("v2-unknown-layer-kind", "layer 1: unknown layer kind 7"),
+      ("v2-pool-does-not-divide", "pool2 does not divide the 5×5×2 maps"),
+      ("v2-conv-larger-than-input", "a 7×7 filter does not fit its 6×6 input"),
+      ("v2-dropout-nan", "layer 1: dropout nan is outside [0, 1)"),
+      ("v2-dropout-on-output", "dropout applies to hidden layers"),
+      ("v2-vector-not-1x1", "a vector input is stored as 1 × 1 × n"),
+      ("v2-unknown-input-kind", "unknown input kind 5"),
+      ("v2-huge-layer-count", "4294967295 layers do not fit"),
+      ("v2-huge-input", "is too large"),
+      ("v2-conv-after-vector", "needs maps as its input"),
+      ("v2-parameter-count-lie",
+       "54 parameters stored, but 6x6 conv3x3x2 pool2 3 dropout0.5 2 has 55"),
+      ("v2-no-layers", "at least one layer"),
+      ("v2-zero-channels-huge-maps", "has no values"),
+    ]
+    for (name, words) in invalid {
+      guard case .invalid(let detail) = Self.error(try seed(name)) else {
         Issue.record("seed \(name) was not refused as invalid")
         continue
       }
+      #expect(detail.contains(words), "\(name): \(detail)")
     }
   }
 }

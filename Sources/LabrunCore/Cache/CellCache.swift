@@ -67,7 +67,7 @@ final class CellCache {
     guard let access = CellAccess(cell.directives) else {
       return compute(cell, in: session, access: nil, key: nil, start: start)
     }
-    let key = self.key(of: cell, access: access)
+    let key = self.key(of: cell, access: access, in: session)
     if let key, settings.mode == .use,
       var report = replay(cell, key: key, access: access, in: session)
     {
@@ -89,11 +89,18 @@ final class CellCache {
 
   // MARK: - Keys
 
-  private func key(of cell: LabCell, access: CellAccess) -> String? {
+  private func key(
+    of cell: LabCell, access: CellAccess, in session: LabSession
+  ) -> String? {
     var files: [String] = []
     for dataset in access.loads {
       guard let sums = sums(of: dataset) else { return nil }
       files.append(sums)
+    }
+    for name in access.files {
+      let path = NetworkFileName.path(name, notebookPath: session.notebookPath)
+      guard let sum = memo.sha256(ofFile: path) else { return nil }
+      files.append("\(name) \(sum)")
     }
     var reads: [StatePart: String] = [:]
     for part in access.reads { reads[part] = keys[part] }
@@ -168,6 +175,16 @@ final class CellCache {
         "  cell \(cell.number): cache entry unusable (\(error.reason)); "
           + "recomputing")
       store.remove(key)
+      return nil
+    }
+    // A network file the cell saved that is gone or changed since: the
+    // cell runs again and writes it.
+    guard
+      NetworkFileName.savedFilesIntact(
+        entry.results, notebookPath: session.notebookPath,
+        sha256: memo.sha256(ofFile:))
+    else {
+      statistics.misses += 1
       return nil
     }
     statistics.hits += 1

@@ -11,6 +11,8 @@ struct CellAccess: Sendable, Equatable {
   var writes: Set<StatePart> = []
   /// Data sets whose files a `load` of the cell reads, in order.
   var loads: [DatasetName] = []
+  /// Other files its directives read, as the notebook names them.
+  var files: [String] = []
 
   /// The access of `directives` run in order, or nil when one cannot be
   /// decoded (such a cell is never cached; running it says why) or is not
@@ -23,6 +25,7 @@ struct CellAccess: Sendable, Equatable {
       reads.formUnion(type.reads.subtracting(writes))
       writes.formUnion(type.writes)
       loads += typed.dataSets
+      files += typed.files
     }
   }
 }
@@ -35,7 +38,8 @@ struct CellAccess: Sendable, Equatable {
 /// That is the cache format and labrun's version, the cell's directives in
 /// canonical form (so spacing, comments, argument order and spellings such
 /// as `3.0` do not matter, while `--set` overrides, which change the
-/// directives, do), the SHA-256 of every data file a `load` reads, and the
+/// directives, do), the SHA-256 of every data file a `load` reads and of
+/// every other file a directive reads (`restore`'s network file), and the
 /// value of each part of the state the cell reads: the data selection, the
 /// generator's seed and draw count, and the SHA-256 of the network's
 /// parameters. Since those are values, not positions in the notebook, a

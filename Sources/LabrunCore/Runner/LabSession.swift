@@ -168,7 +168,19 @@ final class LabSession {
           "'\(directive.verb)' needs a data set, but none is loaded",
           suggestion: "add 'load mnist' in a cell before this one"))
     }
-    return (try requireNetwork(for: directive), splits)
+    let network = try requireNetwork(for: directive)
+    // A network made or restored before the data was loaded was not
+    // checked against it.
+    if let problem = network.incompatibility(with: splits.training.data) {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location,
+          "'\(directive.verb)' cannot use this network on "
+            + "\(splits.name.displayName): \(problem)",
+          suggestion: "load the data set before 'net' or 'restore', which "
+            + "then check the network against it"))
+    }
+    return (network, splits)
   }
 
   /// The current network, or a located error naming `name` (the verb by

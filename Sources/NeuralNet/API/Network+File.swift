@@ -3,30 +3,32 @@ import Foundation
 extension Network {
   // MARK: - Saving and loading
 
-  /// This network as a ``NetworkFile``: its shape, epochs and parameters.
+  /// This network as a ``NetworkFile``: its architecture, epochs and
+  /// parameters.
   public var file: NetworkFile {
     NetworkFile(
-      configuration: configuration, epochsTrained: epochsTrained,
+      architecture: architecture, epochsTrained: epochsTrained,
       parameters: parameters)
   }
 
-  /// Creates the network a file describes: the same shape, epochs and
-  /// parameter bits, so it predicts exactly as the saved network did.
+  /// Creates the network a file describes: the same architecture, epochs
+  /// and parameter bits, so it predicts exactly as the saved network did.
   public convenience init(_ file: NetworkFile) {
     precondition(
-      file.parameters.count == file.configuration.parameterCount,
-      "a network file's parameters fit its shape")
-    self.init(file.configuration, seed: 0)
+      file.parameters.count == file.architecture.parameterCount,
+      "a network file's parameters fit its architecture")
+    self.init(file.architecture, seed: 0)
     epochsTrained = file.epochsTrained
+    // Each layer takes as many weights and biases as it was built with
+    // (none for a pool), in ``parameters``' order.
     var weights: [[Float]] = []
     var biases: [[Float]] = []
     var start = 0
-    let sizes = file.configuration.sizes
-    for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
-      weights.append(Array(file.parameters[start..<start + inputs * outputs]))
-      start += inputs * outputs
-      biases.append(Array(file.parameters[start..<start + outputs]))
-      start += outputs
+    for (layerWeights, layerBiases) in zip(self.weights, self.biases) {
+      weights.append(Array(file.parameters[start..<start + layerWeights.count]))
+      start += layerWeights.count
+      biases.append(Array(file.parameters[start..<start + layerBiases.count]))
+      start += layerBiases.count
     }
     self.weights = weights
     self.biases = biases
@@ -37,13 +39,7 @@ extension Network {
   ///
   /// - Throws: ``NetworkFileError`` when the file cannot be written.
   public func save(to path: String) throws(NetworkFileError) {
-    do {
-      try Data(file.encoded()).write(
-        to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw NetworkFileError(
-        path: path, reason: .unwritable(error.localizedDescription))
-    }
+    try file.write(to: path)
   }
 
   /// Reads the network saved at `path`.
@@ -53,7 +49,46 @@ extension Network {
   public static func load(from path: String) throws(NetworkFileError)
     -> Network
   {
-    let bytes: [UInt8]
+    Network(try NetworkFile.read(from: path))
+  }
+}
+
+extension NetworkFile {
+  /// Writes the file to `path`, atomically: a temporary file in the same
+  /// folder renamed into place, so a reader sees the old file or the whole
+  /// new one, never a part.
+  ///
+  /// - Returns: the bytes written.
+  /// - Throws: ``NetworkFileError`` when the file cannot be written.
+  @discardableResult
+  public func write(to path: String) throws(NetworkFileError) -> [UInt8] {
+    let bytes = encoded()
+    do {
+      try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+      return bytes
+    } catch {
+      throw NetworkFileError(
+        path: path, reason: .unwritable(error.localizedDescription))
+    }
+  }
+
+  /// Reads and decodes the network file at `path`.
+  ///
+  /// - Throws: ``NetworkFileError`` when the file is missing, unreadable,
+  ///   not a network file, of another version, truncated or damaged.
+  public static func read(from path: String) throws(NetworkFileError)
+    -> NetworkFile
+  {
+    try decode(readBytes(from: path), path: path)
+  }
+
+  /// The bytes of the regular file at `path`.
+  ///
+  /// - Throws: ``NetworkFileError/Reason/unreadable(_:)`` for a missing
+  ///   file, a folder, a pipe or a device.
+  public static func readBytes(from path: String) throws(NetworkFileError)
+    -> [UInt8]
+  {
     do {
       // A folder, a pipe or a device is refused before reading: reading
       // /dev/zero would never end.
@@ -62,13 +97,12 @@ extension Network {
         throw NetworkFileError(
           path: path, reason: .unreadable("it is not a regular file"))
       }
-      bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+      return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     } catch let error as NetworkFileError {
       throw error
     } catch {
       throw NetworkFileError(
         path: path, reason: .unreadable(error.localizedDescription))
     }
-    return Network(try NetworkFile.decode(bytes, path: path))
   }
 }

@@ -5,14 +5,17 @@ import Datasets
 /// A trained network as its file holds it: the architecture, the epochs it
 /// has trained and every parameter, bit for bit.
 ///
-/// The layout, version 1, is documented in docs/network-file.md:
-/// a magic number, the format version, the body's length, the body, and the
-/// SHA-256 of everything before it. Decoding checks each in turn, so a file
-/// that is not a network file, comes from another version, was cut short or
-/// was damaged is an error value saying which — never a crash.
+/// The layout is documented in docs/network-file.md: a magic number, the
+/// format version, the body's length, the body, and the SHA-256 of
+/// everything before it. This labrun writes version 2 (any
+/// ``NetworkArchitecture``: image input, convolution, pooling, dense layers
+/// with dropout) and reads versions 1 (fully-connected networks) and 2.
+/// Decoding checks each part in turn, so a file that is not a network
+/// file, comes from another version, was cut short or was damaged is an
+/// error value saying which — never a crash.
 public struct NetworkFile: Sendable, Equatable {
-  /// The network's shape.
-  public var configuration: NetworkConfiguration
+  /// The network's layers, activations, cost and initialisation.
+  public var architecture: NetworkArchitecture
   /// Epochs of monitored training the network had (``Network/epochsTrained``).
   public var epochsTrained: Int
   /// Every weight and bias in ``Network/parameters``' order.
@@ -21,44 +24,65 @@ public struct NetworkFile: Sendable, Equatable {
   /// The file's first eight bytes: a non-ASCII byte, "LRN", then CR LF,
   /// ^Z and LF, so a transfer in text mode or a truncated download shows.
   public static let magic: [UInt8] = [0x89, 0x4C, 0x52, 0x4E, 0x0D, 0x0A, 0x1A, 0x0A]
-  /// The version this labrun writes and reads.
-  public static let version: UInt32 = 1
+  /// The version this labrun writes.
+  public static let version: UInt32 = 2
+  /// The versions this labrun reads.
+  public static let readableVersions: ClosedRange<UInt32> = 1...2
   /// Bytes before the body: magic, version, body length.
   static let headerSize = 8 + 4 + 8
   /// Bytes of the trailing SHA-256.
   static let checksumSize = 32
 
-  /// Creates the file contents of a network's shape and parameters.
+  /// Creates the file contents of a network's architecture and parameters.
   public init(
-    configuration: NetworkConfiguration, epochsTrained: Int,
+    architecture: NetworkArchitecture, epochsTrained: Int,
     parameters: [Float]
   ) {
-    self.configuration = configuration
+    self.architecture = architecture
     self.epochsTrained = epochsTrained
     self.parameters = parameters
   }
 
   // MARK: - Encoding
 
-  /// The whole file.
+  /// The whole file, in version 2.
   public func encoded() -> [UInt8] {
     var body = ByteWriter()
-    body.byte(configuration.cost.fileCode)
-    body.byte(configuration.initialization.fileCode)
-    body.byte(configuration.hidden.fileCode)
-    body.byte(configuration.output.fileCode)
+    body.byte(architecture.cost.fileCode)
+    body.byte(architecture.initialization.fileCode)
+    body.byte(architecture.hidden.fileCode)
+    body.byte(architecture.output.fileCode)
     body.uint64(UInt64(max(epochsTrained, 0)))
-    body.uint32(UInt32(configuration.sizes.count))
-    for size in configuration.sizes { body.uint32(UInt32(size)) }
+    let input = architecture.input
+    body.byte(input.isImage ? 1 : 0)
+    body.uint32(UInt32(input.channels))
+    body.uint32(UInt32(input.height))
+    body.uint32(UInt32(input.width))
+    body.uint32(UInt32(architecture.layers.count))
+    for layer in architecture.layers {
+      switch layer {
+      case .dense(let units, let dropout):
+        body.byte(LayerCode.dense.rawValue)
+        body.uint32(UInt32(units))
+        body.uint64(dropout.bitPattern)
+      case .convolution(let size, let maps):
+        body.byte(LayerCode.convolution.rawValue)
+        body.uint32(UInt32(size))
+        body.uint32(UInt32(maps))
+      case .maxPool(let size):
+        body.byte(LayerCode.maxPool.rawValue)
+        body.uint32(UInt32(size))
+      }
+    }
     body.uint64(UInt64(parameters.count))
     for value in parameters { body.uint32(value.bitPattern) }
 
     return Self.sealed(body: body.bytes)
   }
 
-  /// A file of this version around `body`: the header before it and the
+  /// A file of `version` around `body`: the header before it and the
   /// SHA-256 after it.
-  static func sealed(body: [UInt8]) -> [UInt8] {
+  static func sealed(body: [UInt8], version: UInt32 = version) -> [UInt8] {
     var file = ByteWriter()
     file.bytes += magic
     file.uint32(version)
@@ -70,11 +94,11 @@ public struct NetworkFile: Sendable, Equatable {
 
   // MARK: - Decoding
 
-  /// Reads a network file's bytes.
+  /// Reads a network file's bytes, of version 1 or 2.
   ///
   /// - Parameter path: the file's name, for messages.
   /// - Throws: ``NetworkFileError`` for anything but a whole, undamaged
-  ///   file of this version describing a usable network.
+  ///   file of a version this labrun reads describing a usable network.
   public static func decode(_ bytes: [UInt8], path: String)
     throws(NetworkFileError) -> NetworkFile
   {
@@ -87,7 +111,7 @@ public struct NetworkFile: Sendable, Equatable {
     guard let version = header.uint32() else {
       throw fail(.truncated(expected: headerSize, actual: bytes.count))
     }
-    guard version == Self.version else {
+    guard readableVersions.contains(version) else {
       throw fail(.unsupportedVersion(version))
     }
     guard let bodyLength = header.uint64() else {
@@ -111,17 +135,18 @@ public struct NetworkFile: Sendable, Equatable {
       throw fail(.checksumMismatch)
     }
     var body = ByteReader(bytes[headerSize..<checked.endIndex])
-    return try decodeBody(&body, fail: fail)
+    return try decodeBody(&body, version: version) { detail in
+      fail(.invalid(detail))
+    }
   }
 
   private static func decodeBody(
-    _ body: inout ByteReader,
-    fail: (NetworkFileError.Reason) -> NetworkFileError
+    _ body: inout ByteReader, version: UInt32,
+    invalid: (String) -> NetworkFileError
   ) throws(NetworkFileError) -> NetworkFile {
-    func invalid(_ text: String) -> NetworkFileError { fail(.invalid(text)) }
     guard let costCode = body.byte(), let initCode = body.byte(),
       let hiddenCode = body.byte(), let outputCode = body.byte(),
-      let epochs = body.uint64(), let sizeCount = body.uint32()
+      let epochs = body.uint64()
     else { throw invalid("the body ends inside the architecture") }
     guard let cost = Cost(fileCode: costCode) else {
       throw invalid("unknown cost code \(costCode)")
@@ -135,39 +160,26 @@ public struct NetworkFile: Sendable, Equatable {
     guard epochs <= UInt64(Int32.max) else {
       throw invalid("\(epochs) epochs trained is not a plausible count")
     }
-    // Every size takes 4 bytes: a count beyond what is left is a lie,
-    // refused before anything is allocated for it.
-    guard Int(sizeCount) <= body.remaining / 4 else {
-      throw invalid("\(sizeCount) layers do not fit in the file")
-    }
-    var sizes: [Int] = []
-    for _ in 0..<sizeCount {
-      guard let size = body.uint32() else {
-        throw invalid("the body ends inside the layer sizes")
-      }
-      sizes.append(Int(size))
-    }
-    let configuration = NetworkConfiguration(
-      sizes: sizes, hidden: hidden, output: output, cost: cost,
-      initialization: initialization)
-    if let problem = configuration.problems.first {
-      throw invalid("the architecture is unusable: \(problem)")
+    let (input, layers) =
+      version == 1
+      ? try decodeSizes(&body, invalid: invalid)
+      : try decodeLayers(&body, invalid: invalid)
+    let architecture = NetworkArchitecture(
+      input: input, layers: layers, hidden: hidden, output: output,
+      cost: cost, initialization: initialization)
+    if let problem = architecture.problems.first {
+      let place = problem.layer.map { "layer \($0 + 1): " } ?? ""
+      throw invalid("the architecture is unusable: \(place)\(problem.message)")
     }
     guard let count = body.uint64() else {
       throw invalid("the body ends before the parameter count")
     }
-    // Σ (n_in + 1)·n_out without overflow, bounded by the bytes present.
-    var expected = 0
-    for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
-      let (layer, o1) = (inputs + 1).multipliedReportingOverflow(by: outputs)
-      let (sum, o2) = expected.addingReportingOverflow(layer)
-      guard !o1, !o2 else { throw invalid("the architecture is too large") }
-      expected = sum
+    guard let expected = parameterCount(of: architecture) else {
+      throw invalid("the architecture is too large")
     }
     guard count == UInt64(expected) else {
       throw invalid(
-        "\(count) parameters stored, but \(sizes.map(String.init).joined(separator: "-")) "
-          + "has \(expected)")
+        "\(count) parameters stored, but \(architecture.notation) has \(expected)")
     }
     guard expected <= body.remaining / 4, body.remaining == expected * 4 else {
       throw invalid(
@@ -183,9 +195,152 @@ public struct NetworkFile: Sendable, Equatable {
       parameters.append(Float(bitPattern: bits))
     }
     return NetworkFile(
-      configuration: configuration, epochsTrained: Int(epochs),
+      architecture: architecture, epochsTrained: Int(epochs),
       parameters: parameters)
   }
+
+  /// Version 1's architecture: a list of layer sizes, input first, every
+  /// layer fully connected.
+  private static func decodeSizes(
+    _ body: inout ByteReader, invalid: (String) -> NetworkFileError
+  ) throws(NetworkFileError) -> (TensorShape, [LayerKind]) {
+    guard let sizeCount = body.uint32() else {
+      throw invalid("the body ends inside the architecture")
+    }
+    // Every size takes 4 bytes: a count beyond what is left is a lie,
+    // refused before anything is allocated for it.
+    guard Int(sizeCount) <= body.remaining / 4 else {
+      throw invalid("\(sizeCount) layers do not fit in the file")
+    }
+    var sizes: [Int] = []
+    for _ in 0..<sizeCount {
+      guard let size = body.uint32() else {
+        throw invalid("the body ends inside the layer sizes")
+      }
+      sizes.append(Int(size))
+    }
+    guard sizes.count >= 2 else {
+      throw invalid(
+        "the architecture is unusable: a network needs at least 2 layer sizes, got \(sizes.count)")
+    }
+    return (
+      TensorShape(vector: sizes[0]),
+      sizes.dropFirst().map { .dense(units: $0) }
+    )
+  }
+
+  /// Version 2's architecture: the input's shape, then each layer with
+  /// its kind.
+  private static func decodeLayers(
+    _ body: inout ByteReader, invalid: (String) -> NetworkFileError
+  ) throws(NetworkFileError) -> (TensorShape, [LayerKind]) {
+    guard let isImage = body.byte(), let channels = body.uint32(),
+      let height = body.uint32(), let width = body.uint32(),
+      let layerCount = body.uint32()
+    else { throw invalid("the body ends inside the input's shape") }
+    // Bounded so that no count or product of them overflows: every
+    // dimension, and the values per example, below 2³¹.
+    let limit = UInt32(Int32.max)
+    let (area, o1) = Int(height).multipliedReportingOverflow(by: Int(width))
+    let (values, o2) = area.multipliedReportingOverflow(by: Int(channels))
+    guard !o1, !o2, values <= Int(limit) else {
+      throw invalid(
+        "an input of \(channels) × \(height) × \(width) values is too large")
+    }
+    // A zero among the dimensions would hide a huge one from that bound.
+    guard values >= 1 else {
+      throw invalid(
+        "an input of \(channels) × \(height) × \(width) has no values")
+    }
+    let input: TensorShape
+    switch isImage {
+    case 1:
+      input = TensorShape(
+        channels: Int(channels), height: Int(height), width: Int(width))
+    case 0:
+      // One spelling per network: a vector is 1 × 1 × n.
+      guard channels == 1, height == 1 else {
+        throw invalid(
+          "a vector input is stored as 1 × 1 × n, not \(channels) × \(height) × \(width)")
+      }
+      input = TensorShape(vector: Int(width))
+    default:
+      throw invalid("unknown input kind \(isImage) (0 vector, 1 image)")
+    }
+    // The smallest layer takes 5 bytes: a count beyond what is left is a
+    // lie, refused before anything is allocated for it.
+    guard Int(layerCount) <= body.remaining / 5 else {
+      throw invalid("\(layerCount) layers do not fit in the file")
+    }
+    var layers: [LayerKind] = []
+    for index in 1..<Int(layerCount) + 1 {
+      func ended() -> NetworkFileError {
+        invalid("the body ends inside layer \(index)")
+      }
+      func tooLarge() -> NetworkFileError {
+        invalid("layer \(index): a size of 2³¹ or more")
+      }
+      guard let code = body.byte() else { throw ended() }
+      switch LayerCode(rawValue: code) {
+      case .dense:
+        guard let units = body.uint32(), let bits = body.uint64() else {
+          throw ended()
+        }
+        guard units <= limit else { throw tooLarge() }
+        let dropout = Double(bitPattern: bits)
+        // NaN and -0 would read as a rate the notation cannot write.
+        guard bits == 0 || (dropout > 0 && dropout < 1) else {
+          throw invalid(
+            "layer \(index): dropout \(dropout) is outside [0, 1)")
+        }
+        layers.append(.dense(units: Int(units), dropout: dropout))
+      case .convolution:
+        guard let size = body.uint32(), let maps = body.uint32() else {
+          throw ended()
+        }
+        guard size <= limit, maps <= limit else { throw tooLarge() }
+        layers.append(.convolution(size: Int(size), maps: Int(maps)))
+      case .maxPool:
+        guard let size = body.uint32() else { throw ended() }
+        guard size <= limit else { throw tooLarge() }
+        layers.append(.maxPool(size: Int(size)))
+      case nil:
+        throw invalid(
+          "layer \(index): unknown layer kind \(code) (0 dense, 1 convolution, 2 pool)")
+      }
+    }
+    return (input, layers)
+  }
+
+  /// Weights and biases `architecture` needs, nil when the count overflows.
+  private static func parameterCount(of architecture: NetworkArchitecture)
+    -> Int?
+  {
+    var total = 0
+    var shape = architecture.input
+    for layer in architecture.layers {
+      let (fanIn, units): (Int, Int)
+      switch layer {
+      case .dense(let outputs, _): (fanIn, units) = (shape.count, outputs)
+      case .convolution(let size, let maps):
+        (fanIn, units) = (shape.channels * size * size, maps)
+      case .maxPool: (fanIn, units) = (0, 0)
+      }
+      let (layerCount, o1) = (fanIn + 1).multipliedReportingOverflow(by: units)
+      let (sum, o2) = total.addingReportingOverflow(layerCount)
+      guard !o1, !o2 else { return nil }
+      total = sum
+      shape = layer.output(for: shape)
+    }
+    return total
+  }
+}
+
+/// The kind of a layer in a version 2 file.
+private enum LayerCode: UInt8 {
+  case dense = 0
+  case convolution = 1
+  case maxPool = 2
 }
 
 /// The SHA-256 of `bytes`, as 32 bytes.
@@ -243,7 +398,7 @@ public struct NetworkFileError: Error, Sendable, Equatable,
     case .unwritable(let system): "cannot write the network file: \(system)"
     case .notANetworkFile: "not a labrun network file (its first bytes are not the network file's magic number)"
     case .unsupportedVersion(let version):
-      "network file version \(version); this labrun reads version \(NetworkFile.version)"
+      "network file version \(version); this labrun reads versions \(NetworkFile.readableVersions.lowerBound) to \(NetworkFile.readableVersions.upperBound)"
     case .truncated(let expected, let actual):
       expected == Int.max
         ? "the network file is truncated or damaged: its header promises more bytes than a file can hold (it has \(actual))"

@@ -170,6 +170,7 @@ mtd[columnalign="right"] { text-align: right; }
   padding-top: 0.2rem; }
 .facts { color: var(--muted); margin: 0 0 0.6rem; font-size: 0.92rem; }
 .facts span { white-space: nowrap; }
+.facts code { overflow-wrap: anywhere; }
 .headline { font-size: 1.1rem; margin: 0.3rem 0 0.8rem; }
 .headline strong { font-size: 1.35rem; color: var(--accent); }
 .choice { margin: 0.6rem 0 0; }

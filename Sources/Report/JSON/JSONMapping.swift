@@ -151,6 +151,8 @@ enum JSONMapping {
       ])
     case .weights(let w):
       return WeightsSection.json(w)
+    case .networkFile(let file):
+      return NetworkFileSection.json(file)
     case .check(let outcome):
       return CheckSection.json(outcome)
     }

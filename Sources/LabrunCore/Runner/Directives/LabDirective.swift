@@ -50,10 +50,15 @@ protocol LabDirective: Sendable, Equatable {
 
   /// The data sets whose files it reads (the cache keys them by content).
   var dataSets: [DatasetName] { get }
+  /// Other files it reads, named as the notebook writes them (relative to
+  /// its folder): the cache keys them by content, and a cell naming a
+  /// missing one is computed (it fails saying so).
+  var files: [String] { get }
 }
 
 extension LabDirective {
   var dataSets: [DatasetName] { [] }
+  var files: [String] { [] }
   static var cacheable: Bool { true }
 }
 
@@ -64,7 +69,7 @@ extension LabDirective {
 enum Directives {
   static let all: [any LabDirective.Type] = [
     Seed.self, Load.self, Net.self, SGD.self, Evaluate.self,
-    Playground.self, ShowWeights.self, Expect.self,
+    Playground.self, ShowWeights.self, Save.self, Restore.self, Expect.self,
   ]
 
   /// The language the notebook parser checks `lab` blocks against.

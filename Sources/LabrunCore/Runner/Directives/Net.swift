@@ -105,12 +105,7 @@ struct Net: LabDirective {
     if let splits = session.splits {
       let training = splits.training
       let pixels = training.pixelsPerImage
-      let fits =
-        input.isImage
-        ? input.channels == 1 && input.height == training.rows
-          && input.width == training.columns
-        : input.count == pixels
-      if !fits {
+      if !Self.takes(training, input: input) {
         let rest = architecture.notation.split(separator: " ").dropFirst()
         let example =
           input.isImage
@@ -177,6 +172,17 @@ struct Net: LabDirective {
         cost: architecture.cost.rawValue,
         initialization: architecture.initialization.rawValue,
         architecture: architecture.notation))
+  }
+}
+
+extension Net {
+  /// Whether a network whose input is `input` takes `split`'s images: an
+  /// image input of their size, or a vector of their pixel count.
+  static func takes(_ split: Split, input: TensorShape) -> Bool {
+    input.isImage
+      ? input.channels == 1 && input.height == split.rows
+        && input.width == split.columns
+      : input.count == split.pixelsPerImage
   }
 }
 
