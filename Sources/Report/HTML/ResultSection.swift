@@ -13,6 +13,7 @@ enum ResultSection {
     case .playground(let playground):
       PlaygroundSection.write(playground, to: &html)
     case .weights(let weights): WeightsSection.write(weights, to: &html)
+    case .maps(let maps): MapsSection.write(maps, to: &html)
     case .check(let outcome): CheckSection.write(outcome, to: &html)
     }
     html.newline()

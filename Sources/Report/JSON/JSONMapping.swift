@@ -151,6 +151,8 @@ enum JSONMapping {
       ])
     case .weights(let w):
       return WeightsSection.json(w)
+    case .maps(let m):
+      return MapsSection.json(m)
     case .check(let outcome):
       return CheckSection.json(outcome)
     }

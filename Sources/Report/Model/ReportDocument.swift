@@ -209,6 +209,7 @@ public enum CellResult: Sendable, Equatable, Codable {
   case evaluation(EvaluationResult)
   case playground(PlaygroundResult)
   case weights(WeightsResult)
+  case maps(MapsResult)
   case check(CheckOutcome)
 }
 

@@ -86,7 +86,7 @@ extension CheckFigures {
       record(
         Evaluation(correct: evaluation.correct, total: evaluation.total),
         onTest: evaluation.split == Split.Name.test.rawValue)
-    case .playground, .weights, .check:
+    case .playground, .weights, .maps, .check:
       break
     }
   }

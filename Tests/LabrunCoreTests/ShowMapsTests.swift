@@ -1,0 +1,172 @@
+import Foundation
+import NeuralNet
+import Notebook
+import Report
+import Testing
+
+@testable import LabrunCore
+
+/// `show maps`: one test image through a convolutional network, each
+/// convolutional and pooling layer's maps as the engine computes them.
+@Suite("show maps")
+struct ShowMapsTests {
+  /// Runs `source` in a session and returns the cells and the session (its
+  /// network and data, for the oracle).
+  func run(_ source: String) -> ([CellReport], LabSession) {
+    let notebook = Notebook.parse(source: source, path: "maps.md")
+    let session = LabSession(
+      seed: 3,
+      options: RunOptions(
+        dataDirectory: ShowWeightsTests.data,
+        cache: CacheSettings(mode: .off)),
+      console: Console(style: .quiet, write: { _, _ in }),
+      notebookPath: notebook.path)
+    return (notebook.cells.map { session.run($0) }, session)
+  }
+
+  func maps(_ cell: CellReport?) -> [MapsResult] {
+    (cell?.results ?? []).compactMap {
+      if case .maps(let maps) = $0 { return maps }
+      return nil
+    }
+  }
+
+  @Test("the shown maps are the engine's activations, and a Double oracle's")
+  func values() throws {
+    let (cells, session) = run(
+      """
+      ```lab
+      load mnist train=300 validation=0 test=50
+      net 28x28 conv5x5x4 pool2 conv3x3x3 30 10 hidden=relu output=softmax
+      sgd lr=0.1 epochs=1
+      show maps digit=9
+      show maps image=1
+      ```
+      """)
+    let cell = try #require(cells.first)
+    #expect(cell.status == .ok, "\(cell.diagnostics)")
+    let shown = maps(cell)
+    #expect(shown.count == 2)
+    // MNIST's test set begins 7 2 1 0 4 1 4 9: the first 9 is image 7.
+    #expect(shown[0].image.index == 7 && shown[0].image.label == "9")
+    #expect(shown[1].image.index == 1 && shown[1].image.label == "2")
+    let network = try #require(session.network)
+    let test = try #require(session.splits).test
+    for result in shown {
+      let input = test.image(result.image.index).map { Float($0) / 255 }
+      #expect(result.image.pixels == Array(test.image(result.image.index)))
+      let engine = network.layerActivations(input)
+      // The conv, pool and conv layers (1, 2, 3), not the dense ones.
+      #expect(result.layers.map(\.notation) == ["conv5x5x4", "pool2", "conv3x3x3"])
+      #expect(result.layers.map(\.layer) == [1, 2, 3])
+      #expect(result.layers.map(\.rows) == [24, 12, 10])
+      #expect(result.layers.map { $0.maps.count } == [4, 4, 3])
+      for layer in result.layers {
+        #expect(Array(layer.maps.joined()) == engine[layer.layer - 1])
+        let largest = layer.maps.joined().map { Double(abs($0)) }.max()
+        #expect(layer.scale == largest)
+      }
+      // An independent oracle in Double: conv + ReLU, then 2×2 max-pool.
+      let filters = network.weights[0]  // (4, 25)
+      let biases = network.biases[0]
+      var conv = [Double](repeating: 0, count: 4 * 24 * 24)
+      for map in 0..<4 {
+        for y in 0..<24 {
+          for x in 0..<24 {
+            var z = Double(biases[map])
+            for ky in 0..<5 {
+              for kx in 0..<5 {
+                z += Double(filters[map * 25 + ky * 5 + kx])
+                  * Double(input[(y + ky) * 28 + x + kx])
+              }
+            }
+            conv[(map * 24 + y) * 24 + x] = max(z, 0)
+          }
+        }
+      }
+      let shownConv = result.layers[0].maps.joined().map(Double.init)
+      let convError = zip(shownConv, conv).map { abs($0 - $1) }.max() ?? 1
+      #expect(convError < 1e-5)
+      var pooled = [Double]()
+      for map in 0..<4 {
+        for y in 0..<12 {
+          for x in 0..<12 {
+            pooled.append(
+              [(0, 0), (0, 1), (1, 0), (1, 1)].map {
+                conv[(map * 24 + 2 * y + $0.0) * 24 + 2 * x + $0.1]
+              }.max()!)
+          }
+        }
+      }
+      let shownPool = result.layers[1].maps.joined().map(Double.init)
+      #expect((zip(shownPool, pooled).map { abs($0 - $1) }.max() ?? 1) < 1e-5)
+      // The prediction is the engine's.
+      let output = network.feedforward(input)
+      let best = output.indices.max { output[$0] < output[$1] || (output[$0] == output[$1] && $0 > $1) }!
+      #expect(result.predicted == String(best))
+    }
+  }
+
+  @Test("no convolution, an image or class the test set lacks, both keys: located errors")
+  func errors() throws {
+    let (cells, _) = run(
+      """
+      ```lab
+      load mnist train=100 validation=0 test=10
+      net 784-30-10
+      show maps
+      ```
+
+      ```lab
+      net 28x28 conv5x5x2 pool2 10
+      show maps image=10
+      ```
+
+      ```lab
+      show maps digit=10
+      ```
+
+      ```lab
+      show maps digit=7 image=1
+      ```
+      """)
+    #expect(cells.map(\.status) == [.error, .error, .error, .error])
+    let none = try #require(cells[0].diagnostics.first)
+    #expect(none.line == 4 && none.column == 6)
+    #expect(none.message.contains("no convolutional or pooling layer"))
+    let image = try #require(cells[1].diagnostics.first)
+    #expect(image.line == 9 && image.column == 17)
+    #expect(image.message.contains("numbered 0 to 9, so there is no image 10"))
+    #expect(image.suggestion == "use image=0 to image=9")
+    let digit = try #require(cells[2].diagnostics.first)
+    #expect(digit.line == 13 && digit.column == 17)
+    #expect(digit.suggestion == "use digit=0 to digit=9")
+    let both = try #require(cells[3].diagnostics.first)
+    #expect(both.line == 17 && both.message.contains("not both"))
+  }
+
+  @Test("the page draws the input and each layer's maps; the JSON gives their shapes")
+  func reports() throws {
+    let result = MapsResult(
+      image: DigitImage(
+        rows: 2, columns: 2, pixels: [0, 255, 128, 0], index: 4, label: "4"),
+      predicted: "9",
+      layers: [
+        FeatureMaps(
+          layer: 1, notation: "conv1x1x2", rows: 2, columns: 2, scale: 2,
+          maps: [[0, 1, 2, 0], [-1, 0, 0, 0]])
+      ])
+    let (html, json) = ShowFiltersTests().render([.maps(result)])
+    #expect(html.contains("Feature maps of test image 4 (4)"))
+    #expect(html.contains("reads it as 9"))
+    #expect(html.contains("Layer 1, conv1x1x2: 2 maps of 2\u{A0}×\u{A0}2"))
+    #expect(html.components(separatedBy: "<svg class=\"weights\"").count == 3)
+    #expect(!html.contains("<script"))
+    let shown = try #require(json.first)
+    #expect(shown["kind"] as? String == "maps")
+    #expect(shown["image"] as? Int == 4 && shown["predicted"] as? String == "9")
+    let layers = try #require(shown["layers"] as? [[String: Any]])
+    #expect(layers.first?["maps"] as? Int == 2)
+    #expect(layers.first?["notation"] as? String == "conv1x1x2")
+  }
+}
