@@ -146,6 +146,7 @@ enum JSONMapping {
       return .object([
         "kind": .string("playground"),
         "sizes": .array(p.sizes.map(JSONValue.int)),
+        "architecture": .string(p.notation),
         "parameters": .int(p.parameters.count),
         "bytes": .int(p.bytes),
       ])
