@@ -183,7 +183,7 @@ struct PlaygroundTests {
     #expect(PlaygroundSection.problem(result) == nil)
     let html = Self.page(result)
     #expect(html.contains(#"data-layers="conv5x5x2,pool2,10""#))
-    #expect(html.contains("<span>28x28 conv5x5x2 pool2 10</span>"))
+    #expect(html.contains("The 28x28 conv5x5x2 pool2 10 network"))
     #expect(html.contains("<script"))
     // A fully-connected network says its layers too.
     #expect(Self.page(Self.result()).contains(#"data-layers="3,2""#))

@@ -62,7 +62,7 @@ enum MapsSection {
         + " makes of it: one small image per map, its activations in red"
         + " (positive) and blue (negative) on white, on one scale per"
         + " layer. The network reads it as \(result.predicted).")
-    html.open("div", ["class": "maps-input"])
+    html.open("div", ["class": "digit-grid maps-input"])
     html.open("figure", ["class": "digit-card"])
     DigitGlyph.write(result.image, to: &html)
     html.element(

@@ -276,6 +276,8 @@ svg.digit .paper { fill: var(--paper); }
   font-variant-numeric: tabular-nums; text-align: center;
   overflow-wrap: break-word; }
 .digit-card.wrong .predicted { color: var(--err); font-weight: 600; }
+/* Weights, filters and maps shrink with their card on a phone. */
+.weight-grid svg.weights { max-width: 100%; height: auto; }
 /* Filters over many maps (show weights of a second convolution): strips. */
 .weight-rows { display: flex; flex-direction: column; gap: 0.35rem;
   align-items: flex-start; }

@@ -27,9 +27,14 @@ enum PlaygroundSection {
     }
     let shape = playground.notation
     html.element("p", ["class": "facts"]) { html in
-      // The span keeps the shape on one line (`.facts span`).
+      // The span keeps 784-30-10 on one line (`.facts span`); a
+      // convolutional network's words may wrap on a phone.
       html.text("Draw with the mouse or a finger. The ")
-      html.element("span", text: shape)
+      if playground.isFullyConnected {
+        html.element("span", text: shape)
+      } else {
+        html.text(shape)
+      }
       let count = Format.grouped(playground.parameters.count)
       html.text(
         " network trained above is built into this page (\(count) "
