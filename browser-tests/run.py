@@ -1079,7 +1079,8 @@ def check_evaluation(results, lecture):
     results.check(
         "the JSON records the playground's network size",
         playground == {"kind": "playground", "sizes": [784, 30, 10],
-                       "parameters": 23860, "bytes": 95440}, str(playground))
+                       "architecture": "784-30-10", "parameters": 23860,
+                       "bytes": 95440}, str(playground))
 
 
 def conv_drawing(results, driver, page, drawn):
