@@ -12,8 +12,11 @@ import Testing
 struct ShowMapsTests {
   /// Runs `source` in a session and returns the cells and the session (its
   /// network and data, for the oracle).
-  func run(_ source: String) -> ([CellReport], LabSession) {
-    let notebook = Notebook.parse(source: source, path: "maps.md")
+  func run(_ source: String, overrides: [Override] = [])
+    -> ([CellReport], LabSession)
+  {
+    let notebook = Notebook.parse(
+      source: source, path: "maps.md", overrides: overrides)
     let session = LabSession(
       seed: 3,
       options: RunOptions(
@@ -143,6 +146,28 @@ struct ShowMapsTests {
     #expect(digit.suggestion == "use digit=0 to digit=9")
     let both = try #require(cells[3].diagnostics.first)
     #expect(both.line == 17 && both.message.contains("not both"))
+  }
+
+  @Test("--set show.count=2 reaches the filters, and the maps view lets it be")
+  func override() throws {
+    let count = try Override.parse("show.count=2").get()
+    let (cells, _) = run(
+      """
+      ```lab
+      load mnist train=100 validation=0 test=10
+      net 28x28 conv5x5x3 pool2 10
+      show filters
+      show maps
+      ```
+      """, overrides: [count])
+    let cell = try #require(cells.first)
+    #expect(cell.status == .ok, "\(cell.diagnostics)")
+    let filters = cell.results.compactMap {
+      if case .weights(let weights) = $0 { return weights }
+      return nil
+    }
+    #expect(filters.first?.count == 2)
+    #expect(maps(cell).count == 1)
   }
 
   @Test("the page draws the input and each layer's maps; the JSON gives their shapes")

@@ -111,6 +111,8 @@ struct ShowWeights: LabDirective {
   }
 
   /// A key written for another view is an error at that key, not ignored.
+  /// A key only a `--set show.key=…` added (located at the verb) is left
+  /// alone: it applies to every `show`, whichever its view.
   private func refuseKeys(of directive: Directive) throws(CellFailure) {
     let keys: [View: Set<String>] = [
       .weights: ["layer", "count"], .filters: ["count"],
@@ -118,7 +120,9 @@ struct ShowWeights: LabDirective {
     ]
     let allowed = keys[view] ?? []
     for argument in directive.arguments
-    where !argument.key.isEmpty && !allowed.contains(argument.key) {
+    where !argument.key.isEmpty && !allowed.contains(argument.key)
+      && argument.location != directive.location
+    {
       let users = View.allCases.filter { keys[$0]?.contains(argument.key) == true }
       throw CellFailure(
         diagnostic: .error(
