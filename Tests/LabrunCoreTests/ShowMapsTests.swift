@@ -159,6 +159,12 @@ struct ShowMapsTests {
     #expect(shown["image"] as? Int == 4 && shown["predicted"] as? String == "9")
     let layers = try #require(shown["layers"] as? [[String: Any]])
     #expect(layers.first?["maps"] as? Int == 2)
+    #expect(layers.first?["shown"] as? Int == 2)
+    // A wide layer draws its first maps and says how many it has.
+    var wide = result
+    wide.layers[0].total = 100
+    #expect(ShowFiltersTests().render([.maps(wide)]).0.contains(
+      "conv1x1x2: the first 2 of 100 maps"))
     #expect(layers.first?["notation"] as? String == "conv1x1x2")
   }
 }

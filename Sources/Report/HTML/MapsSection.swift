@@ -33,12 +33,15 @@ public struct FeatureMaps: Sendable, Equatable, Codable {
   public var columns: Int
   /// The colour scale's end: the largest |activation| in the layer.
   public var scale: Double
-  /// The maps, each (rows, columns) row-major: the layer's activations.
+  /// The maps drawn (the first of the layer's), each (rows, columns)
+  /// row-major: the layer's activations.
   public var maps: [[Float]]
+  /// How many maps the layer has (more than drawn for a wide layer).
+  public var total: Int
 
   public init(
     layer: Int, notation: String, rows: Int, columns: Int, scale: Double,
-    maps: [[Float]]
+    maps: [[Float]], total: Int? = nil
   ) {
     self.layer = layer
     self.notation = notation
@@ -46,6 +49,7 @@ public struct FeatureMaps: Sendable, Equatable, Codable {
     self.columns = columns
     self.scale = scale
     self.maps = maps
+    self.total = total ?? maps.count
   }
 }
 
@@ -73,7 +77,9 @@ enum MapsSection {
     for layer in result.layers {
       html.element(
         "h4",
-        text: "Layer \(layer.layer), \(layer.notation): \(layer.maps.count)"
+        text: "Layer \(layer.layer), \(layer.notation): "
+          + (layer.total > layer.maps.count
+            ? "the first \(layer.maps.count) of \(layer.total)" : "\(layer.total)")
           + " maps of \(layer.rows)\u{A0}×\u{A0}\(layer.columns), scale"
           + " ±\(Format.fixed(layer.scale, 3))")
       html.open("div", ["class": "digit-grid weight-grid"])
@@ -103,7 +109,8 @@ enum MapsSection {
         result.layers.map {
           .object([
             "layer": .int($0.layer), "notation": .string($0.notation),
-            "maps": .int($0.maps.count), "rows": .int($0.rows),
+            "maps": .int($0.total), "shown": .int($0.maps.count),
+            "rows": .int($0.rows),
             "columns": .int($0.columns), "scale": .number($0.scale),
           ])
         }),

@@ -8,6 +8,10 @@ import Report
 /// max-pooling layer drawn as maps — the values the engine's own forward
 /// pass computes for that image.
 struct ShowMaps {
+  /// Maps drawn per layer at most, so a wide layer keeps the page light
+  /// (the scale still covers them all).
+  static let mostMaps = 64
+
   /// The test image's index, used when `digit=` is not written.
   var image: Int
   /// The class whose first test image is shown, when `digit=` is written.
@@ -58,14 +62,15 @@ struct ShowMaps {
       let shape = shapes[number]
       let side = shape.height * shape.width
       let values = activations[number]
-      let maps = (0..<shape.channels).map { map in
+      let maps = (0..<min(shape.channels, Self.mostMaps)).map { map in
         Array(values[map * side..<(map + 1) * side])
       }
       let scale = values.reduce(Float(0)) { max($0, abs($1)) }
       layers.append(
         FeatureMaps(
           layer: number + 1, notation: kind.notation, rows: shape.height,
-          columns: shape.width, scale: Double(scale), maps: maps))
+          columns: shape.width, scale: Double(scale), maps: maps,
+          total: shape.channels))
     }
     let output = activations.last ?? []
     var best = 0
