@@ -145,12 +145,13 @@ struct ShowFiltersTests {
         show filters count=4
         show weights
         show weights layer=3
+        show weights layer=4 count=2
         ```
         """
       ).first)
     #expect(cell.status == .ok, "\(cell.diagnostics)")
     let shown = runner.weights(cell)
-    #expect(shown.count == 3)
+    #expect(shown.count == 4)
     let filters = shown[0]
     #expect(filters.isFilters && filters.channels == 1)
     #expect(filters.notation == "conv5x5x6" && filters.layer == 1)
@@ -165,6 +166,12 @@ struct ShowFiltersTests {
     let second = shown[2]
     #expect(second.channels == 6 && second.rows == 3 && second.count == 4)
     #expect(second.weights.allSatisfy { $0.count == 6 * 9 })
+    // The dense layer after it reads 4 maps of 10×10: neurons, drawn as
+    // one square per map.
+    let dense = shown[3]
+    #expect(!dense.isFilters && dense.channels == 4)
+    #expect(dense.rows == 10 && dense.columns == 10 && dense.count == 2)
+    #expect(dense.weights.allSatisfy { $0.count == 400 })
   }
 
   @Test("no convolution, a pool's weights, a key of another view: located errors")

@@ -26,15 +26,17 @@ public struct WeightsResult: Sendable, Equatable, Codable {
   /// Each neuron's incoming weights, row-major; each filter's weights
   /// (channel, row, column).
   public var weights: [[Float]]
-  /// For a convolution's filters, the input channels each spans (drawn
-  /// side by side); nil for a fully-connected layer's neurons.
+  /// The input maps each filter (or each neuron after a pool or
+  /// convolution) reads, drawn side by side, (channel, row, column); nil
+  /// for weights that read one image or a vector.
   public var channels: Int?
   /// The layer in the notebook's notation (`conv5x5x20`), for filters.
   public var notation: String?
 
   public init(
     layer: Int, count: Int, rows: Int, columns: Int, scale: Double,
-    weights: [[Float]], channels: Int? = nil, notation: String? = nil
+    weights: [[Float]], channels: Int? = nil, notation: String? = nil,
+    filters: Bool? = nil
   ) {
     self.layer = layer
     self.count = count
@@ -44,10 +46,11 @@ public struct WeightsResult: Sendable, Equatable, Codable {
     self.weights = weights
     self.channels = channels
     self.notation = notation
+    self.isFilters = filters ?? (channels != nil)
   }
 
-  /// Whether these are a convolution's filters.
-  public var isFilters: Bool { channels != nil }
+  /// Whether these are a convolution's filters (else neurons' weights).
+  public var isFilters: Bool
 }
 
 enum WeightsSection {
@@ -79,8 +82,9 @@ enum WeightsSection {
         text: "Weights of layer \(result.layer): \(result.count) neurons")
       html.element(
         "p", ["class": "facts"],
-        text: "Each image is one neuron's incoming weights; red is positive,"
-          + " blue negative, white zero, on one scale for all:"
+        text: "Each image is one neuron's incoming weights"
+          + (channels > 1 ? ", one square per map it reads" : "")
+          + "; red is positive, blue negative, white zero, on one scale for all:"
           + " ±\(Format.fixed(result.scale, 3)).")
     }
     // Filters over many maps are wide strips: one per line.

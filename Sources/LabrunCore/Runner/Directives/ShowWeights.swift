@@ -181,13 +181,17 @@ struct ShowWeights: LabDirective {
     let weights = (0..<neurons).map { neuron in
       Array(matrix[neuron * inputs..<(neuron + 1) * inputs])
     }
-    // Weights that read an image are drawn in its shape.
+    // Weights that read an image or maps are drawn in their shape.
+    if input.isImage {
+      return WeightsResult(
+        layer: layer, count: neurons, rows: input.height,
+        columns: input.width, scale: Self.scale(weights), weights: weights,
+        channels: input.channels > 1 ? input.channels : nil, filters: false)
+    }
     let rows = session.splits?.training.rows ?? 28
     let columns = session.splits?.training.columns ?? 28
     let shape =
-      input.isImage && input.channels == 1
-      ? (input.height, input.width)
-      : index == 0 && rows * columns == inputs ? (rows, columns) : (1, inputs)
+      index == 0 && rows * columns == inputs ? (rows, columns) : (1, inputs)
     return WeightsResult(
       layer: layer, count: neurons, rows: shape.0, columns: shape.1,
       scale: Self.scale(weights), weights: weights)
