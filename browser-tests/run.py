@@ -8,8 +8,9 @@ chromedriver) and checks what a student would notice:
 - every report loads with no console error, no network request, every chart
   visible with a non-zero size, the cells in order, and no horizontal
   scrolling on a 390-pixel-wide phone;
-- the playground's forward pass agrees with the Swift engine on 100 real
-  MNIST test digits fed through the page's own input path;
+- the playground's forward pass (fully-connected and convolutional
+  networks) agrees with the Swift engine on 100 real MNIST test digits fed
+  through the page's own input path;
 - strokes drawn with the mouse (and a finger) are read as the digits drawn;
 - after `load fashion-mnist` the page asks for clothing and prepares a
   drawing by Fashion-MNIST's rule (checked against the numpy oracle);
@@ -314,47 +315,103 @@ def feed_digits(driver, index, images):
 
 def embedded_networks(page):
     """Every playground's network as the page embeds it, decoded here
-    independently of the page's script."""
+    independently of the page's script: per layer ("dense", W, b),
+    ("conv", size, W (maps, channels, size, size), b) or ("pool", size)."""
     with open(page, encoding="utf-8") as file:
         text = file.read()
     networks = []
     for match in re.finditer(r'<div class="pg-layout"([^>]*)>', text):
         attributes = dict(re.findall(r'([\w-]+)="([^"]*)"', match.group(1)))
         sizes = [int(size) for size in attributes["data-sizes"].split(",")]
+        words = attributes["data-layers"].split(",")
         values = np.frombuffer(
             base64.b64decode(attributes["data-parameters"]), "<f4")
+        channels = 1
+        height = int(attributes["data-rows"])
+        width = int(attributes["data-columns"])
         layers, offset = [], 0
-        for inputs, outputs in zip(sizes, sizes[1:]):
-            weights = values[offset:offset + inputs * outputs]
-            offset += inputs * outputs
-            biases = values[offset:offset + outputs]
-            offset += outputs
-            layers.append((weights.reshape(outputs, inputs)
-                           .astype(np.float64), biases.astype(np.float64)))
-        assert offset == len(values), "parameter count does not match sizes"
+        for word in words:
+            conv = re.fullmatch(r"conv(\d+)x(\d+)x(\d+)", word)
+            pool = re.fullmatch(r"pool(\d+)", word)
+            if conv:
+                size, maps = int(conv.group(1)), int(conv.group(3))
+                count = maps * channels * size * size
+                weights = values[offset:offset + count].reshape(
+                    maps, channels, size, size).astype(np.float64)
+                biases = values[offset + count:offset + count + maps]
+                offset += count + maps
+                layers.append(("conv", size, weights,
+                               biases.astype(np.float64)))
+                channels, height, width = \
+                    maps, height - size + 1, width - size + 1
+            elif pool:
+                size = int(pool.group(1))
+                layers.append(("pool", size))
+                height, width = height // size, width // size
+            else:
+                inputs, outputs = channels * height * width, int(word)
+                weights = values[offset:offset + inputs * outputs]
+                offset += inputs * outputs
+                biases = values[offset:offset + outputs]
+                offset += outputs
+                layers.append(("dense", weights.reshape(outputs, inputs)
+                               .astype(np.float64),
+                               biases.astype(np.float64)))
+                channels, height, width = 1, 1, outputs
+        assert offset == len(values), "parameter count does not match layers"
         networks.append({"sizes": sizes, "layers": layers,
+                         "rows": int(attributes["data-rows"]),
+                         "columns": int(attributes["data-columns"]),
+                         "architecture": "-".join(map(str, sizes))
+                         if all(layer[0] == "dense" for layer in layers)
+                         else f"{attributes['data-rows']}x"
+                         f"{attributes['data-columns']} " + " ".join(words),
                          "hidden": html.unescape(attributes["data-hidden"]),
                          "output": html.unescape(attributes["data-output"]),
                          "parameters": attributes["data-parameters"]})
     return networks
 
 
+def numpy_activate(name, z):
+    if name == "softmax":
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    if name == "relu":
+        return np.maximum(z, 0)
+    if name == "tanh":
+        return np.tanh(z)
+    return 1 / (1 + np.exp(-z))
+
+
 def numpy_forward(network, x):
     """The oracle: the same network in numpy, float64. x: (n, inputs)."""
     a = x
-    for index, (weights, biases) in enumerate(network["layers"]):
-        z = a @ weights.T + biases
-        name = network["output"] if index == len(network["layers"]) - 1 \
-            else network["hidden"]
-        if name == "softmax":
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            a = e / e.sum(axis=1, keepdims=True)
-        elif name == "relu":
-            a = np.maximum(z, 0)
-        elif name == "tanh":
-            a = np.tanh(z)
+    n = len(x)
+    shape = (1, network.get("rows", 28), network.get("columns", 28))
+    for index, layer in enumerate(network["layers"]):
+        last = index == len(network["layers"]) - 1
+        if layer[0] == "pool":
+            size = layer[1]
+            c, h, w = shape
+            a = a.reshape(n, c, h // size, size, w // size, size) \
+                .max(axis=(3, 5)).reshape(n, -1)
+            shape = (c, h // size, w // size)
+            continue
+        if layer[0] == "conv":
+            _, size, weights, biases = layer
+            c, h, w = shape
+            windows = np.lib.stride_tricks.sliding_window_view(
+                a.reshape(n, c, h, w), (size, size), axis=(2, 3))
+            z = np.einsum("ncijkl,fckl->nfij", windows, weights) \
+                + biases[None, :, None, None]
+            shape = (len(biases), h - size + 1, w - size + 1)
+            z = z.reshape(n, -1)
         else:
-            a = 1 / (1 + np.exp(-z))
+            _, weights, biases = layer
+            z = a @ weights.T + biases
+            shape = (1, 1, len(biases))
+        a = numpy_activate(
+            network["output"] if last else network["hidden"], z)
     return a
 
 
@@ -386,7 +443,7 @@ def compare_with_engine(results, name, driver, page, report, probe, images,
     for index, network in enumerate(networks):
         inputs, outputs, predicted = feed_digits(driver, index, images)
         label = f"{name} playground {index + 1} " \
-                f"({'-'.join(map(str, network['sizes']))}, " \
+                f"({network['architecture']}, " \
                 f"{network['hidden']}/{network['output']})"
         results.check(
             f"{label}: the page prepares each digit as before, byte for byte",
@@ -534,6 +591,10 @@ def main():
                         help="only the math corpus against KaTeX (seconds)")
     parser.add_argument("--views-only", action="store_true",
                         help="only the results views and the code labels")
+    parser.add_argument("--playgrounds-only", action="store_true",
+                        help="only the three-playground notebook (dense and "
+                        "convolutional networks, filters and maps): page "
+                        "checks, page vs engine on 100 digits, drawing")
     parser.add_argument("--fashion-only", action="store_true",
                         help="only the Fashion-MNIST playground: its words "
                         "and its preparation against the numpy oracle")
@@ -550,6 +611,32 @@ def main():
     images = mnist("images", DIGITS)
     labels = mnist("labels", DIGITS)
     driver = start_browser()
+    if args.playgrounds_only:
+        try:
+            page, report = run_labrun(
+                args.labrun, os.path.join(NOTEBOOKS, "playgrounds.md"),
+                reports_dir)
+            open_page(driver, page)
+            probe_inputs, _, _ = feed_digits(driver, 0, images)
+            probe_inputs.tofile(probe)
+            page, report = run_labrun(
+                args.labrun, os.path.join(NOTEBOOKS, "playgrounds.md"),
+                reports_dir, env={"LABRUN_PLAYGROUND_PROBE": probe})
+            results.run("playgrounds: every page check", lambda: check_report(
+                results, driver, "playgrounds", page, report, artefacts))
+            results.run("playgrounds: page vs engine on 100 MNIST test "
+                        "digits", lambda: compare_with_engine(
+                            results, "playgrounds", driver, page, report,
+                            probe, images, probe_inputs, labels))
+            drawn = {}
+            results.run("playgrounds: drawing on the convolutional network",
+                        lambda: conv_drawing(results, driver, page, drawn))
+            for digit, answer in drawn.items():
+                print(f"drawn: {digit}: {answer}")
+        finally:
+            driver.quit()
+        print(f"{results.passed} passed, {len(results.failed)} failed")
+        return 1 if results.failed else 0
     if args.math_only or args.views_only or args.fashion_only:
         try:
             if args.fashion_only:
@@ -599,7 +686,7 @@ def main():
         probe_inputs.tofile(probe)
 
         # The real lecture, once, answering the probe as it goes; and the
-        # two-playground notebook again, answering it too.
+        # three-playground notebook again, answering it too.
         env = {"LABRUN_PLAYGROUND_PROBE": probe}
         lecture = run_labrun(
             args.labrun, os.path.join(ROOT, "notebooks", "lecture20.md"),
@@ -634,6 +721,9 @@ def main():
         drawn = {}
         results.run("lecture20: drawing with the pointer", lambda: drawing(
             results, driver, lecture[0], drawn))
+        results.run("playgrounds: drawing on the convolutional network",
+                    lambda: conv_drawing(results, driver,
+                                         reports["playgrounds"][0], drawn))
         results.run("fashion: the oracle's Fashion-MNIST rule", lambda:
                     fashion_rule(results))
         if "fashion" in reports:
@@ -989,7 +1079,42 @@ def check_evaluation(results, lecture):
     results.check(
         "the JSON records the playground's network size",
         playground == {"kind": "playground", "sizes": [784, 30, 10],
-                       "parameters": 23860, "bytes": 95440}, str(playground))
+                       "architecture": "784-30-10", "parameters": 23860,
+                       "bytes": 95440}, str(playground))
+
+
+def conv_drawing(results, driver, page, drawn):
+    """A convolutional network's playground reads a drawing live, and its
+    answer is the numpy oracle's on the image the page prepared."""
+    open_page(driver, page)
+    networks = embedded_networks(page)
+    convs = [i for i, n in enumerate(networks)
+             if any(layer[0] == "conv" for layer in n["layers"])]
+    results.check("a playground runs a convolutional network", len(convs) > 0)
+    for index in convs:
+        network = networks[index]
+        for digit, strokes in [("1", one()), ("0", zero())]:
+            answer = draw(driver, index, strokes)
+            seen = np.array(driver.execute_script(
+                "return Array.from(window.labrunPlaygrounds[arguments[0]]"
+                ".input)", index), np.float64)
+            oracle = numpy_forward(network, seen[None, :] / 255)[0]
+            outputs = np.array(answer["outputs"] or [np.nan])
+            difference = float(np.abs(outputs - oracle).max()) \
+                if len(outputs) == len(oracle) else np.inf
+            top = sorted(enumerate(answer["outputs"] or []),
+                         key=lambda pair: -pair[1])[:3]
+            drawn[f"conv mouse '{digit}'"] = \
+                f"read as {answer['label']} (" + \
+                ", ".join(f"{i}: {a:.2f}" for i, a in top) + ")"
+            results.check(
+                f"{network['architecture']}: a drawn '{digit}' is read as "
+                f"{answer['label']}, shown, the oracle's answer "
+                f"(largest difference {difference:.1e})",
+                answer["label"] == digit and
+                answer["shown"] == answer["label"] and
+                answer["predicted"] == int(oracle.argmax()) and
+                difference < 1e-9)
 
 
 def drawing(results, driver, page, drawn):

@@ -173,4 +173,35 @@ struct PlaygroundRunnerTests {
       warned.last?.diagnostics.first?.message.contains("784-byte images")
         == true)
   }
+
+  @Test("a convolutional network is embedded with its layers, parameters in the engine's order")
+  func convolutional() throws {
+    let all = cells(
+      """
+      ```lab
+      load mnist train=200 validation=0 test=0
+      net 28x28 conv5x5x3 pool2 20 dropout0.5 10 hidden=relu output=softmax
+      sgd lr=0.1 epochs=1
+      playground
+      ```
+
+      ```lab
+      net 28x28x1 conv5x5x3 10
+      playground
+      ```
+      """)
+    #expect(all.map(\.status) == [.ok, .ok], "\(all.map(\.diagnostics))")
+    guard case .playground(let playground)? = all.first?.results.last else {
+      Issue.record("no playground result")
+      return
+    }
+    #expect(
+      playground.layers == [
+        .convolution(size: 5, maps: 3), .maxPool(size: 2), .dense(units: 20),
+        .dense(units: 10),
+      ])
+    #expect(playground.sizes == [784, 3 * 24 * 24, 3 * 12 * 12, 20, 10])
+    #expect(playground.notation == "28x28 conv5x5x3 pool2 20 10")
+    #expect(playground.parameters.count == 3 * 26 + 433 * 20 + 21 * 10)
+  }
 }

@@ -127,3 +127,122 @@ struct ShowWeightsTests {
     #expect(decoded.results == [.weights(result)])
   }
 }
+
+/// `show filters` and `show weights` on a convolutional network: the
+/// filters as small images.
+@Suite("show filters")
+struct ShowFiltersTests {
+  let runner = ShowWeightsTests()
+
+  @Test("the first convolution's filters as 5×5 images; show weights of a convolution gives the same")
+  func filters() throws {
+    let cell = try #require(
+      runner.cells(
+        """
+        ```lab
+        load mnist train=200 validation=0 test=20
+        net 28x28 conv5x5x6 pool2 conv3x3x4 10
+        show filters count=4
+        show weights
+        show weights layer=3
+        show weights layer=4 count=2
+        ```
+        """
+      ).first)
+    #expect(cell.status == .ok, "\(cell.diagnostics)")
+    let shown = runner.weights(cell)
+    #expect(shown.count == 4)
+    let filters = shown[0]
+    #expect(filters.isFilters && filters.channels == 1)
+    #expect(filters.notation == "conv5x5x6" && filters.layer == 1)
+    #expect(filters.count == 4 && filters.rows == 5 && filters.columns == 5)
+    #expect(filters.weights.allSatisfy { $0.count == 25 })
+    // `show weights` of a conv layer is its filters: the same images.
+    #expect(shown[1].weights.prefix(4).elementsEqual(filters.weights))
+    #expect(shown[1].count == 6)
+    let scale = filters.weights.joined().map { Double(abs($0)) }.max()
+    #expect(filters.scale == scale)
+    // The second convolution's filters span the 6 pooled maps.
+    let second = shown[2]
+    #expect(second.channels == 6 && second.rows == 3 && second.count == 4)
+    #expect(second.weights.allSatisfy { $0.count == 6 * 9 })
+    // The dense layer after it reads 4 maps of 10×10: neurons, drawn as
+    // one square per map.
+    let dense = shown[3]
+    #expect(!dense.isFilters && dense.channels == 4)
+    #expect(dense.rows == 10 && dense.columns == 10 && dense.count == 2)
+    #expect(dense.weights.allSatisfy { $0.count == 400 })
+  }
+
+  @Test("no convolution, a pool's weights, a key of another view: located errors")
+  func errors() throws {
+    let all = runner.cells(
+      """
+      ```lab
+      load mnist train=100 validation=0 test=10
+      net 784-30-10
+      show filters
+      ```
+
+      ```lab
+      net 28x28 conv5x5x6 pool2 10
+      show weights layer=2
+      ```
+
+      ```lab
+      show filters image=3
+      ```
+      """)
+    #expect(all.map(\.status) == [.error, .error, .error])
+    let none = try #require(all[0].diagnostics.first)
+    #expect(none.line == 4 && none.column == 6)
+    #expect(none.message.contains("no convolutional layer"))
+    #expect(none.suggestion?.contains("show weights") == true)
+    let pool = try #require(all[1].diagnostics.first)
+    #expect(pool.line == 9 && pool.column == 20)
+    #expect(pool.message.contains("'pool2', which has no weights"))
+    #expect(pool.suggestion == "use a layer with weights: layer=1 (conv5x5x6), layer=3 (10)")
+    let key = try #require(all[2].diagnostics.first)
+    #expect(key.line == 13 && key.column == 20)
+    #expect(key.message.contains("'image=' belongs to 'show maps'"))
+  }
+
+  @Test("the page draws filters with their captions; the JSON says filters")
+  func reports() throws {
+    let result = WeightsResult(
+      layer: 1, count: 2, rows: 2, columns: 2, scale: 1,
+      weights: [[1, -1, 0, 0.5], [0, 0, 0, -1]], channels: 1,
+      notation: "conv2x2x2")
+    let wide = WeightsResult(
+      layer: 3, count: 1, rows: 2, columns: 2, scale: 1,
+      weights: [[1, -1, 0, 0.5, 1, 1, 1, 1]], channels: 2,
+      notation: "conv2x2x1")
+    let (html, json) = render([.weights(result), .weights(wide)])
+    #expect(html.contains("Filters of layer 1 (conv2x2x2): 2 of 2"))
+    #expect(html.contains(">filter 2<"))
+    // Two channels side by side with a white column between: 5 wide.
+    #expect(html.contains("viewBox=\"0 0 5 2\""))
+    #expect(json.first?["kind"] as? String == "filters")
+    #expect(json.first?["channels"] as? Int == 1)
+    #expect(json.last?["notation"] as? String == "conv2x2x1")
+  }
+
+  /// The page and the JSON results of one cell holding `results`.
+  func render(_ results: [CellResult]) -> (String, [[String: Any]]) {
+    let cell = CellReport(
+      number: 1, line: 1, sourceLines: ["show filters"], firstSourceLine: 2,
+      directives: [], status: .ok, seconds: 0, results: results)
+    let document = ReportDocument(
+      title: "w", notebookPath: "w.md", items: [.cell(cell)], notices: [],
+      footer: ReportFooter(
+        seed: 1, labrunVersion: "t", dataFiles: [], totalSeconds: 0, date: "",
+        overrides: []))
+    let json = try? JSONSerialization.jsonObject(
+      with: Data(JSONReport.render(document).utf8)) as? [String: Any]
+    let cells = json?["cells"] as? [[String: Any]]
+    return (
+      HTMLReport.render(document),
+      cells?.first?["results"] as? [[String: Any]] ?? []
+    )
+  }
+}

@@ -166,6 +166,45 @@ struct PlaygroundTests {
     #expect(PlaygroundSection.problem(Self.result()) == nil)
   }
 
+  /// A 28x28 conv5x5x2 pool2 10 network: 2 × (25 + 1) + (288 + 1) × 10
+  /// parameters.
+  static func convolutional() -> PlaygroundResult {
+    PlaygroundResult(
+      sizes: [784, 1152, 288, 10], hidden: "relu", output: "softmax",
+      rows: 28, columns: 28, classNames: (0..<10).map(String.init),
+      parameters: (0..<2942).map { Float($0) * 0.001 },
+      layers: [.convolution(size: 5, maps: 2), .maxPool(size: 2),
+               .dense(units: 10)])
+  }
+
+  @Test("a convolutional network is embedded with its layers in the notebook's words")
+  func convolutional() {
+    let result = Self.convolutional()
+    #expect(PlaygroundSection.problem(result) == nil)
+    let html = Self.page(result)
+    #expect(html.contains(#"data-layers="conv5x5x2,pool2,10""#))
+    #expect(html.contains("The 28x28 conv5x5x2 pool2 10 network"))
+    #expect(html.contains("<script"))
+    // A fully-connected network says its layers too.
+    #expect(Self.page(Self.result()).contains(#"data-layers="3,2""#))
+
+    var short = result
+    short.parameters.removeLast()
+    #expect(PlaygroundSection.problem(short)?.contains("2941 parameters") == true)
+    var undivided = result
+    undivided.layers[1] = .maxPool(size: 5)
+    #expect(PlaygroundSection.problem(undivided)?.contains("pool5") == true)
+    var large = result
+    large.layers[0] = .convolution(size: 29, maps: 2)
+    #expect(PlaygroundSection.problem(large)?.contains("conv29x29x2") == true)
+    var sizes = result
+    sizes.sizes[2] = 289
+    #expect(PlaygroundSection.problem(sizes)?.contains("not 289") == true)
+    var last = result
+    last.layers[2] = .maxPool(size: 1)
+    #expect(PlaygroundSection.problem(last) != nil)
+  }
+
   @Test("the script has no < or &: it cannot end its element early")
   func scriptText() {
     let source = PlaygroundScript.source
@@ -190,6 +229,7 @@ struct PlaygroundTests {
     #expect(playground["sizes"] as? [Int] == [784, 3, 2])
     #expect(playground["parameters"] as? Int == 2363)
     #expect(playground["bytes"] as? Int == 2363 * 4)
-    #expect(playground.count == 4)
+    #expect(playground["architecture"] as? String == "784-3-2")
+    #expect(playground.count == 5)
   }
 }

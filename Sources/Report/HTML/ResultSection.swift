@@ -14,6 +14,7 @@ enum ResultSection {
       PlaygroundSection.write(playground, to: &html)
     case .weights(let weights): WeightsSection.write(weights, to: &html)
     case .networkFile(let file): NetworkFileSection.write(file, to: &html)
+    case .maps(let maps): MapsSection.write(maps, to: &html)
     case .check(let outcome): CheckSection.write(outcome, to: &html)
     }
     html.newline()

@@ -277,6 +277,13 @@ svg.digit .paper { fill: var(--paper); }
   font-variant-numeric: tabular-nums; text-align: center;
   overflow-wrap: break-word; }
 .digit-card.wrong .predicted { color: var(--err); font-weight: 600; }
+/* Weights, filters and maps shrink with their card on a phone. */
+.weight-grid svg.weights { max-width: 100%; height: auto; }
+/* Filters over many maps (show weights of a second convolution): strips. */
+.weight-rows { display: flex; flex-direction: column; gap: 0.35rem;
+  align-items: flex-start; }
+.weight-rows .digit-card { max-width: 100%; }
+.weight-rows svg.weights { max-width: 100%; height: auto; }
 
 /* Confusion matrix */
 table.heat { border-collapse: separate; border-spacing: 2px;

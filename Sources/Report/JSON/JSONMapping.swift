@@ -146,6 +146,7 @@ enum JSONMapping {
       return .object([
         "kind": .string("playground"),
         "sizes": .array(p.sizes.map(JSONValue.int)),
+        "architecture": .string(p.notation),
         "parameters": .int(p.parameters.count),
         "bytes": .int(p.bytes),
       ])
@@ -153,6 +154,8 @@ enum JSONMapping {
       return WeightsSection.json(w)
     case .networkFile(let file):
       return NetworkFileSection.json(file)
+    case .maps(let m):
+      return MapsSection.json(m)
     case .check(let outcome):
       return CheckSection.json(outcome)
     }

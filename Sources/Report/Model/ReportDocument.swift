@@ -210,6 +210,7 @@ public enum CellResult: Sendable, Equatable, Codable {
   case playground(PlaygroundResult)
   case weights(WeightsResult)
   case networkFile(NetworkFileResult)
+  case maps(MapsResult)
   case check(CheckOutcome)
 }
 
@@ -432,8 +433,13 @@ public struct EvaluationResult: Sendable, Equatable, Codable {
 /// `playground`: the trained network, embedded in the page so that readers
 /// can draw (a digit, a piece of clothing) and watch it being classified.
 public struct PlaygroundResult: Sendable, Equatable, Codable {
-  /// Neurons per layer, input first: `[784, 30, 10]`.
+  /// Values per layer, input first: `[784, 30, 10]` (for a convolutional
+  /// network, each layer's maps × rows × columns).
   public var sizes: [Int]
+  /// The layers after the input, first to output: dense ones for a
+  /// fully-connected network, or convolutions and pools before them. A
+  /// convolutional network reads its input as one rows × columns map.
+  public var layers: [PlaygroundLayer]
   /// Activation of the hidden layers: `sigmoid`, `relu` or `tanh`.
   public var hidden: String
   /// Activation of the output layer: `sigmoid` or `softmax`.
@@ -454,9 +460,11 @@ public struct PlaygroundResult: Sendable, Equatable, Codable {
     sizes: [Int], hidden: String, output: String, rows: Int, columns: Int,
     classNames: [String], parameters: [Float],
     subject: String = DatasetName.mnist.drawingSubject,
-    preparation: DrawingPreparation = DatasetName.mnist.drawingPreparation
+    preparation: DrawingPreparation = DatasetName.mnist.drawingPreparation,
+    layers: [PlaygroundLayer]? = nil
   ) {
     self.sizes = sizes
+    self.layers = layers ?? sizes.dropFirst().map { .dense(units: $0) }
     self.hidden = hidden
     self.output = output
     self.rows = rows
@@ -470,4 +478,18 @@ public struct PlaygroundResult: Sendable, Equatable, Codable {
   /// Bytes of the parameters as float32: what the page embeds (before
   /// base64).
   public var bytes: Int { parameters.count * 4 }
+
+  /// Whether every layer is fully connected.
+  public var isFullyConnected: Bool {
+    layers.allSatisfy { if case .dense = $0 { true } else { false } }
+  }
+
+  /// `784-30-10`, or `28x28 conv5x5x20 pool2 100 10` for a network with
+  /// convolutions or pools: the notebook's notation.
+  public var notation: String {
+    isFullyConnected
+      ? sizes.map(String.init).joined(separator: "-")
+      : (["\(rows)x\(columns)"] + layers.map(\.notation))
+        .joined(separator: " ")
+  }
 }

@@ -1,7 +1,8 @@
 // The playground's JavaScript, written for this page. It runs the network
 // forward exactly as the Swift engine does (Sources/NeuralNet: z = W a + b
-// per layer, sigmoid/relu/tanh hidden, sigmoid/softmax output, the answer
-// is the first largest output) and prepares a drawing the way the loaded
+// per dense layer, each filter over every valid position per convolution,
+// the largest of each window per max-pool; sigmoid/relu/tanh hidden,
+// sigmoid/softmax output, the answer is the first largest output) and prepares a drawing the way the loaded
 // data set's images were prepared (`data-preparation`, a
 // DrawingPreparation):
 //
@@ -47,25 +48,56 @@ enum PlaygroundScript {
     return values;
   }
 
-  /** Layers from the flat parameters: per layer the weights (out, in)
-      row-major, then the biases (out). */
-  function layersOf(sizes, parameters) {
+  /** Layers from the flat parameters, in the order of `data-layers`
+      (`conv5x5x20,pool2,100,10`): per convolution its filters (map,
+      channel, row, column) then one bias per map; per dense layer its
+      weights (out, in) row-major, then its biases (out); a pool has none.
+      The input is one rows × columns map. */
+  function layersOf(spec, rows, columns, parameters) {
     var layers = [];
     var offset = 0;
-    for (var l = 1; l !== sizes.length; l++) {
-      var inputs = sizes[l - 1];
-      var outputs = sizes[l];
-      var end = offset + inputs * outputs;
-      layers.push({
-        inputs: inputs, outputs: outputs,
-        weights: parameters.subarray(offset, end),
-        biases: parameters.subarray(end, end + outputs)
-      });
-      offset = end + outputs;
+    var shape = { channels: 1, height: rows, width: columns };
+    var words = spec.split(",");
+    for (var l = 0; l !== words.length; l++) {
+      var conv = /^conv([0-9]+)x([0-9]+)x([0-9]+)$/.exec(words[l]);
+      var pool = /^pool([0-9]+)$/.exec(words[l]);
+      var layer;
+      if (conv) {
+        var size = Number(conv[1]);
+        var maps = Number(conv[3]);
+        var taps = shape.channels * size * size;
+        layer = {
+          kind: "conv", size: size, maps: maps, input: shape,
+          weights: parameters.subarray(offset, offset + maps * taps),
+          biases: parameters.subarray(
+            offset + maps * taps, offset + maps * taps + maps)
+        };
+        offset += maps * taps + maps;
+        shape = { channels: maps, height: shape.height - size + 1,
+          width: shape.width - size + 1 };
+      } else if (pool) {
+        var side = Number(pool[1]);
+        layer = { kind: "pool", size: side, input: shape };
+        shape = { channels: shape.channels,
+          height: Math.floor(shape.height / side),
+          width: Math.floor(shape.width / side) };
+      } else {
+        var inputs = shape.channels * shape.height * shape.width;
+        var outputs = Number(words[l]);
+        var end = offset + inputs * outputs;
+        layer = {
+          kind: "dense", inputs: inputs, outputs: outputs,
+          weights: parameters.subarray(offset, end),
+          biases: parameters.subarray(end, end + outputs)
+        };
+        offset = end + outputs;
+        shape = { channels: 1, height: 1, width: outputs };
+      }
+      layers.push(layer);
     }
     if (offset !== parameters.length) {
       throw new Error("the embedded network has " + parameters.length
-        + " parameters, its sizes need " + offset);
+        + " parameters, its layers need " + offset);
     }
     return layers;
   }
@@ -91,21 +123,86 @@ enum PlaygroundScript {
     }
   }
 
-  /** The output activations for one input of values in [0, 1]. */
+  /** z of a convolution: every filter at every valid position, stride 1;
+      maps (map, row, column) from input maps (channel, row, column). */
+  function convolve(layer, a) {
+    var input = layer.input;
+    var size = layer.size;
+    var height = input.height - size + 1;
+    var width = input.width - size + 1;
+    var taps = input.channels * size * size;
+    var z = new Float64Array(layer.maps * height * width);
+    for (var f = 0; f !== layer.maps; f++) {
+      for (var y = 0; y !== height; y++) {
+        for (var x = 0; x !== width; x++) {
+          var sum = layer.biases[f];
+          for (var c = 0; c !== input.channels; c++) {
+            for (var ky = 0; ky !== size; ky++) {
+              var w = f * taps + (c * size + ky) * size;
+              var at = (c * input.height + y + ky) * input.width + x;
+              for (var kx = 0; kx !== size; kx++) {
+                sum += layer.weights[w + kx] * a[at + kx];
+              }
+            }
+          }
+          z[(f * height + y) * width + x] = sum;
+        }
+      }
+    }
+    return z;
+  }
+
+  /** Max-pooling: the largest of each size × size window of every map. */
+  function maxPool(layer, a) {
+    var input = layer.input;
+    var size = layer.size;
+    var height = Math.floor(input.height / size);
+    var width = Math.floor(input.width / size);
+    var out = new Float64Array(input.channels * height * width);
+    for (var f = 0; f !== input.channels; f++) {
+      for (var i = 0; i !== height; i++) {
+        for (var j = 0; j !== width; j++) {
+          var first = (f * input.height + i * size) * input.width + j * size;
+          var largest = a[first];
+          for (var dy = 0; dy !== size; dy++) {
+            for (var dx = 0; dx !== size; dx++) {
+              var v = a[first + dy * input.width + dx];
+              if (v > largest) { largest = v; }
+            }
+          }
+          out[(f * height + i) * width + j] = largest;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** z = W a + b of a fully-connected layer. */
+  function dense(layer, a) {
+    var z = new Float64Array(layer.outputs);  // (out)
+    for (var j = 0; j !== layer.outputs; j++) {
+      var row = j * layer.inputs;
+      var sum = layer.biases[j];
+      for (var k = 0; k !== layer.inputs; k++) {
+        sum += layer.weights[row + k] * a[k];
+      }
+      z[j] = sum;
+    }
+    return z;
+  }
+
+  /** The output activations for one input of values in [0, 1]. A pool
+      passes on the activations below it (max commutes with them). */
   function feedforward(network, input) {
     var a = input;
     for (var l = 0; l !== network.layers.length; l++) {
       var layer = network.layers[l];
-      var z = new Float64Array(layer.outputs);  // (out)
-      for (var j = 0; j !== layer.outputs; j++) {
-        var row = j * layer.inputs;
-        var sum = layer.biases[j];
-        for (var k = 0; k !== layer.inputs; k++) {
-          sum += layer.weights[row + k] * a[k];
-        }
-        z[j] = sum;
-      }
       var last = l === network.layers.length - 1;
+      if (layer.kind === "pool") {
+        a = maxPool(layer, a);
+        continue;
+      }
+      var z = layer.kind === "conv" ? convolve(layer, a) : dense(layer, a);
       activate(last ? network.output : network.hidden, z);
       a = z;
     }
@@ -214,14 +311,14 @@ enum PlaygroundScript {
 
   // MARK: - The page
 
-  var sizes = layout.getAttribute("data-sizes").split(",").map(Number);
+  var rows = Number(layout.getAttribute("data-rows"));
+  var columns = Number(layout.getAttribute("data-columns"));
   var network = {
     hidden: layout.getAttribute("data-hidden"),
     output: layout.getAttribute("data-output"),
-    layers: layersOf(sizes, decode(layout.getAttribute("data-parameters")))
+    layers: layersOf(layout.getAttribute("data-layers"), rows, columns,
+      decode(layout.getAttribute("data-parameters")))
   };
-  var rows = Number(layout.getAttribute("data-rows"));
-  var columns = Number(layout.getAttribute("data-columns"));
   var preparation = layout.getAttribute("data-preparation");
 
   var pad = layout.querySelector("canvas.pg-draw");

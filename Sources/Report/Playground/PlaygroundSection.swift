@@ -25,11 +25,16 @@ enum PlaygroundSection {
       html.close()
       return
     }
-    let shape = playground.sizes.map(String.init).joined(separator: "-")
+    let shape = playground.notation
     html.element("p", ["class": "facts"]) { html in
-      // The span keeps the shape on one line (`.facts span`).
+      // The span keeps 784-30-10 on one line (`.facts span`); a
+      // convolutional network's words may wrap on a phone.
       html.text("Draw with the mouse or a finger. The ")
-      html.element("span", text: shape)
+      if playground.isFullyConnected {
+        html.element("span", text: shape)
+      } else {
+        html.text(shape)
+      }
       let count = Format.grouped(playground.parameters.count)
       html.text(
         " network trained above is built into this page (\(count) "
@@ -42,6 +47,7 @@ enum PlaygroundSection {
       "div",
       ["class": "pg-layout",
        "data-sizes": playground.sizes.map(String.init).joined(separator: ","),
+       "data-layers": playground.layers.map(\.notation).joined(separator: ","),
        "data-hidden": playground.hidden, "data-output": playground.output,
        "data-rows": String(playground.rows),
        "data-columns": String(playground.columns),
@@ -118,13 +124,30 @@ enum PlaygroundSection {
       return "the input layer has \(sizes[0]) units, not "
         + "\(playground.rows) × \(playground.columns) pixels"
     }
+    guard playground.layers.count == sizes.count - 1,
+      case .dense = playground.layers.last
+    else {
+      return "its \(playground.layers.count) layers do not match its"
+        + " \(sizes.count) sizes, or the last is not fully connected"
+    }
+    // A convolution reads the drawing as one map; a dense network as a
+    // vector, which has the same values in the same order.
+    var shape = (channels: 1, height: playground.rows, width: playground.columns)
     var expected = 0
-    for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
-      let (weights, o1) = inputs.multipliedReportingOverflow(by: outputs)
-      let (layer, o2) = weights.addingReportingOverflow(outputs)
-      let (sum, o3) = expected.addingReportingOverflow(layer)
-      if o1 || o2 || o3 { return "the network is too large" }
+    for (index, layer) in playground.layers.enumerated() {
+      guard let (next, count) = layer.output(for: shape) else {
+        return "layer \(index + 1) (\(layer.notation)) does not fit its"
+          + " input, or the network is too large"
+      }
+      let (sum, overflow) = expected.addingReportingOverflow(count)
+      if overflow { return "the network is too large" }
+      guard next.channels * next.height * next.width == sizes[index + 1] else {
+        return "layer \(index + 1) (\(layer.notation)) gives"
+          + " \(next.channels * next.height * next.width) values, not"
+          + " \(sizes[index + 1])"
+      }
       expected = sum
+      shape = next
     }
     guard expected == playground.parameters.count else {
       return "\(playground.parameters.count) parameters given, \(expected) "

@@ -90,7 +90,7 @@ extension CheckFigures {
       recordEvaluation(
         correct: evaluation.correct, total: evaluation.total,
         split: evaluation.split)
-    case .playground, .weights, .networkFile, .check:
+    case .playground, .weights, .networkFile, .maps, .check:
       break
     }
   }

@@ -185,20 +185,3 @@ extension Net {
       : input.count == split.pixelsPerImage
   }
 }
-
-extension Network {
-  /// Refuses a network with convolutions, pools or dropout for a view that
-  /// draws fully-connected layers only (`playground`, `show weights`): a
-  /// located error that says so, never a guess.
-  func requireFullyConnected(for verb: String, at location: SourceLocation)
-    throws(CellFailure)
-  {
-    guard !architecture.isFullyConnected else { return }
-    throw CellFailure(
-      diagnostic: .error(
-        at: location,
-        "'\(verb)' works on fully-connected networks, but this one is "
-          + "'\(architecture.notation)'",
-        suggestion: "use it after a network such as 'net 784-30-10'"))
-  }
-}
