@@ -16,7 +16,7 @@ enum ComparisonText {
     let runs = comparison.runs
     guard runs.indices.contains(comparison.chosen) else { return nil }
     let chosen = comparison.chosen
-    let finals = runs.map { $0.history.last?.validationAccuracy }
+    let finals = runs.map { $0.finalEpoch?.validationAccuracy }
     let lead = "The run with \(name(comparison, chosen)) became the current "
       + "network"
     guard let best = finals[chosen], best.isFinite else {
@@ -36,14 +36,22 @@ enum ComparisonText {
 }
 
 enum ComparisonCharts {
+  /// The training cost of every run; with regularisation its data part
+  /// alone, since the regularisation term of a large λ (50 at the start
+  /// for λ = 5) would lift its curve and flatten every other.
   static func cost(_ comparison: ComparisonResult) -> LineChart {
-    LineChart(
-      label: "Training cost per epoch", xTitle: "epoch",
-      yTitle: "training cost",
+    let regularized = comparison.runs.contains(where: \.isRegularized)
+    return LineChart(
+      label: regularized
+        ? "Training data cost per epoch (regularisation term left out)"
+        : "Training cost per epoch", xTitle: "epoch",
+      yTitle: regularized ? "training data cost" : "training cost",
       series: comparison.runs.enumerated().map { i, run in
         ChartSeries(
           name: ComparisonText.name(comparison, i),
-          points: run.history.map { (Double($0.epoch), $0.trainingCost) },
+          points: run.history.map {
+            (Double($0.epoch), regularized ? $0.trainingDataCost : $0.trainingCost)
+          },
           colour: i)
       }, logarithmicWhenWide: true)
   }
@@ -69,8 +77,11 @@ enum ComparisonCharts {
 enum ComparisonTable {
   static func write(_ comparison: ComparisonResult, to html: inout HTMLWriter)
   {
+    let hasTest = comparison.runs.contains {
+      $0.history.contains { $0.testAccuracy != nil }
+    }
     let rows = comparison.runs.enumerated().map { i, run in
-      let last = run.history.last
+      let last = run.finalEpoch
       var value = i < comparison.values.count
         ? comparison.values[i] : "run \(i + 1)"
       if i == comparison.chosen { value += " ✓" }
@@ -78,15 +89,14 @@ enum ComparisonTable {
       return [
         value, last.map { Format.significant($0.trainingCost) } ?? "–",
         last?.validationAccuracy.map { Format.percent($0) } ?? "–",
-        last?.testAccuracy.map { Format.percent($0) } ?? "–",
-        Format.duration(run.history.map(\.seconds).reduce(0, +)),
-      ]
+      ] + (hasTest ? [last?.testAccuracy.map { Format.percent($0) } ?? "–"] : [])
+        + [Format.duration(run.history.map(\.seconds).reduce(0, +))]
     }
+    let headers =
+      [comparison.parameter, "final training cost", "final validation accuracy"]
+      + (hasTest ? ["final test accuracy"] : []) + ["time"]
     Table.write(
-      headers: [
-        comparison.parameter, "final training cost",
-        "final validation accuracy", "final test accuracy", "time",
-      ], numeric: [false, true, true, true, true], rows: rows,
-      highlight: [comparison.chosen], to: &html)
+      headers: headers, numeric: [false] + headers.dropFirst().map { _ in true },
+      rows: rows, highlight: [comparison.chosen], to: &html)
   }
 }

@@ -116,6 +116,12 @@ enum ResultSection {
     if let summary = TrainingText.finalScores(training) {
       html.element("p", ["class": "headline"], text: summary)
     }
+    if let ending = TrainingSummary.ending(training) {
+      html.element("p", ["class": "ending"], text: ending)
+    }
+    if let changes = TrainingSummary.learningRateChanges(training) {
+      html.element("p", ["class": "schedule"], text: changes)
+    }
     html.open("div", ["class": "charts"])
     TrainingCharts.cost(training).write(to: &html)
     TrainingCharts.accuracy(training)?.write(to: &html)
