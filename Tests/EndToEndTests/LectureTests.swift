@@ -46,6 +46,25 @@ struct LectureTests {
     return lines
   }
 
+  /// Compares a lecture's numbers with its recording, line by line, or
+  /// records them with RECORD_GOLDEN=1.
+  static func compare(
+    _ lines: [String], with golden: URL,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+      try (lines.joined(separator: "\n") + "\n").write(
+        to: golden, atomically: true, encoding: .utf8)
+    }
+    let recorded = try String(contentsOf: golden, encoding: .utf8)
+      .split(separator: "\n").map(String.init)
+    #expect(lines.count == recorded.count, sourceLocation: sourceLocation)
+    for (line, expected) in zip(lines, recorded) where line != expected {
+      Issue.record(
+        "got \(line)\nrecorded \(expected)", sourceLocation: sourceLocation)
+    }
+  }
+
   @Test("runs cleanly, gives the recorded numbers and the book's accuracy")
   func lecture() throws {
     let folder = try temporaryFolder()
@@ -64,17 +83,7 @@ struct LectureTests {
 
     // Exact: the seeded notebook gives these bits on every CPU, kernel
     // variant and thread count. RECORD_GOLDEN=1 records them anew.
-    let lines = Self.numbers(all)
-    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-      try (lines.joined(separator: "\n") + "\n").write(
-        to: Self.golden, atomically: true, encoding: .utf8)
-    }
-    let recorded = try String(contentsOf: Self.golden, encoding: .utf8)
-      .split(separator: "\n").map(String.init)
-    #expect(lines.count == recorded.count)
-    for (line, expected) in zip(lines, recorded) where line != expected {
-      Issue.record("got \(line)\nrecorded \(expected)")
-    }
+    try Self.compare(Self.numbers(all), with: Self.golden)
 
     // And sane by the book, so that a wrong recording cannot pass: 784-30-10,
     // lr 3, batch 10 on 50,000 images. The book reports about 95 % (95.42 %
