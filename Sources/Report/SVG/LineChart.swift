@@ -252,18 +252,28 @@ struct LineChart {
         text: "no finite values to plot")
     }
 
-    // Events (η changes, the kept epoch) behind the lines.
+    // Events (η changes, the kept epoch) behind the lines; a label that
+    // would run into the one before it is left to the marker's tooltip.
+    var labelEnd = -Double.infinity
     for marker in markers
     where marker.x >= xScale.lower && marker.x <= xScale.upper {
       let x = n(px(marker.x), 1)
       html.open(
         "g", ["class": "marker" + (marker.solid ? " solid" : "")])
+      html.element("title", text: marker.label)
       html.empty(
         "line",
         ["x1": x, "x2": x, "y1": n(Self.top, 1), "y2": n(Self.top + plotH, 1)])
-      html.element(
-        "text", ["x": n(px(marker.x) + 2, 1), "y": n(Self.top + 9, 1)],
-        text: marker.label)
+      // About 6 units per character at the markers' 10-unit font.
+      let width = Double(marker.label.count) * 6
+      if px(marker.x) + 2 >= labelEnd + 2,
+        px(marker.x) + 2 + width <= Self.width
+      {
+        html.element(
+          "text", ["x": n(px(marker.x) + 2, 1), "y": n(Self.top + 9, 1)],
+          text: marker.label)
+        labelEnd = px(marker.x) + 2 + width
+      }
       html.close()
     }
 
