@@ -225,3 +225,37 @@ struct TrainingKeysTests {
     #expect(try training(cell).monitor == [])
   }
 }
+
+@Suite("sgd repeat=N: what is noise")
+struct RepeatTests {
+  let keys = TrainingKeysTests()
+
+  @Test("repeat=3 trains three copies, the first as a plain sgd, and gives mean ± sd")
+  func repeats() throws {
+    let plain = try keys.training(try #require(keys.cells(["sgd epochs=2"]).last))
+    let cell = try #require(keys.cells(["sgd epochs=2 repeat=3"]).last)
+    guard case .comparison(let comparison)? = cell.results.last else {
+      Issue.record("expected a comparison: \(cell.diagnostics)")
+      return
+    }
+    #expect(comparison.parameter == "repeat")
+    #expect(comparison.values == ["1", "2", "3"])
+    #expect(comparison.runs[0].parametersSHA256 == plain.parametersSHA256)
+    #expect(Set(comparison.runs.map(\.parametersSHA256)).count == 3)
+    let finals = comparison.runs.compactMap(\.finalEpoch?.validationAccuracy)
+    let mean = finals.reduce(0, +) / 3
+    let variance = finals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2
+    let spread = try #require(ComparisonSummary.validationSpread(comparison))
+    #expect(abs(spread.mean - mean) < 1e-12)
+    #expect(abs(spread.standardDeviation - variance.squareRoot()) < 1e-12)
+    #expect(ComparisonSummary.spread(comparison)?.contains("over 3 runs") == true)
+  }
+
+  @Test("repeat= beside a compared list is an error at the repeat")
+  func repeatWithComparison() throws {
+    let d = try keys.error("sgd lr=1,2 repeat=2")
+    #expect(d.line == 7)
+    #expect(d.column == 19)
+    #expect(d.message.contains("cannot be combined with the comparison of lr="))
+  }
+}

@@ -379,7 +379,7 @@ struct OverrideTests {
     arguments: [
       ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
        "did you mean 'sgd'?"),
-      ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule",
+      ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
        "did you mean 'sgd.lr'?"),
       ("sgd.epochs=many", "expected an integer from 1 to 10000 for 'sgd.epochs', found 'many'", nil),
       ("evaluate.on=train", "expected one of test, validation for 'evaluate.on', found 'train'", nil),

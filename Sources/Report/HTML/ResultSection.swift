@@ -138,8 +138,10 @@ enum ResultSection {
     html.open("div", ["class": "result comparison"])
     html.element(
       "h3",
-      text: "Comparison: " + comparison.parameter + " = "
-        + comparison.values.joined(separator: ", "))
+      text: comparison.parameter == "repeat"
+        ? "Repeated \(comparison.runs.count) times, each in its own image order"
+        : "Comparison: " + comparison.parameter + " = "
+          + comparison.values.joined(separator: ", "))
     html.open("div", ["class": "charts"])
     ComparisonCharts.cost(comparison).write(to: &html)
     ComparisonCharts.validation(comparison)?.write(to: &html)
@@ -151,6 +153,9 @@ enum ResultSection {
       }
     }
     ComparisonTable.write(comparison, to: &html)
+    if let spread = ComparisonSummary.spread(comparison) {
+      html.element("p", ["class": "spread"], text: spread)
+    }
     if let sentence = ComparisonText.choice(comparison) {
       html.element("p", ["class": "choice"], text: sentence)
     }

@@ -118,13 +118,18 @@ enum JSONMapping {
     case .training(let t):
       return training(t, kind: true)
     case .comparison(let c):
-      return .object([
+      var members: [String: JSONValue] = [
         "kind": .string("comparison"),
         "parameter": .string(c.parameter),
         "values": .array(c.values.map(JSONValue.string)),
         "runs": .array(c.runs.map { training($0, kind: false) }),
         "chosen": .int(c.chosen),
-      ])
+      ]
+      if let (mean, deviation) = ComparisonSummary.validationSpread(c) {
+        members["validationMean"] = .number(mean)
+        members["validationStandardDeviation"] = .number(deviation)
+      }
+      return .object(members)
     case .evaluation(let e):
       return .object([
         "kind": .string("evaluation"),

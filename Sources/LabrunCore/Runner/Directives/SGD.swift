@@ -67,6 +67,12 @@ struct SGD: LabDirective {
         aliases: ["lr_schedule", "decay", "halve", "anneal"],
         "Halve η after this many epochs without a better validation"
           + " accuracy; stop at η/128."),
+      ParameterSpec(
+        "repeat", .integer(min: 2, max: DirectiveLanguage.maxListLength),
+        default: "", aliases: ["repeats", "runs", "seeds", "trials", "times"],
+        "Train this many copies of the network, each seeing the images in"
+          + " its own order; the report gives the mean ± standard deviation"
+          + " of their final validation accuracies."),
     ], atMostOneList: true)
   static let reads: Set<StatePart> = [.data, .network, .generator]
   static let needs: Set<StatePart> = [.data, .network]
@@ -91,6 +97,9 @@ struct SGD: LabDirective {
   var stopPatience: Int?
   /// `schedule`: the learning-rate schedule's patience, nil without.
   var schedulePatience: Int?
+  /// `repeat`: how many copies train, each in its own image order (1
+  /// without).
+  var repeats: Int
   /// The key whose list holds more than one value, or nil for a single
   /// training.
   var comparedParameter: String?
@@ -106,6 +115,7 @@ struct SGD: LabDirective {
     monitor = try values.words("monitor").compactMap(MonitoredSet.init)
     stopPatience = try values.optionalInteger("stop")
     schedulePatience = try values.optionalInteger("schedule")
+    repeats = try values.optionalInteger("repeat") ?? 1
     comparedParameter = values.listedKey(excluding: ["monitor"])
   }
 
@@ -115,8 +125,9 @@ struct SGD: LabDirective {
     learningRate: [Double] = [3], batchSize: [Int] = [10],
     epochs: [Int] = [5], l2: [Double] = [0], l1: [Double] = [0],
     momentum: [Double] = [0], monitor: [MonitoredSet] = [.validation],
-    stop: Int? = nil, schedule: Int? = nil
+    stop: Int? = nil, schedule: Int? = nil, repeats: Int = 1
   ) {
+    self.repeats = repeats
     self.learningRate = learningRate
     self.batchSize = batchSize
     self.epochs = epochs
@@ -210,13 +221,17 @@ struct SGD: LabDirective {
   ) throws(CellFailure) -> CellResult? {
     let (start, splits) = try session.requireNetworkAndData(for: directive)
     let plans = try checkedPlans(splits: splits, at: directive)
-    let shuffleSeed = session.generator.next()
+    // One order of the images for every run of a comparison; one of its
+    // own for every repeat (drawn only when repeating, so that later
+    // cells draw as before).
+    let shuffleSeeds = [session.generator.next()]
+      + (1..<repeats).map { _ in session.generator.next() }
     let console = session.console
     let options = session.options
 
     if plans.count == 1 {
       let result = Self.train(
-        start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeed,
+        start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeeds[0],
         console: console, options: options)
       warnings += Self.divergenceWarnings([result], plans: plans, at: directive)
       warnings += ChanceWarning.warnings(
@@ -226,16 +241,20 @@ struct SGD: LabDirective {
       return .training(result)
     }
     // A comparison: every run starts from the same weights and sees the
-    // images in the same order, so only the compared parameter differs.
+    // images in the same order, so only the compared parameter differs;
+    // repeats differ in the order alone.
+    let parameter = repeats > 1 ? "repeat" : comparedParameter ?? ""
     let networks = plans.map { _ in start.copy() }
     let results = ResultSlots<TrainingResult>(count: plans.count)
     let progress = ComparisonProgress(
-      label: "comparing \(comparedParameter ?? "runs")", runs: plans.count,
+      label: repeats > 1 ? "repeating" : "comparing \(parameter)",
+      runs: plans.count,
       console: console)
     DispatchQueue.concurrentPerform(iterations: plans.count) { index in
       results[index] = Self.train(
         networks[index], plan: plans[index], splits: splits,
-        shuffleSeed: shuffleSeed, console: console, options: options,
+        shuffleSeed: shuffleSeeds[repeats > 1 ? index : 0], console: console,
+        options: options,
         progress: { progress.update(run: index, fraction: $0) })
     }
     let runs = results.values
@@ -245,10 +264,13 @@ struct SGD: LabDirective {
     warnings += Self.divergenceWarnings(runs, plans: plans, at: directive)
     warnings += ChanceWarning.warnings(
       runs, networks: networks, plans: plans, splits: splits, at: directive)
-    return .comparison(
-      ComparisonResult(
-        parameter: comparedParameter ?? "",
-        values: plans.map(\.value), runs: runs, chosen: chosen))
+    let comparison = ComparisonResult(
+      parameter: parameter, values: plans.map(\.value), runs: runs,
+      chosen: chosen)
+    if let spread = ComparisonSummary.spread(comparison) {
+      console.line("  " + spread)
+    }
+    return .comparison(comparison)
   }
 
   /// The run with the best final validation accuracy (the earlier one on a
@@ -318,12 +340,28 @@ struct SGD: LabDirective {
           suggestion: "load it with test images, or leave 'test' out of"
             + " monitor="))
     }
+    if repeats > 1, let compared = comparedParameter {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: "repeat"),
+          "repeat= trains one setting several times, so it cannot be"
+            + " combined with the comparison of \(compared)=",
+          suggestion: "compare \(compared) in one 'sgd' line and repeat in"
+            + " another"))
+    }
     var unmeasured: Monitoring = []
     if !hasValidation { unmeasured.formUnion(.validation) }
-    return plans.map { plan in
+    let measured = plans.map { plan in
       var plan = plan
       plan.options.monitor.subtract(unmeasured)
       return plan
+    }
+    guard repeats > 1, let plan = measured.first else { return measured }
+    return (1...repeats).map { run in
+      var copy = plan
+      copy.value = String(run)
+      copy.label = "run \(run)"
+      return copy
     }
   }
 
