@@ -39,7 +39,7 @@ struct Lecture21Tests {
       history(run).compactMap { $0["epoch"] as? Int }
     }
     // No epoch of any training looked at the test set.
-    #expect(runs.count == 10)
+    #expect(runs.count == 14)
     #expect(runs.allSatisfy { history($0).allSatisfy { $0["test"] is NSNull } })
 
     // The overfitting cell measured training and validation.
@@ -49,16 +49,17 @@ struct Lecture21Tests {
       ($0["training"] as? [String: Any])?["accuracy"] is Double
     })
     // The L2 comparison and the L1 run report the term apart.
-    #expect(comparisons.first?["parameter"] as? String == "l2")
-    let l1 = try #require(trainings[5].first)
+    #expect(comparisons.map { $0["parameter"] as? String } == ["l2", "repeat"])
+    #expect(comparisons.last?["validationStandardDeviation"] is Double)
+    let l1 = try #require(trainings[6].first)
     #expect(history(l1).allSatisfy { ($0["regularization"] as? Double ?? 0) > 0 })
 
     // Early stopping and the schedule train the network of the scaled
     // start on: its 4 epochs, then 5–8 and 9–12 (unless the schedule ends
     // it sooner).
-    let scaled = try #require(trainings[7].first)
-    let stopping = try #require(trainings[8].first)
-    let schedule = try #require(trainings[9].first)
+    let scaled = try #require(trainings[8].first)
+    let stopping = try #require(trainings[9].first)
+    let schedule = try #require(trainings[10].first)
     #expect(epochs(scaled) == [1, 2, 3, 4])
     #expect(epochs(stopping) == [5, 6, 7, 8])
     #expect(stopping["stop"] as? Int == 10)
