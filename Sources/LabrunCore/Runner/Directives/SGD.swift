@@ -175,6 +175,9 @@ struct SGD: LabDirective {
     var label = ""
     /// The compared value as written, e.g. `0.5`.
     var value = ""
+    /// How warnings name the run: `training`, `the run with lr = 0.5`,
+    /// `run 2` (of a repeat).
+    var subject = "training"
   }
 
   /// One plan per value of the compared parameter (one when nothing is
@@ -208,6 +211,7 @@ struct SGD: LabDirective {
         ]
         plan.value = texts[key] ?? ""
         plan.label = "\(key) = \(plan.value)"
+        plan.subject = "the run with \(plan.label)"
       }
       return plan
     }
@@ -296,10 +300,9 @@ struct SGD: LabDirective {
   ) -> [Diagnostic] {
     zip(runs, plans).compactMap { run, plan in
       guard let epoch = run.divergedAtEpoch else { return nil }
-      let which = plan.label.isEmpty ? "training" : "the run with \(plan.label)"
       return .warning(
         at: directive.location(of: "lr"),
-        "\(which) diverged: the cost became infinite or NaN in epoch "
+        "\(plan.subject) diverged: the cost became infinite or NaN in epoch "
           + "\(epoch), so it stopped there",
         suggestion: "try a smaller learning rate than lr="
           + Format.plain(plan.learningRate))
@@ -361,6 +364,7 @@ struct SGD: LabDirective {
       var copy = plan
       copy.value = String(run)
       copy.label = "run \(run)"
+      copy.subject = copy.label
       return copy
     }
   }
