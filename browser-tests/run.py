@@ -909,7 +909,7 @@ def result_views(results, driver, labrun, folder, artefacts):
     cost_value = training["history"][0]["trainingCost"]
     results.check("views: one epoch shows its numbers, no chart",
                   len(one) == 2 and not any(c["svg"] for c in one)
-                  and one[0]["values"] == [format(cost_value, "#.4g")],
+                  and one[0]["values"][:1] == [format(cost_value, "#.4g")],
                   str(one))
     costs = facts["comparisonCosts"]
     expected = [format(run["history"][-1]["trainingCost"], "#.4g")

@@ -39,7 +39,7 @@ struct Lecture22Tests {
     #expect(networks.last?["parameters"] as? Int == 85_670)
 
     // Exact: RECORD_GOLDEN=1 records them anew.
-    try LectureTests.expectRecorded(LectureTests.numbers(all), in: Self.golden)
+    try LectureTests.compare(LectureTests.numbers(all), with: Self.golden)
 
     // Sane, so that a wrong recording cannot pass: after one epoch on
     // 5,000 images and one at the smaller rate the conv net reads most

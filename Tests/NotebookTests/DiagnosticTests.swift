@@ -60,7 +60,7 @@ struct DirectiveErrorTests {
            + " separated by spaces, without parentheses or commas",
          "write 'sgd lr=3 epochs=2'"),
         (3, "arguments are separated by spaces, not commas", "write 'mnist train=100'"),
-        (4, "unknown key 'η' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+        (4, "unknown key 'η' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'lr'?"),
       ])
   }
@@ -98,11 +98,11 @@ struct DirectiveErrorTests {
       ```
       """,
       [
-        (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+        (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'lr'?"),
-        (2, "unknown key 'batchsize' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+        (2, "unknown key 'batchsize' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'batch'?"),
-        (3, "unknown key 'colour' for 'sgd'; expected one of lr, batch, epochs, l2, momentum", nil),
+        (3, "unknown key 'colour' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat", nil),
         (4, "unknown key 'split' for 'evaluate'; expected one of on", "did you mean 'on'?"),
       ])
   }
@@ -203,7 +203,7 @@ struct DirectiveErrorTests {
         (2, "unexpected argument 'fashion-mnist'; 'load' takes one data set and key=value"
            + " parameters (train, validation, test)", nil),
         (3, "unexpected argument 'lr'; 'sgd' takes only key=value parameters"
-           + " (lr, batch, epochs, l2, momentum)", "write 'lr=3'"),
+           + " (lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat)", "write 'lr=3'"),
         (4, "missing seed for 'seed': expected a non-negative integer below 2^64", nil),
         (5, "unexpected argument 'test'; 'evaluate' takes only key=value parameters (on)", nil),
       ])
@@ -322,7 +322,7 @@ struct DirectiveErrorTests {
          ```
       """,
       [
-        (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+        (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'lr'?"),
         (2, "expected a positive integer for 'batch', found 'ten'", nil),
         (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
@@ -342,7 +342,7 @@ struct DirectiveErrorTests {
       ```
       """,
       [
-        (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+        (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'lr'?"),
         (2, "expected one of test, validation for 'on', found 'x'", nil),
       ], crlf: true)
@@ -367,7 +367,7 @@ struct DirectiveErrorTests {
       """,
       [
         (1, "expected a positive number for 'lr', found '✓'", nil),
-        (2, "unknown key 'épochs' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+        (2, "unknown key 'épochs' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'epochs'?"),
       ])
   }

@@ -356,8 +356,8 @@ struct OverrideTests {
     #expect(cell.directives.map(\.canonical) == [
       "seed 7",
       "load fashion-mnist test=10000 train=5000 validation=10000",
-      "sgd batch=10 epochs=1 l2=0 lr=0.1,1 momentum=0",
-      "sgd batch=20 epochs=1 l2=0 lr=0.1,1 momentum=0",
+      "sgd batch=10 epochs=1 l1=0 l2=0 lr=0.1,1 momentum=0 monitor=validation",
+      "sgd batch=20 epochs=1 l1=0 l2=0 lr=0.1,1 momentum=0 monitor=validation",
     ])
     // A replaced value keeps the written value's place.
     #expect(cell.directives[2].location(of: "epochs").column == 12)
@@ -379,7 +379,7 @@ struct OverrideTests {
     arguments: [
       ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
        "did you mean 'sgd'?"),
-      ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, momentum",
+      ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
        "did you mean 'sgd.lr'?"),
       ("sgd.epochs=many", "expected an integer from 1 to 10000 for 'sgd.epochs', found 'many'", nil),
       ("evaluate.on=train", "expected one of test, validation for 'evaluate.on', found 'train'", nil),

@@ -139,7 +139,7 @@ struct RobustnessTests {
     #expect(cells.count == 5000)
     #expect(cells.last?.number == 5000)
     #expect(cells.last?.fence.line == 5 + 6 * 4999)
-    #expect(cells.last?.directives.first?.canonical == "sgd batch=10 epochs=1 l2=0 lr=5000 momentum=0")
+    #expect(cells.last?.directives.first?.canonical == "sgd batch=10 epochs=1 l1=0 l2=0 lr=5000 momentum=0 monitor=validation")
     #expect(notebook.items.count == 10000)
   }
 

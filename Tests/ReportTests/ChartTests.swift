@@ -62,7 +62,7 @@ struct ChartTests {
       "figure", containing: "class=\"chart values\"", in: html)
     try #require(values.count == 2)
     #expect(values[0].contains(
-      "<figcaption>Training cost after epoch 1</figcaption>"))
+      "<figcaption>Cost after epoch 1</figcaption>"))
     #expect(values[0].contains("<strong>0.09134</strong>"))
     #expect(values[1].contains(
       "<figcaption>Accuracy after epoch 1</figcaption>"))

@@ -44,7 +44,7 @@ enum ChanceWarning {
     _ level: ChanceLevel, run: TrainingResult, plan: SGD.Plan,
     split: String, classNames: [String], at directive: Directive
   ) -> Diagnostic {
-    let which = plan.label.isEmpty ? "training" : "the run with \(plan.label)"
+    let which = plan.subject
     let name =
       classNames.indices.contains(level.predictedClass)
       ? classNames[level.predictedClass] : String(level.predictedClass)

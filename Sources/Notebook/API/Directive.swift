@@ -122,6 +122,18 @@ public struct DirectiveValues: Sendable, Equatable {
   public func integer(_ key: String) throws(Mismatch) -> Int {
     try single(key, "an integer") { $0.integer }
   }
+  /// The integer of an optional `.integer` parameter, nil when not
+  /// written.
+  public func optionalInteger(_ key: String) throws(Mismatch) -> Int? {
+    guard values[key] != nil else { return nil }
+    return try integer(key)
+  }
+  /// The words of a `.choice` parameter whose list is a set, in the order
+  /// written, each once.
+  public func words(_ key: String) throws(Mismatch) -> [String] {
+    var seen: Set<String> = []
+    return try list(key, "words") { $0.word }.filter { seen.insert($0).inserted }
+  }
   /// The numbers of a `.number` parameter.
   public func numbers(_ key: String) throws(Mismatch) -> [Double] {
     try list(key, "numbers") { $0.number }
@@ -165,9 +177,12 @@ public struct DirectiveValues: Sendable, Equatable {
     try single(key, String(describing: T.self)) { $0.word.flatMap(T.init) }
   }
 
-  /// The key whose list holds more than one value, if any.
-  public var listedKey: String? {
-    values.keys.sorted().first { (values[$0]?.count ?? 0) > 1 }
+  /// The key whose list holds more than one value, if any, leaving out
+  /// the keys in `sets` (lists that are sets of words, not comparisons).
+  public func listedKey(excluding sets: Set<String> = []) -> String? {
+    values.keys.sorted().first {
+      !sets.contains($0) && (values[$0]?.count ?? 0) > 1
+    }
   }
 
   /// The normalised text of values: `3`, `0.5`, `784-30-10`.

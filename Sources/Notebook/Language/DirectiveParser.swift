@@ -464,7 +464,7 @@ struct DirectiveParser {
           allowsList: parameter.allowsList, maxList: spec.maxListLength,
           note: fromOverride, problems: &problems)
       else { continue }
-      if parsed.count > 1, spec.atMostOneList {
+      if parsed.count > 1, spec.atMostOneList, !parameter.listIsSet {
         if let first = firstList {
           problems.append(
             .error(
@@ -587,7 +587,8 @@ struct DirectiveParser {
     let names = spec.parameters.map(\.name)
     var suggestion: String?
     if let parameter = spec.parameter(argument.value) {
-      suggestion = "write '\(parameter.name)=\(parameter.defaultValue)'"
+      let value = parameter.isOptional ? "…" : parameter.defaultValue
+      suggestion = "write '\(parameter.name)=\(value)'"
     }
     return .error(
       at: argument.valueLocation,
@@ -599,13 +600,15 @@ struct DirectiveParser {
 
   // MARK: Defaults
 
-  /// The checked values with every parameter's default filled in; nil only
+  /// The checked values with every parameter's default filled in (an
+  /// optional parameter stays absent); nil only
   /// if a spec's default fails its own type (a bug in the spec).
   private func withDefaults(spec: DirectiveSpec, values: [String: [Value]])
     -> [String: [Value]]?
   {
     var filled = values
-    for parameter in spec.parameters where filled[parameter.name] == nil {
+    for parameter in spec.parameters
+    where filled[parameter.name] == nil && !parameter.isOptional {
       guard
         case .success(let value) = parameter.type.parse(
           parameter.defaultValue, subject: parameter.name)

@@ -125,10 +125,18 @@ public struct ParameterSpec: Sendable {
   public var name: String
   /// Its type and range.
   public var type: ValueType
-  /// The value used when the key is not written, as it would be written.
+  /// The value used when the key is not written, as it would be written;
+  /// empty for an optional parameter, which has no value unless written
+  /// (`sgd stop=10`: no early stopping without it).
   public var defaultValue: String
   /// Whether a comma-separated list of values is allowed.
   public var allowsList: Bool
+  /// Whether the list is a set of words that belong together
+  /// (`monitor=training,validation`) rather than values to compare: it
+  /// does not count as a directive's one compared list.
+  public var listIsSet: Bool
+  /// Whether the parameter has no value unless written.
+  public var isOptional: Bool { defaultValue.isEmpty }
   /// A one-line description.
   public var doc: String
   /// Other names people may type for it (`learning_rate`, `eta`); used only
@@ -138,12 +146,14 @@ public struct ParameterSpec: Sendable {
   /// Creates a parameter.
   public init(
     _ name: String, _ type: ValueType, default defaultValue: String,
-    list allowsList: Bool = false, aliases: [String] = [], _ doc: String
+    list allowsList: Bool = false, set listIsSet: Bool = false,
+    aliases: [String] = [], _ doc: String
   ) {
     self.name = name
     self.type = type
     self.defaultValue = defaultValue
-    self.allowsList = allowsList
+    self.allowsList = allowsList || listIsSet
+    self.listIsSet = listIsSet
     self.doc = doc
     self.aliases = aliases
   }
@@ -192,7 +202,8 @@ public struct DirectiveSpec: Sendable {
       parts.append(positional.name.uppercased())
     }
     for parameter in parameters {
-      parts.append("[\(parameter.name)=\(parameter.defaultValue)]")
+      let value = parameter.isOptional ? "N" : parameter.defaultValue
+      parts.append("[\(parameter.name)=\(value)]")
     }
     return parts.joined(separator: " ")
   }
@@ -249,7 +260,7 @@ public struct DirectiveLanguage: Sendable {
       "",
     ]
     for spec in specs {
-      lines.append(spec.synopsis)
+      lines.append(Self.wrapped(spec.synopsis))
       lines.append("    \(spec.summary)")
       if let positional = spec.positional {
         lines.append(
@@ -258,9 +269,12 @@ public struct DirectiveLanguage: Sendable {
             "\(positional.type.expectation) (required). \(positional.doc)"))
       }
       for parameter in spec.parameters {
-        var text = "\(parameter.type.expectation), default"
-          + " \(parameter.defaultValue)"
-        if parameter.allowsList {
+        var text = parameter.type.expectation
+          + (parameter.isOptional
+            ? ", off unless written" : ", default \(parameter.defaultValue)")
+        if parameter.listIsSet {
+          text += "; several joined by commas"
+        } else if parameter.allowsList {
           text += "; a list a,b,… of up to \(spec.maxListLength) values"
         }
         lines.append(
@@ -284,6 +298,21 @@ public struct DirectiveLanguage: Sendable {
       "net.sizes=784-100-10; the front matter with --set seed=N or --set")
     lines.append("title=TEXT.")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A synopsis wrapped at 76 columns, continued 4 spaces in.
+  private static func wrapped(_ text: String) -> String {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty, line.count + 1 + word.count > 76 {
+        lines.append(line)
+        line = "   "
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
   }
 
   /// `    name        text…`, wrapped at 76 columns under the text (the

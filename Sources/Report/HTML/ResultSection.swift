@@ -118,6 +118,12 @@ enum ResultSection {
     if let summary = TrainingText.finalScores(training) {
       html.element("p", ["class": "headline"], text: summary)
     }
+    if let ending = TrainingSummary.ending(training) {
+      html.element("p", ["class": "ending"], text: ending)
+    }
+    if let changes = TrainingSummary.learningRateChanges(training) {
+      html.element("p", ["class": "schedule"], text: changes)
+    }
     html.open("div", ["class": "charts"])
     TrainingCharts.cost(training).write(to: &html)
     TrainingCharts.accuracy(training)?.write(to: &html)
@@ -134,8 +140,10 @@ enum ResultSection {
     html.open("div", ["class": "result comparison"])
     html.element(
       "h3",
-      text: "Comparison: " + comparison.parameter + " = "
-        + comparison.values.joined(separator: ", "))
+      text: comparison.parameter == "repeat"
+        ? "Repeated \(comparison.runs.count) times, each in its own image order"
+        : "Comparison: " + comparison.parameter + " = "
+          + comparison.values.joined(separator: ", "))
     html.open("div", ["class": "charts"])
     ComparisonCharts.cost(comparison).write(to: &html)
     ComparisonCharts.validation(comparison)?.write(to: &html)
@@ -147,6 +155,9 @@ enum ResultSection {
       }
     }
     ComparisonTable.write(comparison, to: &html)
+    if let spread = ComparisonSummary.spread(comparison) {
+      html.element("p", ["class": "spread"], text: spread)
+    }
     if let sentence = ComparisonText.choice(comparison) {
       html.element("p", ["class": "choice"], text: sentence)
     }

@@ -216,6 +216,10 @@ figure.chart svg { display: block; width: 100%; height: auto; }
   stroke-linejoin: round; stroke-linecap: round; }
 .chart .series.dashed .line { stroke-dasharray: 5 3; }
 .chart .series .dot { stroke: var(--paper); stroke-width: 1; }
+.chart .marker line { stroke: var(--muted); stroke-width: 1;
+  stroke-dasharray: 3 3; }
+.chart .marker.solid line { stroke-dasharray: none; }
+.chart .marker text { font-size: 10px; }
 .chart .series.dense .dot { stroke: none; }
 .c0 { --c: var(--c0); } .c1 { --c: var(--c1); } .c2 { --c: var(--c2); }
 .c3 { --c: var(--c3); } .c4 { --c: var(--c4); } .c5 { --c: var(--c5); }

@@ -118,13 +118,18 @@ enum JSONMapping {
     case .training(let t):
       return training(t, kind: true)
     case .comparison(let c):
-      return .object([
+      var members: [String: JSONValue] = [
         "kind": .string("comparison"),
         "parameter": .string(c.parameter),
         "values": .array(c.values.map(JSONValue.string)),
         "runs": .array(c.runs.map { training($0, kind: false) }),
         "chosen": .int(c.chosen),
-      ])
+      ]
+      if let (mean, deviation) = ComparisonSummary.validationSpread(c) {
+        members["validationMean"] = .number(mean)
+        members["validationStandardDeviation"] = .number(deviation)
+      }
+      return .object(members)
     case .evaluation(let e):
       return .object([
         "kind": .string("evaluation"),
@@ -168,24 +173,55 @@ enum JSONMapping {
       "batchSize": .int(t.batchSize),
       "epochs": .int(t.epochs),
       "l2": .number(t.l2),
+      "l1": .number(t.l1),
       "momentum": .number(t.momentum),
-      "trainingImages": .int(t.trainingImages),
-      "divergedAtEpoch": .number(t.divergedAtEpoch),
-      "history": .array(
-        t.history.map {
+      "monitor": .array(t.monitor.map(JSONValue.string)),
+      "stop": .number(t.stopPatience),
+      "schedule": .number(t.schedulePatience),
+      "end": .string(t.end.rawValue),
+      "bestEpoch": .number(t.bestEpoch),
+      "keptEpoch": .number(t.keptEpoch),
+      "learningRateChanges": .array(
+        t.learningRateSteps.map {
           .object([
-            "epoch": .int($0.epoch),
-            "trainingCost": .number($0.trainingCost),
-            "validationAccuracy": .number($0.validationAccuracy),
-            "testAccuracy": .number($0.testAccuracy),
-            "seconds": .number($0.seconds),
+            "afterEpoch": .int($0.afterEpoch),
+            "learningRate": .number($0.learningRate),
           ])
         }),
+      "trainingImages": .int(t.trainingImages),
+      "divergedAtEpoch": .number(t.divergedAtEpoch),
+      "history": .array(t.history.map(epoch)),
     ]
     if let digest = t.parametersSHA256 {
       members["parametersSHA256"] = .string(digest)
     }
     if kind { members["kind"] = .string("training") }
     return .object(members)
+  }
+
+  /// One epoch: the flat accuracies (null when not measured) and, per
+  /// monitored set, its accuracy and cost.
+  static func epoch(_ e: EpochResult) -> JSONValue {
+    func scores(_ s: SetScores?) -> JSONValue {
+      guard let s else { return .null }
+      return .object([
+        "accuracy": .number(s.accuracy),
+        "cost": .number(s.cost),
+        "dataCost": .number(s.dataCost),
+        "regularization": .number(s.regularization),
+      ])
+    }
+    return .object([
+      "epoch": .int(e.epoch),
+      "trainingCost": .number(e.trainingCost),
+      "regularization": .number(e.regularization),
+      "learningRate": .number(e.learningRate),
+      "validationAccuracy": .number(e.validationAccuracy),
+      "testAccuracy": .number(e.testAccuracy),
+      "training": scores(e.training),
+      "validation": scores(e.validation),
+      "test": scores(e.test),
+      "seconds": .number(e.seconds),
+    ])
   }
 }

@@ -18,6 +18,15 @@ struct ChartSeries {
   var dashed = false
 }
 
+/// A vertical line across a chart at an x value, with a short label at
+/// its top: where η changed, which epoch's weights were kept.
+struct ChartMarker {
+  var x: Double
+  var label: String
+  /// Solid for an epoch, dashed for a change between two epochs.
+  var solid = false
+}
+
 /// A chart of series against epochs.
 struct LineChart {
   var label: String
@@ -34,6 +43,8 @@ struct LineChart {
   /// than two decades, so that a run that diverges (a cost of 590) does
   /// not press every other curve (costs near 0.05) onto the axis.
   var logarithmicWhenWide = false
+  /// Vertical lines drawn behind the series.
+  var markers: [ChartMarker] = []
 
   /// A chart of accuracies (fractions) shown as percentages on a y axis
   /// at least 2 points tall and never beyond 0–100 %.
@@ -239,6 +250,31 @@ struct LineChart {
         ["class": "empty", "x": n(Self.left + plotW / 2, 1),
          "y": n(Self.top + plotH / 2, 1)],
         text: "no finite values to plot")
+    }
+
+    // Events (η changes, the kept epoch) behind the lines; a label that
+    // would run into the one before it is left to the marker's tooltip.
+    var labelEnd = -Double.infinity
+    for marker in markers
+    where marker.x >= xScale.lower && marker.x <= xScale.upper {
+      let x = n(px(marker.x), 1)
+      html.open(
+        "g", ["class": "marker" + (marker.solid ? " solid" : "")])
+      html.element("title", text: marker.label)
+      html.empty(
+        "line",
+        ["x1": x, "x2": x, "y1": n(Self.top, 1), "y2": n(Self.top + plotH, 1)])
+      // About 6 units per character at the markers' 10-unit font.
+      let width = Double(marker.label.count) * 6
+      if px(marker.x) + 2 >= labelEnd + 2,
+        px(marker.x) + 2 + width <= Self.width
+      {
+        html.element(
+          "text", ["x": n(px(marker.x) + 2, 1), "y": n(Self.top + 9, 1)],
+          text: marker.label)
+        labelEnd = px(marker.x) + 2 + width
+      }
+      html.close()
     }
 
     // Lines, then markers on top.

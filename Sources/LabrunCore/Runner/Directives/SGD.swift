@@ -5,10 +5,13 @@ import Notebook
 import NumberFormat
 import Report
 
-/// `sgd lr=… batch=… epochs=… l2=… momentum=…`: train the current network
-/// by mini-batch stochastic gradient descent. Every parameter is a list; at
-/// most one holds more than one value, and then the directive trains once
-/// per value from the same weights, to compare them.
+/// `sgd lr=… batch=… epochs=… l2=… l1=… momentum=… monitor=… stop=…
+/// schedule=…`: train the current network by mini-batch stochastic gradient
+/// descent. Every numeric parameter is a list; at most one holds more than
+/// one value, and then the directive trains once per value from the same
+/// weights, to compare them. Epochs are numbered on from the network's
+/// earlier training, and the test set is measured per epoch only when
+/// `monitor` names it.
 struct SGD: LabDirective {
   static let spec = DirectiveSpec(
     verb: "sgd",
@@ -38,10 +41,38 @@ struct SGD: LabDirective {
                   "regularisation", "λ"],
         "L2 regularisation strength λ."),
       ParameterSpec(
+        "l1",
+        .number(min: 0, minInclusive: true, max: nil, maxInclusive: false),
+        default: "0", list: true, aliases: ["lasso", "l1_regularization"],
+        "L1 regularisation strength λ₁."),
+      ParameterSpec(
         "momentum",
         .number(min: 0, minInclusive: true, max: 1, maxInclusive: false),
         default: "0", list: true, aliases: ["mu", "beta", "μ"],
         "Momentum coefficient μ."),
+      ParameterSpec(
+        "monitor", .choice(MonitoredSet.allCases.map(\.rawValue)),
+        default: "validation", set: true,
+        aliases: ["measure", "watch", "track", "evaluate"],
+        "What is measured after every epoch, accuracy and cost for each; the"
+          + " test set stays locked until 'evaluate' unless named here."),
+      ParameterSpec(
+        "stop", .integer(min: 1, max: 10_000), default: "",
+        aliases: ["early_stopping", "earlystopping", "early-stopping",
+                  "patience", "early_stop"],
+        "Early stopping: stop after this many epochs without a better"
+          + " validation accuracy, keeping the best epoch's weights."),
+      ParameterSpec(
+        "schedule", .integer(min: 1, max: 10_000), default: "",
+        aliases: ["lr_schedule", "decay", "halve", "anneal"],
+        "Halve η after this many epochs without a better validation"
+          + " accuracy; stop at η/128."),
+      ParameterSpec(
+        "repeat", .integer(min: 2, max: DirectiveLanguage.maxListLength),
+        default: "", aliases: ["repeats", "runs", "seeds", "trials", "times"],
+        "Train this many copies of the network, each seeing the images in"
+          + " its own order; the report gives the mean ± standard deviation"
+          + " of their final validation accuracies."),
     ], atMostOneList: true)
   static let reads: Set<StatePart> = [.data, .network, .generator]
   static let needs: Set<StatePart> = [.data, .network]
@@ -56,8 +87,19 @@ struct SGD: LabDirective {
   var epochs: [Int]
   /// `l2`: the L2 regularisation strength λ.
   var l2: [Double]
+  /// `l1`: the L1 regularisation strength λ₁.
+  var l1: [Double]
   /// `momentum`: the momentum coefficient μ.
   var momentum: [Double]
+  /// `monitor`: the sets measured after every epoch, in the order written.
+  var monitor: [MonitoredSet]
+  /// `stop`: early stopping's patience in epochs, nil without.
+  var stopPatience: Int?
+  /// `schedule`: the learning-rate schedule's patience, nil without.
+  var schedulePatience: Int?
+  /// `repeat`: how many copies train, each in its own image order (1
+  /// without).
+  var repeats: Int
   /// The key whose list holds more than one value, or nil for a single
   /// training.
   var comparedParameter: String?
@@ -67,26 +109,54 @@ struct SGD: LabDirective {
     batchSize = try values.integers("batch")
     epochs = try values.integers("epochs")
     l2 = try values.numbers("l2")
+    l1 = try values.numbers("l1")
     momentum = try values.numbers("momentum")
-    comparedParameter = values.listedKey
+    // The spec's choice lists exactly these words.
+    monitor = try values.words("monitor").compactMap(MonitoredSet.init)
+    stopPatience = try values.optionalInteger("stop")
+    schedulePatience = try values.optionalInteger("schedule")
+    repeats = try values.optionalInteger("repeat") ?? 1
+    comparedParameter = values.listedKey(excluding: ["monitor"])
   }
 
   /// A training request written in code (tests, tools): the same value a
   /// notebook line with these settings decodes to.
   init(
     learningRate: [Double] = [3], batchSize: [Int] = [10],
-    epochs: [Int] = [5], l2: [Double] = [0], momentum: [Double] = [0]
+    epochs: [Int] = [5], l2: [Double] = [0], l1: [Double] = [0],
+    momentum: [Double] = [0], monitor: [MonitoredSet] = [.validation],
+    stop: Int? = nil, schedule: Int? = nil, repeats: Int = 1
   ) {
+    self.repeats = repeats
     self.learningRate = learningRate
     self.batchSize = batchSize
     self.epochs = epochs
     self.l2 = l2
+    self.l1 = l1
     self.momentum = momentum
+    self.monitor = monitor
+    stopPatience = stop
+    schedulePatience = schedule
     let lists = [
-      ("batch", batchSize.count), ("epochs", epochs.count), ("l2", l2.count),
-      ("lr", learningRate.count), ("momentum", momentum.count),
+      ("batch", batchSize.count), ("epochs", epochs.count), ("l1", l1.count),
+      ("l2", l2.count), ("lr", learningRate.count),
+      ("momentum", momentum.count),
     ]
     comparedParameter = lists.first { $0.1 > 1 }?.0
+  }
+
+  /// A set `monitor=` may name.
+  enum MonitoredSet: String, CaseIterable, Sendable {
+    case training, validation, test
+
+    /// What the engine measures for it: accuracy and cost.
+    var measurements: Monitoring {
+      switch self {
+      case .training: .training
+      case .validation: .validation
+      case .test: .test
+      }
+    }
   }
 
   // MARK: Plans
@@ -98,19 +168,23 @@ struct SGD: LabDirective {
     /// The real-valued settings as the notebook wrote them.
     var learningRate: Double
     var l2: Double
+    var l1: Double
     var momentum: Double
     /// The compared parameter with its value, e.g. `lr = 0.5`; empty for a
     /// single run.
     var label = ""
     /// The compared value as written, e.g. `0.5`.
     var value = ""
+    /// How warnings name the run: `training`, `the run with lr = 0.5`,
+    /// `run 2` (of a repeat).
+    var subject = "training"
   }
 
   /// One plan per value of the compared parameter (one when nothing is
   /// compared): a single value applies to every run.
   var plans: [Plan] {
     let count = max(
-      learningRate.count, batchSize.count, epochs.count, l2.count,
+      learningRate.count, batchSize.count, epochs.count, l2.count, l1.count,
       momentum.count)
     func pick<T>(_ values: [T], _ index: Int) -> T {
       values.count > index ? values[index] : values[values.count - 1]
@@ -118,21 +192,26 @@ struct SGD: LabDirective {
     return (0..<count).map { index in
       let lr = pick(learningRate, index)
       let l2 = pick(self.l2, index)
+      let l1 = pick(self.l1, index)
       let momentum = pick(self.momentum, index)
       var plan = Plan(
         options: TrainingOptions(
           learningRate: Float(lr), batchSize: pick(batchSize, index),
           epochs: pick(epochs, index), l2: Float(l2),
-          momentum: Float(momentum)),
-        learningRate: lr, l2: l2, momentum: momentum)
+          momentum: Float(momentum), l1: Float(l1),
+          monitor: monitor.reduce(into: []) { $0.formUnion($1.measurements) },
+          earlyStopping: stopPatience,
+          schedule: schedulePatience.map { LearningRateSchedule(patience: $0) }),
+        learningRate: lr, l2: l2, l1: l1, momentum: momentum)
       if let key = comparedParameter {
         let texts: [String: String] = [
           "lr": Format.plain(lr), "batch": Format.plain(plan.options.batchSize),
           "epochs": Format.plain(plan.options.epochs), "l2": Format.plain(l2),
-          "momentum": Format.plain(momentum),
+          "l1": Format.plain(l1), "momentum": Format.plain(momentum),
         ]
         plan.value = texts[key] ?? ""
         plan.label = "\(key) = \(plan.value)"
+        plan.subject = "the run with \(plan.label)"
       }
       return plan
     }
@@ -145,14 +224,18 @@ struct SGD: LabDirective {
     warnings: inout [Diagnostic]
   ) throws(CellFailure) -> CellResult? {
     let (start, splits) = try session.requireNetworkAndData(for: directive)
-    let shuffleSeed = session.generator.next()
-    let plans = self.plans
+    let plans = try checkedPlans(splits: splits, at: directive)
+    // One order of the images for every run of a comparison; one of its
+    // own for every repeat (drawn only when repeating, so that later
+    // cells draw as before).
+    let shuffleSeeds = [session.generator.next()]
+      + (1..<repeats).map { _ in session.generator.next() }
     let console = session.console
     let options = session.options
 
     if plans.count == 1 {
       let result = Self.train(
-        start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeed,
+        start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeeds[0],
         console: console, options: options)
       warnings += Self.divergenceWarnings([result], plans: plans, at: directive)
       warnings += ChanceWarning.warnings(
@@ -161,18 +244,21 @@ struct SGD: LabDirective {
       session.networkIsTrained = true
       return .training(result)
     }
-
     // A comparison: every run starts from the same weights and sees the
-    // images in the same order, so only the compared parameter differs.
+    // images in the same order, so only the compared parameter differs;
+    // repeats differ in the order alone.
+    let parameter = repeats > 1 ? "repeat" : comparedParameter ?? ""
     let networks = plans.map { _ in start.copy() }
     let results = ResultSlots<TrainingResult>(count: plans.count)
     let progress = ComparisonProgress(
-      label: "comparing \(comparedParameter ?? "runs")", runs: plans.count,
+      label: repeats > 1 ? "repeating" : "comparing \(parameter)",
+      runs: plans.count,
       console: console)
     DispatchQueue.concurrentPerform(iterations: plans.count) { index in
       results[index] = Self.train(
         networks[index], plan: plans[index], splits: splits,
-        shuffleSeed: shuffleSeed, console: console, options: options,
+        shuffleSeed: shuffleSeeds[repeats > 1 ? index : 0], console: console,
+        options: options,
         progress: { progress.update(run: index, fraction: $0) })
     }
     let runs = results.values
@@ -182,17 +268,20 @@ struct SGD: LabDirective {
     warnings += Self.divergenceWarnings(runs, plans: plans, at: directive)
     warnings += ChanceWarning.warnings(
       runs, networks: networks, plans: plans, splits: splits, at: directive)
-    return .comparison(
-      ComparisonResult(
-        parameter: comparedParameter ?? "",
-        values: plans.map(\.value), runs: runs, chosen: chosen))
+    let comparison = ComparisonResult(
+      parameter: parameter, values: plans.map(\.value), runs: runs,
+      chosen: chosen)
+    if let spread = ComparisonSummary.spread(comparison) {
+      console.line("  " + spread)
+    }
+    return .comparison(comparison)
   }
 
   /// The run with the best final validation accuracy (the earlier one on a
   /// tie); without a validation set, the lowest final training cost.
   static func bestRun(_ runs: [TrainingResult]) -> Int {
     func score(_ run: TrainingResult) -> Double {
-      guard let last = run.history.last, run.divergedAtEpoch == nil else {
+      guard let last = run.finalEpoch, run.divergedAtEpoch == nil else {
         return -.infinity
       }
       if let accuracy = last.validationAccuracy { return accuracy }
@@ -211,75 +300,189 @@ struct SGD: LabDirective {
   ) -> [Diagnostic] {
     zip(runs, plans).compactMap { run, plan in
       guard let epoch = run.divergedAtEpoch else { return nil }
-      let which = plan.label.isEmpty ? "training" : "the run with \(plan.label)"
       return .warning(
         at: directive.location(of: "lr"),
-        "\(which) diverged: the cost became infinite or NaN in epoch "
+        "\(plan.subject) diverged: the cost became infinite or NaN in epoch "
           + "\(epoch), so it stopped there",
         suggestion: "try a smaller learning rate than lr="
           + Format.plain(plan.learningRate))
     }
   }
 
-  /// Trains `network` in place, measuring validation and test accuracy
-  /// after every epoch.
+  /// The plans, each measuring only the sets that hold images; a
+  /// located error when the notebook asks for a set that is empty, or for
+  /// early stopping or the schedule without validation images.
+  private func checkedPlans(splits: Splits, at directive: Directive)
+    throws(CellFailure) -> [Plan]
+  {
+    let written = Set(directive.arguments.map(\.key))
+    let hasValidation = splits.validation.count > 0
+    var missing: [(key: String, what: String)] = []
+    if !hasValidation {
+      if written.contains("monitor"), monitor.contains(.validation) {
+        missing.append(("monitor", "monitor=validation"))
+      }
+      if stopPatience != nil { missing.append(("stop", "early stopping (stop=)")) }
+      if schedulePatience != nil {
+        missing.append(("schedule", "the learning-rate schedule (schedule=)"))
+      }
+    }
+    if let (key, what) = missing.first {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: key),
+          "\(what) needs validation images, but the data set has none",
+          suggestion: "load it with validation images, e.g."
+            + " 'load mnist train=50000 validation=10000'"))
+    }
+    if splits.test.count == 0, monitor.contains(.test) {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: "monitor"),
+          "monitor=test needs test images, but the data set has none",
+          suggestion: "load it with test images, or leave 'test' out of"
+            + " monitor="))
+    }
+    if repeats > 1, let compared = comparedParameter {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: "repeat"),
+          "repeat= trains one setting several times, so it cannot be"
+            + " combined with the comparison of \(compared)=",
+          suggestion: "compare \(compared) in one 'sgd' line and repeat in"
+            + " another"))
+    }
+    var unmeasured: Monitoring = []
+    if !hasValidation { unmeasured.formUnion(.validation) }
+    let measured = plans.map { plan in
+      var plan = plan
+      plan.options.monitor.subtract(unmeasured)
+      return plan
+    }
+    guard repeats > 1, let plan = measured.first else { return measured }
+    return (1...repeats).map { run in
+      var copy = plan
+      copy.value = String(run)
+      copy.label = "run \(run)"
+      copy.subject = copy.label
+      return copy
+    }
+  }
+
+  /// Trains `network` in place, numbering epochs on from its earlier
+  /// training and measuring after every epoch what the plan monitors.
   private static func train(
     _ network: Network, plan: Plan, splits: Splits, shuffleSeed: UInt64,
     console: Console, options: RunOptions,
     progress: ((Double) -> Void)? = nil
   ) -> TrainingResult {
     let epochs = plan.options.epochs
+    let first = network.epochsTrained + 1
+    let last = network.epochsTrained + epochs
     var history: [EpochResult] = []
-    var diverged: Int?
     let prefix = plan.label.isEmpty ? "" : "\(plan.label): "
     let isCancelled = options.isCancelled
-    network.train(
-      on: splits.training.data, images: splits.training.images,
-      options: plan.options, shuffleSeed: shuffleSeed
+    var learningRate = plan.options.learningRate
+    // η as the notebook wrote it, halved as often as the engine's Float
+    // was (halving is exact in both).
+    func written(_ rate: Float) -> Double {
+      var value = plan.learningRate
+      var engine = plan.options.learningRate
+      while engine > rate && engine > 0 {
+        engine *= 0.5
+        value *= 0.5
+      }
+      return value
+    }
+    func split(_ split: Split) -> DataSplit {
+      DataSplit(split.data, images: split.images)
+    }
+    let run: TrainingRun = network.train(
+      on: split(splits.training), validation: split(splits.validation),
+      test: split(splits.test), options: plan.options,
+      shuffleSeed: shuffleSeed
     ) { event in
       if isCancelled() { return .stop }
       switch event {
       case .progress(let epoch, let fraction):
-        let overall = (Double(epoch - 1) + fraction) / Double(epochs)
+        let overall = (Double(epoch - first) + fraction) / Double(epochs)
         if let progress {
           progress(overall)
         } else {
           console.progress(
-            label: "\(prefix)epoch \(epoch)/\(epochs)", fraction: overall)
+            label: "\(prefix)epoch \(epoch)/\(last)", fraction: overall)
         }
       case .epochFinished(let stats):
-        let validation = accuracy(network, splits.validation)
-        let test = accuracy(network, splits.test)
-        history.append(
-          EpochResult(
-            epoch: stats.epoch, trainingCost: stats.meanCost,
-            validationAccuracy: validation, testAccuracy: test,
-            seconds: stats.seconds))
-        console.line(
-          "  \(prefix)epoch \(stats.epoch)/\(epochs): cost "
-            + Format.fixed(stats.meanCost, 4)
-            + (validation.map { ", validation " + Format.percent($0) } ?? "")
-            + (test.map { ", test " + Format.percent($0) } ?? "")
-            + " (" + Format.duration(stats.seconds) + ")")
-        if !stats.meanCost.isFinite {
-          diverged = stats.epoch
-          return .stop
+        if stats.learningRate != learningRate {
+          learningRate = stats.learningRate
+          console.line(
+            "  \(prefix)η halved to " + Format.plain(written(learningRate))
+              + " after epoch \(stats.epoch - 1)")
         }
+        let epoch = epochResult(stats, learningRate: written(stats.learningRate))
+        history.append(epoch)
+        console.line(
+          "  \(prefix)epoch \(stats.epoch)/\(last): "
+            + TrainingSummary.scores(epoch) + " ("
+            + Format.duration(stats.seconds) + ")")
       }
       return .continue
     }
-    return TrainingResult(
+    var result = TrainingResult(
       learningRate: plan.learningRate,
       batchSize: plan.options.batchSize, epochs: epochs,
       l2: plan.l2, momentum: plan.momentum,
       trainingImages: splits.training.count, history: history,
-      divergedAtEpoch: diverged,
+      divergedAtEpoch: run.stop == .diverged ? run.lastEpoch : nil,
       parametersSHA256: SHA256Digest.hex(of: network.parameterBytes))
+    result.l1 = plan.l1
+    result.monitor = MonitoredSet.allCases.filter {
+      !plan.options.monitor.intersection($0.measurements).isEmpty
+    }.map(\.rawValue)
+    result.stopPatience = plan.options.earlyStopping
+    result.schedulePatience = plan.options.schedule?.patience
+    result.bestEpoch = run.bestEpoch
+    result.keptEpoch = run.restoredBestEpoch ? run.bestEpoch : nil
+    result.learningRateSteps = run.learningRateChanges.map {
+      LearningRateStep(
+        afterEpoch: $0.afterEpoch, learningRate: written($0.learningRate))
+    }
+    switch run.stop {
+    case .completed: result.end = .completed
+    case .earlyStopping: result.end = .earlyStopping
+    case .learningRateSchedule: result.end = .schedule
+    case .diverged: result.end = .diverged
+    case .observer: result.end = .interrupted
+    }
+    if let change = run.learningRateChanges.last,
+      change.afterEpoch == run.lastEpoch
+    {
+      console.line(
+        "  \(prefix)η halved to " + Format.plain(written(change.learningRate))
+          + " after epoch \(change.afterEpoch)")
+    }
+    if let text = TrainingSummary.ending(result) {
+      console.line("  \(prefix)" + text)
+    }
+    return result
   }
 
-  private static func accuracy(_ network: Network, _ split: Split) -> Double? {
-    guard split.count > 0 else { return nil }
-    let evaluation = network.evaluate(on: split.data, images: split.images)
-    return Double(evaluation.correct) / Double(evaluation.total)
+  /// An epoch's figures as the report keeps them.
+  private static func epochResult(_ stats: EpochStats, learningRate: Double)
+    -> EpochResult
+  {
+    func scores(_ measured: SetMeasurement?) -> SetScores? {
+      measured.map {
+        SetScores(
+          accuracy: $0.accuracy, dataCost: $0.dataCost,
+          regularization: $0.regularization)
+      }
+    }
+    return EpochResult(
+      epoch: stats.epoch, trainingCost: stats.meanCost,
+      regularization: stats.meanRegularization,
+      learningRate: learningRate,
+      training: scores(stats.training), validation: scores(stats.validation),
+      test: scores(stats.test), seconds: stats.seconds)
   }
 }
