@@ -122,3 +122,34 @@ void lr_times(int variant, int rows, int k, const float *a, long lda,
               long ldc) {
   table(variant)->times(rows, k, a, lda, b, ldb, n, accumulate, c, ldc);
 }
+
+void lr_rows_times(int variant, int rows, const int32_t *counts,
+                   const int32_t *lists, const float *values, long ldl,
+                   const float *b, long ldb, int n, float alpha, float *c,
+                   long ldc) {
+  table(variant)->rows_times(rows, counts, lists, values, ldl, b, ldb, n,
+                             alpha, c, ldc);
+}
+
+void lr_pixel_rows_times(int variant, int rows, const uint8_t *pixels,
+                         const int32_t *images, int width, int32_t *list,
+                         float *values, const float *b, long ldb, int n,
+                         float *c, long ldc) {
+  const lr_kernel_table *kernels = table(variant);
+  int (*terms)(const uint8_t *, int, int32_t *, float *) = lr_pixel_terms;
+#if defined(__x86_64__)
+  if ((variant == LR_VARIANT_AVX2 || variant == LR_VARIANT_AVX512) &&
+      lr_variant_available((lr_variant)variant))
+    terms = lr_avx2_pixel_terms;
+#endif
+  long ldl = (long)width + 8;
+  for (int r = 0; r < rows; r += 2) {
+    int two = r + 1 < rows ? 2 : 1;
+    int32_t counts[2];
+    for (int i = 0; i < two; i++)
+      counts[i] = terms(pixels + (long)images[r + i] * width, width,
+                        list + i * ldl, values + i * ldl);
+    kernels->rows_times(two, counts, list, values, ldl, b, ldb, n, 1.0f,
+                        c + r * ldc, ldc);
+  }
+}

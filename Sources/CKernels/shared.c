@@ -7,7 +7,7 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "table.h"
@@ -37,26 +37,54 @@ static inline __m128 scaled4(__m128i pixels32, __m128 scale) {
 }
 #endif
 
-int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
-                    int width, int32_t *list, float *at) {
+/// Pixels j0 ..< j0 + size (size ≤ 8) of the images `images[0..<rows]`
+/// (each `width` bytes of `pixels`) as one word each:
+/// byte k of words[r] is pixel j0 + k of image r (x86-64 and arm64 are both
+/// little-endian); words past `rows` are zero. Returns the words' union.
+static inline uint64_t pixel_words(const uint8_t *pixels,
+                                   const int32_t *images, int width,
+                                   int rows, int j0, int size,
+                                   uint64_t *words) {
+  uint64_t any = 0;
+  for (int r = 0; r < 16; r++) words[r] = 0;
+  for (int r = 0; r < rows; r++) {
+    const uint8_t *at = pixels + (long)images[r] * width + j0;
+    uint64_t word = 0;
+    if (size == 8)
+      memcpy(&word, at, 8);  // one load
+    else
+      memcpy(&word, at, (size_t)size);
+    words[r] = word;
+    any |= word;
+  }
+  return any;
+}
+
+/// The columns j0 ..< j0 + size of a block from its words, one value at a
+/// time; returns the new count.
+static inline int pixel_columns(const uint64_t *words, uint64_t any,
+                                int rows, int j0, int size, int count,
+                                int32_t *list, float *at) {
+  for (int k = 0; k < size; k++) {
+    float *column = at + (long)count * LR_BLOCK_ROWS;
+    for (int r = 0; r < rows; r++)
+      column[r] = (float)((words[r] >> (8 * k)) & 0xFF) * (1.0f / 255.0f);
+    list[count] = j0 + k;
+    count += ((any >> (8 * k)) & 0xFF) != 0;
+  }
+  return count;
+}
+
+/// lr_block_pixels with SSE2 (on x86-64) or plain C.
+static int block_pixels(const uint8_t *pixels, const int32_t *images,
+                        int rows, int width, int32_t *list, float *at) {
   const float scale = 1.0f / 255.0f;
-  const uint8_t *image[LR_BLOCK_ROWS];
-  for (int r = 0; r < rows; r++) image[r] = pixels + (long)images[r] * width;
   int count = 0;
   for (int j0 = 0; j0 < width; j0 += 8) {
     int size = width - j0 < 8 ? width - j0 : 8;
-    // Eight pixels of every image at once, kept in registers: byte k of a
-    // word is pixel j0 + k (x86-64 and arm64 are both little-endian).
-    uint64_t any = 0, words[16] = {0};
-    for (int r = 0; r < rows; r++) {
-      uint64_t word = 0;
-      if (size == 8)
-        memcpy(&word, image[r] + j0, 8);  // one load
-      else
-        memcpy(&word, image[r] + j0, (size_t)size);
-      words[r] = word;
-      any |= word;
-    }
+    // Eight pixels of every image at once, kept in registers.
+    uint64_t words[16];
+    uint64_t any = pixel_words(pixels, images, width, rows, j0, size, words);
     if (any == 0) continue;
     // Every column is written; only those some image inks are kept.
 #if defined(__x86_64__)
@@ -86,13 +114,85 @@ int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
       continue;
     }
 #endif
-    for (int k = 0; k < size; k++) {
+    count = pixel_columns(words, any, rows, j0, size, count, list, at);
+  }
+  return count;
+}
+
+#if defined(__x86_64__)
+/// lr_block_pixels with AVX2 (the same values: (float)pixel · (1/255)):
+/// a column's eight bytes widened and converted in one instruction each.
+__attribute__((target("avx2"))) static int avx2_block_pixels(
+    const uint8_t *pixels, const int32_t *images, int rows, int width,
+    int32_t *list, float *at) {
+  const __m256 scale8 = _mm256_set1_ps(1.0f / 255.0f);
+  const __m128 scale4 = _mm_set1_ps(1.0f / 255.0f);
+  int count = 0;
+  for (int j0 = 0; j0 < width; j0 += 8) {
+    uint64_t words[16];
+    int size = width - j0 < 8 ? width - j0 : 8;
+    uint64_t any = pixel_words(pixels, images, width, rows, j0, size, words);
+    if (any == 0) continue;
+    if (size < 8) {
+      count = pixel_columns(words, any, rows, j0, size, count, list, at);
+      continue;
+    }
+    __m128i low[8], high[8];
+    transpose8(words, low);
+    if (rows > 8) transpose8(words + 8, high);
+    for (int k = 0; k < 8; k++) {
       float *column = at + (long)count * LR_BLOCK_ROWS;
-      for (int r = 0; r < rows; r++)
-        column[r] = (float)((words[r] >> (8 * k)) & 0xFF) * scale;
+      _mm256_storeu_ps(
+          column,
+          _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(low[k])),
+                        scale8));
+      if (rows > 8)
+        _mm_storeu_ps(
+            column + 8,
+            _mm_mul_ps(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(high[k])), scale4));
       list[count] = j0 + k;
       count += ((any >> (8 * k)) & 0xFF) != 0;
     }
+  }
+  return count;
+}
+#endif
+
+int lr_block_pixels(int variant, const uint8_t *pixels, const int32_t *images,
+                    int rows, int width, int32_t *list, float *at) {
+#if defined(__x86_64__)
+  if ((variant == LR_VARIANT_AVX2 || variant == LR_VARIANT_AVX512) &&
+      lr_variant_available((lr_variant)variant))
+    return avx2_block_pixels(pixels, images, rows, width, list, at);
+#endif
+  (void)variant;
+  return block_pixels(pixels, images, rows, width, list, at);
+}
+
+int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,
+                   float *values) {
+  const float scale = 1.0f / 255.0f;  // as lr_block_pixels scales
+  int count = 0, j0 = 0;
+#if defined(__x86_64__)
+  // Sixteen pixels compared with zero at once; only the inked ones listed.
+  const __m128i zero = _mm_setzero_si128();
+  for (; j0 + 16 <= width; j0 += 16) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(image + j0));
+    unsigned inked =
+        ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)) & 0xFFFFu;
+    while (inked) {
+      int k = __builtin_ctz(inked);
+      inked &= inked - 1;
+      list[count] = j0 + k;
+      values[count] = (float)image[j0 + k] * scale;
+      count++;
+    }
+  }
+#endif
+  for (int j = j0; j < width; j++) {
+    list[count] = j;
+    values[count] = (float)image[j] * scale;
+    count += image[j] != 0;
   }
   return count;
 }
@@ -124,6 +224,18 @@ void lr_transpose(int rows, int columns, const float *src, long lds,
                   float *dst, long ldd) {
   for (int i = 0; i < rows; i++)
     for (int j = 0; j < columns; j++) dst[j * ldd + i] = src[i * lds + j];
+}
+
+int lr_all_finite(const float *x, long count) {
+  // Infinities and NaNs are the floats whose exponent bits are all ones.
+  const uint32_t exponent = 0x7F800000u;
+  uint32_t all = 0;
+  for (long i = 0; i < count; i++) {
+    uint32_t bits;
+    memcpy(&bits, x + i, sizeof bits);
+    all |= (bits & exponent) == exponent;
+  }
+  return all == 0;
 }
 
 double lr_sum_squares(const float *x, long count) {

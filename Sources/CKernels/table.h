@@ -26,6 +26,9 @@ typedef struct {
                         long ldg, uint8_t *touched);
   void (*times)(int rows, int k, const float *a, long lda, const float *b,
                 long ldb, int n, int accumulate, float *c, long ldc);
+  void (*rows_times)(int rows, const int32_t *counts, const int32_t *lists,
+                     const float *values, long ldl, const float *b, long ldb,
+                     int n, float alpha, float *c, long ldc);
 } lr_kernel_table;
 
 extern const lr_kernel_table lr_portable_kernels;
@@ -33,6 +36,9 @@ extern const lr_kernel_table lr_portable_kernels;
 #if defined(__x86_64__)
 extern const lr_kernel_table lr_avx2_kernels;
 extern const lr_kernel_table lr_avx512_kernels;
+/// lr_pixel_terms with AVX2 (list and values need width + 8 entries).
+int lr_avx2_pixel_terms(const uint8_t *image, int width, int32_t *list,
+                        float *values);
 #endif
 #if defined(__aarch64__)
 extern const lr_kernel_table lr_neon_kernels;

@@ -46,6 +46,66 @@
 #undef TARGET
 #undef TABLE
 
+// MARK: - Inked pixels, listed without branches
+
+#include <pthread.h>
+#include <string.h>
+
+/// For each 8-bit mask, the positions of its set bits, ascending, in the
+/// low bytes (the rest 0x80, which a byte shuffle reads as zero).
+static uint64_t inkedPositions[256];
+static pthread_once_t inkedPositionsOnce = PTHREAD_ONCE_INIT;
+
+static void fillInkedPositions(void) {
+  for (int mask = 0; mask < 256; mask++) {
+    uint64_t positions = 0x8080808080808080ull;
+    int found = 0;
+    for (int k = 0; k < 8; k++)
+      if (mask >> k & 1) {
+        positions &= ~(0xFFull << (8 * found));
+        positions |= (uint64_t)k << (8 * found);
+        found++;
+      }
+    inkedPositions[mask] = positions;
+  }
+}
+
+/// lr_pixel_terms, eight pixels at a time: the inked ones moved to the
+/// front by a byte shuffle, then all eight columns and values stored and
+/// the count advanced by the inked ones (so `list` and `values` need room
+/// for width + 8 entries). The same values as the scalar listing:
+/// (float)pixel · (1/255), one rounding.
+__attribute__((target("avx2"))) int lr_avx2_pixel_terms(
+    const uint8_t *image, int width, int32_t *list, float *values) {
+  pthread_once(&inkedPositionsOnce, fillInkedPositions);
+  const float scale = 1.0f / 255.0f;
+  const __m256 scale8 = _mm256_set1_ps(scale);
+  const __m128i zero = _mm_setzero_si128();
+  int count = 0, j0 = 0;
+  for (; j0 + 8 <= width; j0 += 8) {
+    uint64_t word;
+    memcpy(&word, image + j0, 8);
+    __m128i bytes = _mm_cvtsi64_si128((long long)word);
+    unsigned mask =
+        ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)) & 0xFFu;
+    __m128i positions = _mm_cvtsi64_si128((long long)inkedPositions[mask]);
+    __m128i inked = _mm_shuffle_epi8(bytes, positions);
+    __m256i columns = _mm256_add_epi32(_mm256_cvtepu8_epi32(positions),
+                                       _mm256_set1_epi32(j0));
+    __m256 scaled =
+        _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(inked)), scale8);
+    _mm256_storeu_si256((__m256i *)(list + count), columns);
+    _mm256_storeu_ps(values + count, scaled);
+    count += __builtin_popcount(mask);
+  }
+  for (int j = j0; j < width; j++) {
+    list[count] = j;
+    values[count] = (float)image[j] * scale;
+    count += image[j] != 0;
+  }
+  return count;
+}
+
 // MARK: - AVX-512F
 
 #define V __m512

@@ -18,28 +18,10 @@ private struct Timing {
 /// Runs `arguments` with output discarded; nil when it could not start or
 /// failed.
 private func timedRun(_ executable: String, _ arguments: [String]) -> Timing? {
-  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-  posix_spawn_file_actions_init(&actions)
-  defer { posix_spawn_file_actions_destroy(&actions) }
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-  defer { argv.forEach { free($0) } }
-  var pid: pid_t = 0
-  let start = now()
-  guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
-    return nil
-  }
-  var status: Int32 = 0
-  var usage = rusage()
-  while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-  let wall = now() - start
-  // Exit status 0 (WIFEXITED and WEXITSTATUS == 0).
-  guard status & 0xffff == 0 else { return nil }
-  func seconds(_ t: timeval) -> Double {
-    Double(t.tv_sec) + Double(t.tv_usec) / 1e6
-  }
-  return Timing(wall: wall, cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime))
+  guard case .success(let run) = spawnAndWait(executable, arguments),
+    run.succeeded
+  else { return nil }
+  return Timing(wall: run.wall, cpu: run.cpu)
 }
 
 /// The `labrun` to measure: `LABRUN_BIN`, else the one beside this program.

@@ -1,8 +1,8 @@
 import Foundation
 
 // The whole lecture notebook as a user runs it: the built `labrun` in a
-// child process, whose peak resident memory the kernel reports when the
-// child is reaped (getrusage(RUSAGE_CHILDREN)).
+// child process, whose CPU time and peak resident memory the kernel
+// reports when the child is reaped (wait4).
 
 /// The `labrun` beside this program (as `swift build -c release` and
 /// `./test` leave it), or `LABRUN_BIN`.
@@ -18,9 +18,8 @@ func siblingLabrun() -> String {
 /// Runs `notebooks/lecture20.md` once without the cache and returns its
 /// row, or a note saying why it could not.
 ///
-/// Must run before any other child process of the benchmark (the peak is
-/// the largest of all reaped children's) and before the benchmark grows:
-/// a child's peak includes what it shared with this process until its exec.
+/// Must run before the benchmark grows: a child's peak includes what it
+/// shared with this process until its exec.
 /// - Parameter quick: one epoch per training instead of the notebook's.
 func lectureRow(quick: Bool) -> Result<BenchmarkRow, LectureRunSkipped> {
   let labrun = siblingLabrun()
@@ -38,31 +37,19 @@ func lectureRow(quick: Bool) -> Result<BenchmarkRow, LectureRunSkipped> {
   let output = NSTemporaryDirectory() + "labrun-bench-lecture-\(getpid())"
   defer { try? FileManager.default.removeItem(atPath: output) }
 
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: labrun)
-  process.arguments =
-    [notebook, "-o", output, "-q", "--no-cache"]
-    + (quick ? ["--set", "sgd.epochs=1"] : [])
-  process.standardOutput = FileHandle.nullDevice
   // Its messages go to a file: a failure's first line goes into the note.
   let errors = output + ".stderr"
-  _ = FileManager.default.createFile(atPath: errors, contents: nil)
   defer { try? FileManager.default.removeItem(atPath: errors) }
-  process.standardError = FileHandle(forWritingAtPath: errors)
-  let start = now()
-  do {
-    try process.run()
-  } catch {
-    return .failure(LectureRunSkipped(reason: "cannot start \(labrun): \(error)"))
+  let run: ChildRun
+  switch spawnAndWait(
+    labrun,
+    [notebook, "-o", output, "-q", "--no-cache"]
+      + (quick ? ["--set", "sgd.epochs=1"] : []), errors: errors)
+  {
+  case .success(let finished): run = finished
+  case .failure(let skipped): return .failure(skipped)
   }
-  process.waitUntilExit()
-  let wall = now() - start
-  guard process.terminationStatus == 0, process.terminationReason == .exit
-  else {
-    let how =
-      process.terminationReason == .uncaughtSignal
-      ? "was killed by signal \(process.terminationStatus)"
-      : "exited with status \(process.terminationStatus)"
+  guard run.succeeded else {
     let firstLine =
       (try? String(contentsOfFile: errors, encoding: .utf8))?
       .split(separator: "\n").first {
@@ -72,21 +59,15 @@ func lectureRow(quick: Bool) -> Result<BenchmarkRow, LectureRunSkipped> {
       }
       .map { ": \($0)" } ?? ""
     return .failure(
-      LectureRunSkipped(reason: "labrun \(how)\(firstLine)"))
-  }
-  var usage = rusage()
-  getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-  func seconds(_ time: timeval) -> Double {
-    Double(time.tv_sec) + Double(time.tv_usec) / 1e6
+      LectureRunSkipped(reason: "labrun \(run.failure)\(firstLine)"))
   }
   return .success(
     BenchmarkRow(
       name: "lecture20.md, whole notebook" + (quick ? " (1 epoch each)" : ""),
-      seconds: wall,
-      cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+      seconds: run.wall, cpuSeconds: run.cpu,
       imagesPerSecond: nil, gflops: nil, sgemmGflops: nil,
       percentOfSgemm: nil,
-      peakMemoryMB: Double(usage.ru_maxrss) / 1024,
+      peakMemoryMB: run.peakMemoryMB,
       notes: "labrun --no-cache in a child process; peak MB and cpu s (all "
         + "threads) are its own"))
 }

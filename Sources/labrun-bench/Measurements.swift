@@ -50,6 +50,64 @@ func peakMemoryMB() -> Double {
   return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
 }
 
+// MARK: - Child processes
+
+/// What a child process did: its wait status, wall-clock seconds, and its
+/// own CPU seconds and peak resident memory (from wait4).
+struct ChildRun {
+  var status: Int32
+  var wall: Double
+  var cpu: Double
+  var peakMemoryMB: Double
+  /// Exited with status 0.
+  var succeeded: Bool { status & 0xffff == 0 }
+  /// How it ended, when it failed: "exited with status 1", "was killed by
+  /// signal 9".
+  var failure: String {
+    status & 0x7f != 0
+      ? "was killed by signal \(status & 0x7f)"
+      : "exited with status \((status >> 8) & 0xff)"
+  }
+}
+
+/// Runs `executable` with `arguments`, standard output discarded and
+/// standard error into `errors` (discarded when nil), and reaps it with
+/// wait4, which reports this child alone (RUSAGE_CHILDREN would add every
+/// child reaped before it). A failure, with errno's text, when it cannot
+/// start.
+func spawnAndWait(
+  _ executable: String, _ arguments: [String], errors: String? = nil
+) -> Result<ChildRun, LectureRunSkipped> {
+  var actions = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(
+    &actions, 2, errors ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { argv.forEach { free($0) } }
+  var pid: pid_t = 0
+  let start = now()
+  let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+  guard spawned == 0 else {
+    return .failure(
+      LectureRunSkipped(
+        reason: "cannot start \(executable): \(String(cString: strerror(spawned)))"))
+  }
+  var status: Int32 = 0
+  var usage = rusage()
+  while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+  let wall = now() - start
+  func seconds(_ time: timeval) -> Double {
+    Double(time.tv_sec) + Double(time.tv_usec) / 1e6
+  }
+  return .success(
+    ChildRun(
+      status: status, wall: wall,
+      cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+      peakMemoryMB: Double(usage.ru_maxrss) / 1024))
+}
+
 // MARK: - The arithmetic of a network
 
 /// One matrix product the engine does, as row-major sgemm arguments.

@@ -246,7 +246,7 @@ static void convolution(int variant) {
 
 // MARK: - Loading pixels
 
-static void pixels(void) {
+static void pixels(int variant) {
   enum { images = 300, width = 784 };
   state = 5;
   uint8_t *image = malloc(images * width);
@@ -258,8 +258,8 @@ static void pixels(void) {
   float *again_at = malloc(sizeof(float) * width * LR_BLOCK_ROWS);
   float x[LR_BLOCK_ROWS * width];
   for (int first = 0; first + LR_BLOCK_ROWS <= images; first += 37) {
-    int listed = lr_block_pixels(image, order + first, LR_BLOCK_ROWS, width,
-                                 list, at);
+    int listed = lr_block_pixels(variant, image, order + first,
+                                 LR_BLOCK_ROWS, width, list, at);
     report("pixels: columns", list, sizeof(int32_t) * listed);
     report("  values", at, sizeof(float) * listed * LR_BLOCK_ROWS);
     // The same block from the scaled pixels as floats.
@@ -276,6 +276,40 @@ static void pixels(void) {
     }
   }
   free(image), free(at), free(again_at);
+}
+
+/// Each image over its own inked pixels (lr_pixel_rows_times) against the
+/// same images in column blocks (lr_block_times): one bit pattern.
+static void pixel_rows(int variant) {
+  enum { images = 61, width = 784, n = 48 };
+  state = 17;
+  uint8_t *image = malloc(images * width);
+  for (int i = 0; i < images * width; i++)
+    image[i] = next() % 5 == 0 ? (uint8_t)(next() % 256) : 0;
+  memset(image + 7 * width, 0, width);  // an image with no ink at all
+  int32_t order[images], list[width], terms[2 * width];
+  for (int i = 0; i < images; i++) order[i] = (int32_t)(next() % images);
+  order[3] = 7;
+  float *b = floats((long)width * n, 0.1, 0.5f);
+  float *at = malloc(sizeof(float) * width * LR_BLOCK_ROWS);
+  float *values = malloc(sizeof(float) * 2 * width);
+  float *rows = malloc(sizeof(float) * images * n);
+  float *blocks = malloc(sizeof(float) * images * n);
+  lr_pixel_rows_times(variant, images, image, order, width, terms, values, b,
+                      n, n, rows, n);
+  for (int first = 0; first < images; first += LR_BLOCK_ROWS) {
+    int count = images - first < LR_BLOCK_ROWS ? images - first : LR_BLOCK_ROWS;
+    int listed = lr_block_pixels(variant, image, order + first, count,
+                                 width, list, at);
+    lr_block_times(variant, count, list, listed, at, b, n, n, 1.0f,
+                   blocks + (long)first * n, n);
+  }
+  report("pixel rows", rows, sizeof(float) * images * n);
+  if (memcmp(rows, blocks, sizeof(float) * images * n) != 0) {
+    printf("DIFFERENT: pixel rows and column blocks\n");
+    failures++;
+  }
+  free(image), free(b), free(at), free(values), free(rows), free(blocks);
 }
 
 // MARK: - Element-wise maths, activations, costs
@@ -385,7 +419,7 @@ static void training(int variant) {
       int32_t batchLabels[batch];
       for (int r = 0; r < batch; r++) batchLabels[r] = labels[rowsOrder[r]];
       int listed =
-          lr_block_pixels(pixels, rowsOrder, batch, inputs, list, at);
+          lr_block_pixels(variant, pixels, rowsOrder, batch, inputs, list, at);
       lr_block_times(variant, batch, list, listed, at, w1, hp, hp, 1, z1, hp);
       lr_bias_activate(LR_SIGMOID, z1, a1, hp, b1, batch, hidden);
       int hiddenListed =
@@ -446,7 +480,8 @@ int main(int argc, char **argv) {
   products(variant);
   dense_products(variant);
   convolution(variant);
-  pixels();
+  pixels(variant);
+  pixel_rows(variant);
   elementwise();
   training(variant);
   return failures ? 1 : 0;

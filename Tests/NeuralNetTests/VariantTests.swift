@@ -96,6 +96,46 @@ import Testing
     }
   }
 
+  @Test func evaluationGivesTheTrainingPathsCost() {
+    // Evaluation runs each image over its own inked pixels, training over
+    // its block's columns: with finite weights, the same chains.
+    let network = Network(NetworkConfiguration(sizes: [784, 30, 10]), seed: 3)
+    network.train(
+      on: Self.data, images: 0..<300, options: TrainingOptions(epochs: 1),
+      shuffleSeed: 1)
+    for variant in Self.variants {
+      network.kernels = variant
+      let evaluated = network.evaluate(
+        on: Self.data, images: 500..<700, cost: true).meanCost ?? .nan
+      let trained = network.costAndGradients(
+        on: Self.data, indices: Array(500..<700)).cost
+      #expect(evaluated.isFinite)
+      #expect(evaluated.bitPattern == trained.bitPattern, "\(variant)")
+    }
+    // An infinite weight: 0 · ∞ in a block's chain is NaN, and evaluation
+    // keeps the blocks' answer (a NaN cost), not the finite one an image
+    // that skips the pixel would give.
+    var weights = network.weights
+    // A pixel some of the images ink and others do not.
+    var inked = [Int](repeating: 0, count: 784)
+    for index in 500..<700 {
+      for (pixel, value) in Self.data.image(index).enumerated() where value != 0 {
+        inked[pixel] += 1
+      }
+    }
+    let pixel = inked.indices.filter { inked[$0] < 200 }.max {
+      inked[$0] < inked[$1]
+    }!
+    weights[0][pixel] = .infinity
+    network.weights = weights
+    let evaluated = network.evaluate(
+      on: Self.data, images: 500..<700, cost: true).meanCost ?? 0
+    let trained = network.costAndGradients(
+      on: Self.data, indices: Array(500..<700)).cost
+    #expect(trained.isNaN)
+    #expect(evaluated.isNaN)
+  }
+
   @Test func concurrentTrainingsOnEveryVariantAgree() {
     let configuration = NetworkConfiguration(sizes: [784, 30, 10])
     let options = TrainingOptions(learningRate: 3, batchSize: 10, epochs: 1)

@@ -65,15 +65,22 @@ enum { LR_BLOCK_ROWS = 12 };
 
 /// The column block of the images `images[0..<rows]` (rows ≤
 /// LR_BLOCK_ROWS; each image `width` bytes of `pixels`), with values
-/// pixel · (1/255); returns the number of columns.
-int lr_block_pixels(const uint8_t *pixels, const int32_t *images, int rows,
-                    int width, int32_t *list, float *at);
+/// pixel · (1/255); returns the number of columns. `variant` picks the
+/// instructions (AVX2 where the variant has them); the result is the same.
+int lr_block_pixels(int variant, const uint8_t *pixels, const int32_t *images,
+                    int rows, int width, int32_t *list, float *at);
 
 /// The column block of `rows` ≤ LR_BLOCK_ROWS rows of x (row r at
 /// x + r·ldx, `width` columns; NaN counts as non-zero); returns the number
 /// of columns.
 int lr_block_rows(const float *x, long ldx, int rows, int width,
                   int32_t *list, float *at);
+
+/// The terms of one image's row: its non-zero pixels' columns, ascending,
+/// into list and their values pixel · (1/255) (as lr_block_pixels) into
+/// values; returns their number. Both hold `width` entries.
+int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,
+                   float *values);
 
 // MARK: - Vectorised kernels (one implementation per variant)
 
@@ -132,6 +139,29 @@ void lr_step_momentum(int variant, int rows, int n, float alpha, float mu,
 void lr_times(int variant, int rows, int k, const float *a, long lda,
               const float *b, long ldb, int n, int accumulate, float *c,
               long ldc);
+
+/// C = A·B row by row, each row of A given by its own terms: row r's
+/// `counts[r]` columns at lists + r·ldl (ascending, non-zero factors only)
+/// and their values at values + r·ldl; for j < n (a multiple of 16):
+///   C[r][j] = alpha·acc, the chain over row r's terms (a zero as +0).
+/// The same bits as lr_block_times on any blocking of the rows when B is
+/// finite (a block adds only +0 terms to a row's chain).
+void lr_rows_times(int variant, int rows, const int32_t *counts,
+                   const int32_t *lists, const float *values, long ldl,
+                   const float *b, long ldb, int n, float alpha, float *c,
+                   long ldc);
+
+/// lr_rows_times for the images `images[0..<rows]` (each `width` bytes of
+/// `pixels`, values pixel · (1/255)) with alpha 1: every row over its own
+/// inked pixels. `list` and `values` are scratch of 2·(width + 8)
+/// entries.
+void lr_pixel_rows_times(int variant, int rows, const uint8_t *pixels,
+                         const int32_t *images, int width, int32_t *list,
+                         float *values, const float *b, long ldb, int n,
+                         float *c, long ldc);
+
+/// Whether all `count` floats are finite (no infinity, no NaN).
+int lr_all_finite(const float *x, long count);
 
 // MARK: - Shared kernels (one implementation, any variant)
 

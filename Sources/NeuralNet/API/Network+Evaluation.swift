@@ -96,23 +96,37 @@ extension Network {
     reserve(rows: chunk)
     let indices = UnsafeMutablePointer<Int32>.allocate(capacity: chunk)
     defer { indices.deallocate() }
+    // A dense first layer with finite weights takes each image over its
+    // own inked pixels (the same bits as its block's, fewer terms).
+    let first = (layers.first as? DenseLayer).flatMap {
+      $0.weightsAreFinite ? $0 : nil
+    }
+    let terms = first.map { PixelTerms(width: $0.inputSize) }
     data.pixels.withUnsafeBufferPointer { pixels in
       data.labels.withUnsafeBufferPointer { labels in
         guard let pixels = pixels.baseAddress, let labels = labels.baseAddress
         else { return }
-        for first in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
-          let rows = min(chunk, range.upperBound - first)
-          for row in 0..<rows { indices[row] = Int32(first + row) }
-          loadBatch(
-            pixels: pixels, labels: labels, indices: indices, rows: rows)
-          forwardBatch(rows: rows)
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
+          let rows = min(chunk, range.upperBound - start)
+          for row in 0..<rows { indices[row] = Int32(start + row) }
+          if let first, let terms {
+            loadLabels(labels, indices: indices, rows: rows)
+            first.forward(
+              pixels: pixels, images: indices, rows: rows, scratch: terms,
+              kernels: kernels)
+            forwardBatch(rows: rows, from: 1)
+          } else {
+            loadBatch(
+              pixels: pixels, labels: labels, indices: indices, rows: rows)
+            forwardBatch(rows: rows)
+          }
           if let costs {
-            costs[(first - offset) / Self.evaluationChunk] = outputCost(
+            costs[(start - offset) / Self.evaluationChunk] = outputCost(
               rows: rows)
           }
           lr_argmax_rows(
             output.output.base, output.outputStride, Int32(rows), classes,
-            predictions.baseAddress! + (first - offset))
+            predictions.baseAddress! + (start - offset))
         }
       }
     }

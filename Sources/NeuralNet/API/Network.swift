@@ -304,7 +304,15 @@ public final class Network: @unchecked Sendable {
     pixels: UnsafePointer<UInt8>, labels source: UnsafePointer<UInt8>,
     indices: UnsafePointer<Int32>, rows: Int
   ) {
-    inputColumns[0].load(pixels: pixels, images: indices, rows: rows)
+    inputColumns[0].load(
+      pixels: pixels, images: indices, rows: rows, kernels: kernels)
+    loadLabels(source, indices: indices, rows: rows)
+  }
+
+  /// Copies the labels of the images `indices` into the label buffer.
+  func loadLabels(
+    _ source: UnsafePointer<UInt8>, indices: UnsafePointer<Int32>, rows: Int
+  ) {
     for row in 0..<rows { labels[row] = Int32(source[Int(indices[row])]) }
   }
 
@@ -320,9 +328,11 @@ public final class Network: @unchecked Sendable {
     }
   }
 
-  /// Runs the loaded batch forward through every layer.
-  func forwardBatch(rows: Int) {
-    for (index, layer) in layers.enumerated() {
+  /// Runs the loaded batch forward through every layer (from the layer
+  /// `first`, when the ones before have their outputs already).
+  func forwardBatch(rows: Int, from first: Int = 0) {
+    for index in first..<layers.count {
+      let layer = layers[index]
       if index > 0 {
         let below = layers[index - 1]
         let dropout = isTraining && hasDropout ? dropouts[index - 1] : nil

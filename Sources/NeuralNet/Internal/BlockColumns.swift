@@ -56,15 +56,17 @@ final class BlockColumns {
     }
   }
 
-  /// The blocks of the images `images` of `pixels`, scaled to [0, 1].
+  /// The blocks of the images `images` of `pixels`, scaled to [0, 1]
+  /// (with `kernels`' instructions; the same values with any).
   func load(
-    pixels: UnsafePointer<UInt8>, images: UnsafePointer<Int32>, rows: Int
+    pixels: UnsafePointer<UInt8>, images: UnsafePointer<Int32>, rows: Int,
+    kernels: KernelVariant
   ) {
     self.rows = rows
     source = nil
     for block in 0..<blockCount {
       counts[block] = lr_block_pixels(
-        pixels, images + block * Self.blockRows, blockRows(block),
+        kernels.index, pixels, images + block * Self.blockRows, blockRows(block),
         Int32(width), lists + block * width,
         values.base + block * width * Self.blockRows)
     }

@@ -89,6 +89,32 @@ final class DenseLayer: Layer {
       Int32(input.rows), Int32(outputSize))
   }
 
+  /// ``forward(_:kernels:)`` for the images `images[0..<rows]` of
+  /// `pixels` (``inputSize`` bytes each, scaled to [0, 1]), every row over
+  /// its own inked pixels instead of its block's: the same bits when the
+  /// weights are finite (``weightsAreFinite``), fewer terms.
+  ///
+  /// `scratch` holds two rows' terms of ``inputSize`` columns.
+  func forward(
+    pixels: UnsafePointer<UInt8>, images: UnsafePointer<Int32>, rows: Int,
+    scratch: PixelTerms, kernels: KernelVariant
+  ) {
+    precondition(scratch.width >= inputSize)
+    lr_pixel_rows_times(
+      kernels.index, Int32(rows), pixels, images, Int32(inputSize),
+      scratch.list, scratch.values, weights.value.base, outputStride,
+      Int32(outputStride), z.base, outputStride)
+    lr_bias_activate(
+      activation.c, z.base, output.base, outputStride, biases.value.base,
+      Int32(rows), Int32(outputSize))
+  }
+
+  /// Whether every weight is finite: then a row's chain over its block's
+  /// columns and over its own non-zero inputs agree bit for bit.
+  var weightsAreFinite: Bool {
+    lr_all_finite(weights.value.base, weights.value.count) != 0
+  }
+
   // MARK: - Backward
 
   /// Adds xᵀ·δ to the weights' gradient and Σδ to the biases', and writes
@@ -161,5 +187,25 @@ extension Cost {
     case .quadratic: LR_QUADRATIC
     case .crossEntropy: LR_CROSS_ENTROPY
     }
+  }
+}
+
+/// Scratch for ``DenseLayer/forward(pixels:images:rows:scratch:kernels:)``:
+/// two rows' column lists and values (each `width` + 8 entries: the
+/// listing stores eight at a time).
+final class PixelTerms {
+  let width: Int
+  let list: UnsafeMutablePointer<Int32>
+  let values: UnsafeMutablePointer<Float>
+
+  init(width: Int) {
+    self.width = width
+    list = .allocate(capacity: 2 * (width + 8))
+    values = .allocate(capacity: 2 * (width + 8))
+  }
+
+  deinit {
+    list.deallocate()
+    values.deallocate()
   }
 }
