@@ -37,9 +37,9 @@ struct DirectiveErrorTests {
       ```
       """,
       [
-        (1, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
+        (1, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, save, restore, expect",
          "did you mean 'sgd'?"),
-        (2, "unknown directive 'train'; expected one of seed, load, net, sgd, evaluate, playground, show, expect", nil),
+        (2, "unknown directive 'train'; expected one of seed, load, net, sgd, evaluate, playground, show, save, restore, expect", nil),
       ])
   }
 
@@ -325,7 +325,7 @@ struct DirectiveErrorTests {
         (1, "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
          "did you mean 'lr'?"),
         (2, "expected a positive integer for 'batch', found 'ten'", nil),
-        (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
+        (3, "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, save, restore, expect",
          "did you mean 'sgd'?"),
       ])
   }

@@ -377,7 +377,7 @@ struct OverrideTests {
   @Test(
     "bad overrides name the valid choices",
     arguments: [
-      ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, expect",
+      ("sgdd.lr=3", "unknown directive 'sgdd'; expected one of seed, load, net, sgd, evaluate, playground, show, save, restore, expect",
        "did you mean 'sgd'?"),
       ("sgd.lrate=3", "unknown key 'lrate' for 'sgd'; expected one of lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat",
        "did you mean 'sgd.lr'?"),
