@@ -38,6 +38,20 @@ struct Lecture22Tests {
         == ["28x28 conv5x5x20 pool2 conv5x5x40 pool2 100 10"])
     #expect(networks.last?["parameters"] as? Int == 85_670)
 
+    // What it learned, shown: the 20 filters, a 7 through the four conv
+    // and pool layers, and the same network drawn on in the page.
+    let filters = all.flatMap { results($0, kind: "filters") }
+    #expect(filters.map { $0["count"] as? Int } == [20])
+    let maps = all.flatMap { results($0, kind: "maps") }
+    #expect(maps.map { $0["label"] as? String } == ["7"])
+    #expect(
+      (maps.first?["layers"] as? [[String: Any]])?.map { $0["notation"] as? String }
+        == ["conv5x5x20", "pool2", "conv5x5x40", "pool2"])
+    let playgrounds = all.flatMap { results($0, kind: "playground") }
+    #expect(
+      playgrounds.map { $0["architecture"] as? String }
+        == ["28x28 conv5x5x20 pool2 conv5x5x40 pool2 100 10"])
+
     // Exact: RECORD_GOLDEN=1 records them anew.
     try LectureTests.compare(LectureTests.numbers(all), with: Self.golden)
 
