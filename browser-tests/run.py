@@ -901,7 +901,9 @@ def result_views(results, driver, labrun, folder, artefacts):
         # would take under a pixel of the 190-unit plot.
         results.check("views: the run that converges keeps its shape",
                       len(good) == 3 and good[-1] - good[0] > 20, str(good))
-    one = [c for c in charts if "after epoch 1" in c["caption"]]
+    # The one-epoch training follows a comparison of 3 epochs on the same
+    # network, so its epoch is numbered on: "Cost after epoch 4".
+    one = [c for c in charts if re.search(r" after epoch \d+$", c["caption"])]
     comparison = next(r for c in report["cells"] for r in c["results"]
                       if r["kind"] == "comparison")
     training = next(r for c in report["cells"] for r in c["results"]
