@@ -97,4 +97,9 @@ struct ExpandedDataTests {
     #expect(d.message.contains("shift"))
     #expect(d.suggestion?.contains("shifts") == true)
   }
+
+  @Test("'labrun directives' shows the words expand= takes")
+  func synopsisNamesTheChoices() {
+    #expect(Load.spec.synopsis.hasSuffix("[test=10000] [expand=none|shifts]"))
+  }
 }
