@@ -251,6 +251,43 @@ struct RepeatTests {
     #expect(ComparisonSummary.spread(comparison)?.contains("over 3 runs") == true)
   }
 
+  /// The final validation cost of each run of the repeat in `lines`'
+  /// last cell, and the runs' parameter digests.
+  func repeatCosts(_ lines: [String]) throws -> (costs: [Double], digests: [String?]) {
+    let cell = try #require(keys.cells(lines).last)
+    guard case .comparison(let comparison)? = cell.results.last else {
+      Issue.record("expected a comparison: \(cell.diagnostics)")
+      throw CancellationError()
+    }
+    let costs = comparison.runs.compactMap { $0.finalEpoch?.validation?.dataCost }
+    try #require(costs.count == comparison.runs.count)
+    return (costs, comparison.runs.map(\.parametersSHA256))
+  }
+
+  @Test("on a fresh network each copy starts from its own weights, the same ones every time")
+  func copiesStartApart() throws {
+    // η so small that one epoch barely moves a weight: what separates
+    // the copies' costs is where they started, not what they learned.
+    let line = "sgd epochs=1 lr=0.000001 repeat=3"
+    let first = try repeatCosts([line])
+    for other in first.costs.dropFirst() {
+      #expect(abs(other - first.costs[0]) > 1e-3 * first.costs[0])
+    }
+    #expect(Set(first.costs).count == 3)
+    let again = try repeatCosts([line])
+    #expect(again.digests == first.digests)
+  }
+
+  @Test("on a trained network the copies go on from its weights")
+  func copiesOfTrainedNetwork() throws {
+    let repeated = try repeatCosts([
+      "sgd epochs=1", "sgd epochs=1 lr=0.000001 repeat=3",
+    ])
+    for other in repeated.costs.dropFirst() {
+      #expect(abs(other - repeated.costs[0]) < 1e-4 * repeated.costs[0])
+    }
+  }
+
   @Test("repeat= beside a compared list is an error at the repeat")
   func repeatWithComparison() throws {
     let d = try keys.error("sgd lr=1,2 repeat=2")

@@ -201,7 +201,7 @@ struct DirectiveErrorTests {
       [
         (1, "missing data set for 'load': expected one of mnist, fashion-mnist", nil),
         (2, "unexpected argument 'fashion-mnist'; 'load' takes one data set and key=value"
-           + " parameters (train, validation, test)", nil),
+           + " parameters (train, validation, test, expand)", nil),
         (3, "unexpected argument 'lr'; 'sgd' takes only key=value parameters"
            + " (lr, batch, epochs, l2, l1, momentum, monitor, stop, schedule, repeat)", "write 'lr=3'"),
         (4, "missing seed for 'seed': expected a non-negative integer below 2^64", nil),

@@ -51,29 +51,34 @@ struct DataSelection: Sendable, Equatable, Codable {
   var validation: Int
   var test: Int
   var files: [DataFile]
+  /// `expand=` when not `none` (nil in entries written before it existed).
+  var expansion: Expansion?
 
   init(_ splits: Splits) {
     dataset = splits.name.rawValue
-    training = splits.training.count
+    training = splits.trainingFromFile
     validation = splits.validation.count
     test = splits.test.count
     files = splits.files
+    expansion = splits.expansion == .none ? nil : splits.expansion
   }
 
   init(
     dataset: String, training: Int, validation: Int, test: Int,
-    files: [DataFile]
+    files: [DataFile], expansion: Expansion? = nil
   ) {
     self.dataset = dataset
     self.training = training
     self.validation = validation
     self.test = test
     self.files = files
+    self.expansion = expansion
   }
 
   /// Everything that decides the images, for a cache key.
   var key: String {
     "\(dataset) train=\(training) validation=\(validation) test=\(test) "
+      + (expansion.map { "expand=\($0.rawValue) " } ?? "")
       + files.map(\.sha256).joined(separator: ",")
   }
 
@@ -87,7 +92,8 @@ struct DataSelection: Sendable, Equatable, Codable {
       test <= data.test.count
     else { return nil }
     return Splits(
-      data, training: training, validation: validation, test: test)
+      data, training: training, validation: validation, test: test,
+      expansion: expansion ?? .none)
   }
 }
 

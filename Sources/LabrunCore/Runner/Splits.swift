@@ -13,14 +13,30 @@ struct Splits: Sendable {
   var validation: Split
   var test: Split
   var files: [DataFile]
+  /// How the training images were expanded.
+  var expansion: Expansion
+  /// The training images taken from the file, before any expansion.
+  var trainingFromFile: Int
 
-  /// The first `training` images of `data`'s training file, the
-  /// `validation` images after them, and the first `test` of its test file.
+  /// The first `training` images of `data`'s training file (with their
+  /// one-pixel shifts after each when `expansion` is `.shifts`), the
+  /// `validation` images after them in the file, and the first `test` of
+  /// its test file. Validation and test images are never expanded.
   ///
   /// - Precondition: the counts are not negative and the files hold them.
-  init(_ data: LoadedData, training: Int, validation: Int, test: Int) {
+  init(
+    _ data: LoadedData, training: Int, validation: Int, test: Int,
+    expansion: Expansion = .none
+  ) {
     name = data.name
-    self.training = Split(data.training, images: 0..<training)
+    self.expansion = expansion
+    trainingFromFile = training
+    switch expansion {
+    case .none:
+      self.training = Split(data.training, images: 0..<training)
+    case .shifts:
+      self.training = Split(data.training.expandedByShifts(images: 0..<training))
+    }
     self.validation = Split(
       data.training, images: training..<training + validation)
     self.test = Split(data.test, images: 0..<test)
@@ -34,6 +50,16 @@ struct Splits: Sendable {
     case .test: test
     }
   }
+}
+
+/// `load … expand=`: what the training images become before training.
+enum Expansion: String, Sendable, CaseIterable, Codable {
+  /// The training images as the file holds them.
+  case none
+  /// Each training image followed by its four one-pixel shifts (up, down,
+  /// left, right), as chapter 3 of Nielsen's book expands MNIST's 50,000
+  /// images to 250,000 (``Dataset/expandedByShifts(images:)``).
+  case shifts
 }
 
 /// A split is Datasets' ``DataSplit``, the type the engine trains and

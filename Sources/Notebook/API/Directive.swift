@@ -177,6 +177,14 @@ public struct DirectiveValues: Sendable, Equatable {
     try single(key, String(describing: T.self)) { $0.word.flatMap(T.init) }
   }
 
+  /// The word of an optional `.choice` parameter, nil when not written.
+  public func optionalChoice<T: RawRepresentable>(_ key: String, as type: T.Type)
+    throws(Mismatch) -> T? where T.RawValue == String
+  {
+    guard values[key] != nil else { return nil }
+    return try choice(key, as: type)
+  }
+
   /// The key whose list holds more than one value, if any, leaving out
   /// the keys in `sets` (lists that are sets of words, not comparisons).
   public func listedKey(excluding sets: Set<String> = []) -> String? {

@@ -202,7 +202,12 @@ public struct DirectiveSpec: Sendable {
       parts.append(positional.name.uppercased())
     }
     for parameter in parameters {
-      let value = parameter.isOptional ? "N" : parameter.defaultValue
+      let value =
+        switch (parameter.isOptional, parameter.type) {
+        case (true, .choice(let words)): words.joined(separator: "|")
+        case (true, _): "N"
+        case (false, _): parameter.defaultValue
+        }
       parts.append("[\(parameter.name)=\(value)]")
     }
     return parts.joined(separator: " ")

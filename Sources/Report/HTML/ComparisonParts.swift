@@ -60,7 +60,8 @@ public enum ComparisonSummary {
       return nil
     }
     return "Final validation accuracy over \(comparison.runs.count) runs, "
-      + "each seeing the images in its own order: " + Format.percent(mean)
+      + "each with its own image order (and, from an untrained network,"
+      + " its own initial weights): " + Format.percent(mean)
       + " ± " + Format.fixed(deviation * 100, 2)
       + " points (mean ± standard deviation)."
   }

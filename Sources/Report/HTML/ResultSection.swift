@@ -36,6 +36,15 @@ enum ResultSection {
         "\(dataset.rows)\u{A0}×\u{A0}\(dataset.columns)",
         String(dataset.classNames.count),
       ]], to: &html)
+    if let original = dataset.expandedFrom {
+      html.element(
+        "p", ["class": "expansion"],
+        text: "Training images expanded: each of the "
+          + "\(Format.grouped(original)) from the file is followed by its "
+          + "four one-pixel shifts (up, down, left, right), "
+          + "\(Format.grouped(dataset.training)) in all; validation and "
+          + "test images are not shifted.")
+    }
     if !dataset.classNames.isEmpty {
       html.element("p", ["class": "classes"]) { html in
         html.text("Classes: ")

@@ -77,7 +77,7 @@ enum JSONMapping {
   static func result(_ result: CellResult) -> JSONValue {
     switch result {
     case .dataset(let d):
-      return .object([
+      var fields: [String: JSONValue] = [
         "kind": .string("dataset"),
         "name": .string(d.name),
         "training": .int(d.training),
@@ -90,7 +90,10 @@ enum JSONMapping {
           d.samples.map {
             .object(["index": .int($0.index), "label": .string($0.label)])
           }),
-      ])
+      ]
+      // Only an expanded set has it, so older readers see what they knew.
+      if let original = d.expandedFrom { fields["expandedFrom"] = .int(original) }
+      return .object(fields)
     case .network(let n):
       var fields: [String: JSONValue] = [
         "kind": .string("network"),

@@ -253,10 +253,16 @@ public struct DatasetResult: Sendable, Equatable, Codable {
   public var classNames: [String]
   /// A few training images to show.
   public var samples: [DigitImage]
+  /// The training images taken from the file when `load … expand=shifts`
+  /// added their one-pixel shifts (`training` counts them all); nil when
+  /// not expanded.
+  public var expandedFrom: Int?
   public init(
     name: String, training: Int, validation: Int, test: Int, rows: Int,
-    columns: Int, classNames: [String], samples: [DigitImage]
+    columns: Int, classNames: [String], samples: [DigitImage],
+    expandedFrom: Int? = nil
   ) {
+    self.expandedFrom = expandedFrom
     self.name = name
     self.training = training
     self.validation = validation

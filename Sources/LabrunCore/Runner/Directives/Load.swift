@@ -28,6 +28,12 @@ struct Load: LabDirective {
         "test", nonNegative, default: "10000",
         aliases: ["testing", "n_test"],
         "Test images, taken from the test file."),
+      ParameterSpec(
+        "expand", .choice(Expansion.allCases.map(\.rawValue)), default: "",
+        aliases: ["expansion", "expanded", "augment", "augmentation"],
+        "Expand the training images: shifts adds each image's four one-pixel"
+          + " shifts after it (five times as many); validation and test stay"
+          + " as they are."),
     ], maxListLength: 1)
   static let reads: Set<StatePart> = []
   static let needs: Set<StatePart> = []
@@ -41,23 +47,29 @@ struct Load: LabDirective {
   var validation: Int
   /// Images taken from the test file.
   var test: Int
+  /// How the training images are expanded.
+  var expansion: Expansion
 
   init(_ values: DirectiveValues) throws(DirectiveValues.Mismatch) {
     dataset = try values.choice("", as: DatasetName.self)
     train = try values.integer("train")
     validation = try values.integer("validation")
     test = try values.integer("test")
+    // Not written is `none`, and leaves the canonical text (the cache
+    // key) of every existing load as it was.
+    expansion = try values.optionalChoice("expand", as: Expansion.self) ?? .none
   }
 
   /// A load request written in code, with the notebook's defaults.
   init(
     dataset: DatasetName, train: Int = 50_000, validation: Int = 10_000,
-    test: Int = 10_000
+    test: Int = 10_000, expansion: Expansion = .none
   ) {
     self.dataset = dataset
     self.train = train
     self.validation = validation
     self.test = test
+    self.expansion = expansion
   }
 
   var dataSets: [DatasetName] { [dataset] }
@@ -101,7 +113,8 @@ struct Load: LabDirective {
           suggestion: "use test=\(data.test.count) or fewer"))
     }
     let splits = Splits(
-      data, training: train, validation: validation, test: test)
+      data, training: train, validation: validation, test: test,
+      expansion: expansion)
     session.splits = splits
     for file in data.files where !session.dataFiles.contains(file) {
       session.dataFiles.append(file)
@@ -115,7 +128,8 @@ struct Load: LabDirective {
         name: dataset.rawValue, training: splits.training.count,
         validation: splits.validation.count, test: splits.test.count,
         rows: data.training.rows, columns: data.training.columns,
-        classNames: dataset.classNames, samples: samples))
+        classNames: dataset.classNames, samples: samples,
+        expandedFrom: expansion == .none ? nil : train))
   }
 }
 

@@ -71,8 +71,9 @@ struct SGD: LabDirective {
         "repeat", .integer(min: 2, max: DirectiveLanguage.maxListLength),
         default: "", aliases: ["repeats", "runs", "seeds", "trials", "times"],
         "Train this many copies of the network, each seeing the images in"
-          + " its own order; the report gives the mean ± standard deviation"
-          + " of their final validation accuracies."),
+          + " its own order and, on a network not trained yet, starting from"
+          + " its own random weights; the report gives the mean ± standard"
+          + " deviation of their final validation accuracies."),
     ], atMostOneList: true)
   static let reads: Set<StatePart> = [.data, .network, .generator]
   static let needs: Set<StatePart> = [.data, .network]
@@ -97,8 +98,8 @@ struct SGD: LabDirective {
   var stopPatience: Int?
   /// `schedule`: the learning-rate schedule's patience, nil without.
   var schedulePatience: Int?
-  /// `repeat`: how many copies train, each in its own image order (1
-  /// without).
+  /// `repeat`: how many copies train, each in its own image order and,
+  /// from an untrained network, its own initial weights (1 without).
   var repeats: Int
   /// The key whose list holds more than one value, or nil for a single
   /// training.
@@ -245,10 +246,14 @@ struct SGD: LabDirective {
       return .training(result)
     }
     // A comparison: every run starts from the same weights and sees the
-    // images in the same order, so only the compared parameter differs;
-    // repeats differ in the order alone.
+    // images in the same order, so only the compared parameter differs.
     let parameter = repeats > 1 ? "repeat" : comparedParameter ?? ""
-    let networks = plans.map { _ in start.copy() }
+    let networks = plans.indices.map { index in
+      Self.repeatCopy(
+        of: start, run: index,
+        shuffleSeed: shuffleSeeds[repeats > 1 ? index : 0],
+        fresh: repeats > 1 && !session.networkIsTrained)
+    }
     let results = ResultSlots<TrainingResult>(count: plans.count)
     let progress = ComparisonProgress(
       label: repeats > 1 ? "repeating" : "comparing \(parameter)",
@@ -275,6 +280,25 @@ struct SGD: LabDirective {
       console.line("  " + spread)
     }
     return .comparison(comparison)
+  }
+
+  /// The network run `run` of a comparison or repeat starts from.
+  ///
+  /// Every run starts from `start`'s weights, except the later copies of a
+  /// repeat on a network no `sgd` has trained yet (`fresh`): those draw
+  /// their own initial weights, with `start`'s architecture, from a seed
+  /// derived from their shuffle seed, so the spread of the copies shows the
+  /// noise of the initialisation as well as of the order, and no extra
+  /// number is drawn from the session's generator (later cells draw as
+  /// without the repeat). The first copy stays the plain `sgd` run.
+  static func repeatCopy(
+    of start: Network, run: Int, shuffleSeed: UInt64, fresh: Bool
+  ) -> Network {
+    guard fresh, run > 0 else { return start.copy() }
+    let network = Network(
+      start.architecture, seed: shuffleSeed ^ 0x5EED_1A17_0F_C0B1E5)
+    network.kernels = start.kernels
+    return network
   }
 
   /// The run with the best final validation accuracy (the earlier one on a
