@@ -1,4 +1,5 @@
 import CCrypto
+import FileReading
 import Foundation
 
 #if canImport(Glibc)
@@ -28,9 +29,8 @@ enum DecodedStore {
   static let version: UInt32 = 1
   private static let magic = Array("LRDECODE".utf8)
   private static let suffix = ".decoded"
-  /// Temporary files start so (as labrun's other atomic writes), followed
-  /// by the writer's process id and a dash.
-  static let temporaryPrefix = ".labrun-tmp-"
+  /// Temporary files are named as labrun's other atomic writes.
+  static let temporaryPrefix = StaleTemporaries.prefix
 
   /// The entry's path for `name` and the sources' sums (hex).
   static func path(
@@ -123,8 +123,7 @@ enum DecodedStore {
     let path = path(in: folder, name: name, sums: sums)
     let temporary = joinPath(
       folder,
-      temporaryPrefix + "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        + suffix)
+      StaleTemporaries.name("\(UInt64.random(in: 0...UInt64.max))" + suffix))
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard fd >= 0 else { return false }
     var head = expectedHeaderPrefix(name, sums: sums)
@@ -157,21 +156,14 @@ enum DecodedStore {
   private static func removeOldEntries(
     of name: DatasetName, in folder: String, keeping kept: String
   ) {
+    StaleTemporaries.remove(in: folder)
     guard let names = try? FileManager.default.contentsOfDirectory(
       atPath: folder)
     else { return }
     var entries: [(path: String, used: Int)] = []
     for file in names {
       let path = joinPath(folder, file)
-      if file.hasPrefix(temporaryPrefix) {
-        let rest = file.dropFirst(temporaryPrefix.count)
-        if let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]),
-          pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
-        {
-          unlink(path)
-        }
-        continue
-      }
+      if file.hasPrefix(temporaryPrefix) { continue }
       guard file.hasPrefix(name.rawValue + "-"), file.hasSuffix(suffix),
         path != kept
       else { continue }

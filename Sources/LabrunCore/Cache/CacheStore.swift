@@ -43,8 +43,11 @@ final class CacheStore: @unchecked Sendable {
   /// Removes temporary files that killed runs left (a listing of the
   /// folder: well under a millisecond for hundreds of entries).
   func removeStaleTemporaries() {
-    AtomicFile.removeStaleTemporaries(in: folder)
-    AtomicFile.removeStaleTemporaries(in: cellsFolder)
+    StaleTemporaries.remove(in: folder)
+    StaleTemporaries.remove(in: cellsFolder)
+    // The decoded data sets' folder (Load.swift), whose entries are only
+    // written on a miss: a killed writer's 55 MB must not wait for one.
+    StaleTemporaries.remove(in: folder + "/data")
   }
 
   /// Removes the least recently used entries until the entries take at most

@@ -1,3 +1,4 @@
+import FileReading
 import Foundation
 
 /// Writes files so that a reader never sees half of one.
@@ -8,7 +9,7 @@ import Foundation
 /// new one, whole. A failed write leaves the old file in place.
 public enum AtomicFile {
   /// The prefix of temporary files, so that stale ones can be recognised.
-  static let temporaryPrefix = ".labrun-tmp-"
+  static let temporaryPrefix = StaleTemporaries.prefix
 
   /// Writes `contents` to `path` atomically.
   /// - Throws: `RunError.cannotWrite` naming the path and the system's reason.
@@ -16,7 +17,7 @@ public enum AtomicFile {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
     let temporary =
-      directory + "/" + temporaryPrefix + "\(getpid())-" + url.lastPathComponent
+      directory + "/" + StaleTemporaries.name(url.lastPathComponent)
     let bytes = Array(contents.utf8)
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw .cannotWrite(path: path, reason: errnoText()) }
@@ -43,25 +44,6 @@ public enum AtomicFile {
       let reason = errnoText()
       unlink(temporary)
       throw .cannotWrite(path: path, reason: reason)
-    }
-  }
-
-  /// Removes temporary files that a killed labrun left in `directory`.
-  ///
-  /// A file is stale when the process that made it no longer runs.
-  public static func removeStaleTemporaries(in directory: String) {
-    guard
-      let names = try? FileManager.default.contentsOfDirectory(
-        atPath: directory)
-    else { return }
-    for name in names where name.hasPrefix(temporaryPrefix) {
-      let rest = name.dropFirst(temporaryPrefix.count)
-      guard let dash = rest.firstIndex(of: "-"),
-        let pid = Int32(rest[..<dash])
-      else { continue }
-      if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
-        unlink(directory + "/" + name)
-      }
     }
   }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import FileReading
 import Foundation
 import HTMLText
 import Notebook
@@ -246,7 +247,7 @@ public struct NotebookRunner: Sendable {
   {
     let directory = options.outputDirectory
     try makeOutputFolder()
-    AtomicFile.removeStaleTemporaries(in: directory)
+    StaleTemporaries.remove(in: directory)
     let html = directory + "/" + stem + ".html"
     let json = directory + "/" + stem + ".json"
     try AtomicFile.write(JSONReport.render(document), to: json)
