@@ -29,6 +29,15 @@ extension Network {
   public func evaluate(
     on data: Dataset, images: Range<Int>? = nil, cost: Bool = false
   ) -> Evaluation {
+    evaluate(on: data, images: images, cost: cost, twoThreads: true)
+  }
+
+  /// ``evaluate(on:images:cost:)``, on the calling thread alone when
+  /// `twoThreads` is false (the same bits either way): for a measurement
+  /// that runs beside training on the other core.
+  func evaluate(
+    on data: Dataset, images: Range<Int>?, cost: Bool, twoThreads: Bool
+  ) -> Evaluation {
     precondition(incompatibility(with: data) == nil, "images do not fit")
     let images = images ?? 0..<data.count
     precondition(
@@ -39,7 +48,7 @@ extension Network {
     let chunks = (count + chunk - 1) / chunk
     var predictions = [UInt8](repeating: 0, count: count)
     var chunkCosts = [Double](repeating: 0, count: cost ? chunks : 0)
-    let halves = count >= 4 * chunk ? 2 : 1
+    let halves = twoThreads && count >= 4 * chunk ? 2 : 1
     let workers = halves == 2 ? [self, evaluationTwin()] : [self]
     predictions.withUnsafeMutableBufferPointer { predicted in
       chunkCosts.withUnsafeMutableBufferPointer { costs in

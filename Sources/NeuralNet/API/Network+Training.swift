@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -42,7 +43,7 @@ extension Network {
     runTraining(
       DataSplit(data, images: images), validation: nil, test: nil,
       options: options, firstEpoch: 1, shuffleSeed: shuffleSeed,
-      observer: observer
+      measuringBeside: false, observer: observer
     ).epochs
   }
 
@@ -62,18 +63,30 @@ extension Network {
   /// `patience` epochs without a better one (counting again after each
   /// halving) and ends training when it has halved η `halvings` times.
   ///
+  /// With `measuringBeside`, when no decision waits on them (no early
+  /// stopping, no schedule), an epoch's measurements run on a copy of the
+  /// network on a second thread while the next epoch trains: every figure,
+  /// every event and the trained parameters are the same bits, and the
+  /// events come in the same order (the next epoch's progress only after
+  /// the epoch is reported; a few of its first progress events may be
+  /// left out), but the observer must not use the network, which may
+  /// already be training the next epoch when it hears of one. When the
+  /// observer stops training there, the network is given back the
+  /// reported epoch's parameters.
+  ///
   /// - Precondition: the sets fit the network (``incompatibility(with:)``)
   ///   and `options.problems(hasValidation:)` is empty.
   @discardableResult
   public func train(
     on training: DataSplit, validation: DataSplit? = nil,
     test: DataSplit? = nil, options: TrainingOptions, shuffleSeed: UInt64,
+    measuringBeside: Bool = false,
     observer: (TrainingEvent) -> TrainingDecision = { _ in .continue }
   ) -> TrainingRun {
     let run = runTraining(
       training, validation: validation, test: test, options: options,
       firstEpoch: epochsTrained + 1, shuffleSeed: shuffleSeed,
-      observer: observer)
+      measuringBeside: measuringBeside, observer: observer)
     epochsTrained = run.lastEpoch ?? epochsTrained
     return run
   }
@@ -82,7 +95,7 @@ extension Network {
   private func runTraining(
     _ training: DataSplit, validation: DataSplit?, test: DataSplit?,
     options: TrainingOptions, firstEpoch: Int, shuffleSeed: UInt64,
-    observer: (TrainingEvent) -> TrainingDecision
+    measuringBeside: Bool, observer: (TrainingEvent) -> TrainingDecision
   ) -> TrainingRun {
     for split in [training, validation, test].compactMap({ $0 }) {
       precondition(incompatibility(with: split.data) == nil, "images do not fit")
@@ -118,12 +131,69 @@ extension Network {
     for i in 0..<count { order[i] = Int32(images.lowerBound + i) }
 
     var control = EpochControl(options: options)
+    let monitor = options.monitor
+    /// `stats` with the sets measured on `network` as asked.
+    func measured(
+      _ stats: EpochStats, on network: Network, regularization penalty: Double,
+      twoThreads: Bool
+    ) -> EpochStats {
+      var stats = stats
+      stats.training = network.measure(
+        training, accuracy: monitor.contains(.trainingAccuracy),
+        cost: monitor.contains(.trainingCost), regularization: penalty,
+        twoThreads: twoThreads)
+      stats.validation = network.measure(
+        validation, accuracy: options.needsValidationAccuracy,
+        cost: monitor.contains(.validationCost), regularization: penalty,
+        twoThreads: twoThreads)
+      stats.test = network.measure(
+        test, accuracy: monitor.contains(.testAccuracy),
+        cost: monitor.contains(.testCost), regularization: penalty,
+        twoThreads: twoThreads)
+      return stats
+    }
+    // Asked to, and when nothing decides by an epoch's measurements (no
+    // early stopping, no schedule), they are taken on a copy of the network
+    // on the other core while the next epoch trains: the same bits, since
+    // evaluation does not depend on its thread. The epoch is reported
+    // before any of the next epoch's progress.
+    let measuresAnything =
+      [training, validation, test].contains { ($0?.count ?? 0) > 0 }
+      && (!monitor.isEmpty || options.needsValidationAccuracy)
+    let beside: MeasurementBeside? =
+      measuringBeside && options.earlyStopping == nil && options.schedule == nil
+        && options.epochs > 1 && measuresAnything && Self.hasSecondCore
+      ? MeasurementBeside(copying: self) {
+        measured($0, on: $1, regularization: $2, twoThreads: false)
+      } : nil
+    /// Takes in an epoch's figures; false when training stops after it.
+    func report(_ stats: EpochStats) -> Bool {
+      run.epochs.append(stats)
+      if control.recordValidation(stats) { control.best = snapshot() }
+      if observer(.epochFinished(stats)) == .stop {
+        run.stop = .observer
+      }
+      if !stats.meanCost.isFinite { run.stop = .diverged }
+      return run.stop == .completed
+    }
+    /// Reports the epoch measured beside training; false (with the
+    /// network given back that epoch's parameters, as if the next had not
+    /// begun) when training stops after it.
+    func reportBeside(_ beside: MeasurementBeside) -> Bool {
+      guard let stats = beside.finish() else { return true }
+      if report(stats) { return true }
+      for (parameter, saved) in zip(tensors, beside.network.tensors) {
+        parameter.value.base.update(from: saved.value.base, count: saved.value.count)
+      }
+      return false
+    }
     data.pixels.withUnsafeBufferPointer { pixels in
       data.labels.withUnsafeBufferPointer { labels in
         guard let pixels = pixels.baseAddress,
           let labels = labels.baseAddress, let orderBase = order.baseAddress
         else { return }
-        for epoch in firstEpoch..<firstEpoch + options.epochs {
+        let lastEpoch = firstEpoch + options.epochs - 1
+        for epoch in firstEpoch...lastEpoch {
           let start = monotonicSeconds()
           generator.shuffle(order)
           var costSum: Double = 0
@@ -143,6 +213,11 @@ extension Network {
             costSum += cost / Double(rows) + penalty
             penaltySum += penalty
             if (batch + 1) % progressEvery == 0 && batch + 1 < batches {
+              // No progress of this epoch before the last one is reported.
+              if let beside, beside.isBusy {
+                guard beside.isFinished else { continue }
+                guard reportBeside(beside) else { return }
+              }
               let fraction = Double(batch + 1) / Double(batches)
               if observer(.progress(epoch: epoch, fraction: fraction)) == .stop
               {
@@ -151,29 +226,24 @@ extension Network {
               }
             }
           }
-          var stats = EpochStats(
+          let stats = EpochStats(
             epoch: epoch, meanCost: costSum / Double(batches),
             seconds: monotonicSeconds() - start,
             meanRegularization: penaltySum / Double(batches),
             learningRate: optimizer.learningRate)
-          let monitor = options.monitor
-          let penalty = regularizationTerm(optimizer)
-          stats.training = measure(
-            training, accuracy: monitor.contains(.trainingAccuracy),
-            cost: monitor.contains(.trainingCost), regularization: penalty)
-          stats.validation = measure(
-            validation, accuracy: options.needsValidationAccuracy,
-            cost: monitor.contains(.validationCost), regularization: penalty)
-          stats.test = measure(
-            test, accuracy: monitor.contains(.testAccuracy),
-            cost: monitor.contains(.testCost), regularization: penalty)
-          run.epochs.append(stats)
-          if control.recordValidation(stats) { control.best = snapshot() }
-          if observer(.epochFinished(stats)) == .stop {
-            run.stop = .observer
+          if let beside, beside.isBusy {
+            guard reportBeside(beside) else { return }
           }
-          if !stats.meanCost.isFinite { run.stop = .diverged }
-          if run.stop != .completed { return }
+          let penalty = regularizationTerm(optimizer)
+          if let beside, epoch < lastEpoch, stats.meanCost.isFinite {
+            // Nothing below depends on this epoch's measurements.
+            beside.start(stats, of: self, regularization: penalty)
+            continue
+          }
+          guard
+            report(
+              measured(stats, on: self, regularization: penalty, twoThreads: true))
+          else { return }
           if let stop = control.decide(after: epoch, optimizer: &optimizer) {
             run.stop = stop
             return
@@ -192,10 +262,12 @@ extension Network {
 
   /// One set measured as asked, or nil when nothing is asked of it.
   private func measure(
-    _ split: DataSplit?, accuracy: Bool, cost: Bool, regularization: Double
+    _ split: DataSplit?, accuracy: Bool, cost: Bool, regularization: Double,
+    twoThreads: Bool
   ) -> SetMeasurement? {
     guard let split, split.count > 0, accuracy || cost else { return nil }
-    let evaluation = evaluate(on: split.data, images: split.images, cost: cost)
+    let evaluation = evaluate(
+      on: split.data, images: split.images, cost: cost, twoThreads: twoThreads)
     return SetMeasurement(
       total: evaluation.total, correct: accuracy ? evaluation.correct : nil,
       dataCost: cost ? evaluation.meanCost : nil,
@@ -315,6 +387,65 @@ func monotonicSeconds() -> Double {
   var time = timespec()
   clock_gettime(CLOCK_MONOTONIC, &time)
   return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
+extension Network {
+  /// Whether another core can measure an epoch while the next one trains.
+  static let hasSecondCore = sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1
+}
+
+/// An epoch's measurements, taken on a copy of the network on a thread of
+/// their own while the next epoch trains; one at a time.
+private final class MeasurementBeside: @unchecked Sendable {
+  /// The copy: the parameters of the epoch being measured.
+  let network: Network
+  private let measure: (EpochStats, Network, Double) -> EpochStats
+  private let queue = DispatchQueue(label: "labrun.measure-beside")
+  private let group = DispatchGroup()
+  private var allocated = false
+  private var stats: EpochStats?
+  private var regularization: Double = 0
+  private var result: EpochStats?
+  /// Whether an epoch has been started and not yet finished.
+  private(set) var isBusy = false
+
+  init(
+    copying network: Network,
+    measure: @escaping (EpochStats, Network, Double) -> EpochStats
+  ) {
+    self.network = network.copy()
+    self.measure = measure
+  }
+
+  /// Measures `stats`'s epoch with `source`'s current parameters.
+  func start(_ stats: EpochStats, of source: Network, regularization: Double) {
+    precondition(!isBusy, "one measurement at a time")
+    for (target, parameter) in zip(network.tensors, source.tensors) {
+      target.value.base.update(from: parameter.value.base, count: parameter.value.count)
+    }
+    self.stats = stats
+    self.regularization = regularization
+    isBusy = true
+    queue.async(group: group) { [self] in
+      if !allocated {
+        // Its buffers in this thread's heap arena, away from training's.
+        network.allocateOnThisThread()
+        allocated = true
+      }
+      result = measure(self.stats!, network, self.regularization)
+    }
+  }
+
+  /// Whether the started measurement is done (without waiting).
+  var isFinished: Bool { group.wait(timeout: .now()) == .success }
+
+  /// The measured epoch, waiting for it; nil when none was started.
+  func finish() -> EpochStats? {
+    guard isBusy else { return nil }
+    group.wait()
+    isBusy = false
+    return result
+  }
 }
 
 /// Early stopping's and the schedule's bookkeeping between epochs.

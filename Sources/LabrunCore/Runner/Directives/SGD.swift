@@ -424,7 +424,10 @@ struct SGD: LabDirective {
     let run: TrainingRun = network.train(
       on: split(splits.training), validation: split(splits.validation),
       test: split(splits.test), options: plan.options,
-      shuffleSeed: shuffleSeed
+      shuffleSeed: shuffleSeed,
+      // One run alone leaves the second core free for the measurements;
+      // a comparison keeps both busy with its runs.
+      measuringBeside: progress == nil
     ) { event in
       if isCancelled() { return .stop }
       switch event {
