@@ -201,9 +201,11 @@ import Testing
     let notebooks = json?["notebooks"] as? [[String: Any]] ?? []
     #expect(notebooks.count == 5)
     let latin = notebooks.first { $0["notebook"] as? String == "subs/latin.md" }
-    #expect((latin?["message"] as? String ?? "").contains("invalid UTF-8 on line 1"))
+    let latinMessage = latin?["message"] as? String ?? ""
+    #expect(latinMessage.contains("invalid UTF-8 on line 1"), "\(latinMessage)")
     let crash = notebooks.first { $0["notebook"] as? String == "subs/crash.md" }
-    #expect((crash?["message"] as? String ?? "").contains("SIGKILL"))
+    let crashMessage = crash?["message"] as? String ?? ""
+    #expect(crashMessage.contains("SIGKILL"), "\(crashMessage)")
 
     // The index links every notebook: its report, or its log.
     let index = try String(contentsOf: out.appendingPathComponent("index.html"), encoding: .utf8)
