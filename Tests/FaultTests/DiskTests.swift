@@ -33,7 +33,7 @@ struct DiskTests {
 
     // Fill what is left of the disk.
     let filler = mount.appendingPathComponent("filler")
-    FileManager.default.createFile(atPath: filler.path, contents: nil)
+    #expect(FileManager.default.createFile(atPath: filler.path, contents: nil))
     let handle = try FileHandle(forWritingTo: filler)
     let block = Data(count: 4096)
     while (try? handle.write(contentsOf: block)) != nil {}

@@ -484,7 +484,7 @@ struct ProjectNotebookTests {
     // Relative to the repository, as a user would name it.
     let previous = FileManager.default.currentDirectoryPath
     #expect(FileManager.default.changeCurrentDirectoryPath(root.path))
-    defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     let notebook = try Notebook.load(path: "notebooks/markdown.md")
     #expect(notebook.allDiagnostics == [])
     #expect(notebook.frontMatter.tableOfContents)

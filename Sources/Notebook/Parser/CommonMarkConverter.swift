@@ -366,7 +366,7 @@ enum CommonMarkConverter {
     switch outcome {
     case .embedded(let markup), .placeholder(let markup):
       replacement = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
-      replacement.map { cmark_node_set_on_enter($0, markup) }
+      if let node = replacement { cmark_node_set_on_enter(node, markup) }
     case .link(let url):
       replacement = cmark_node_new(CMARK_NODE_LINK)
       if let link = replacement {
