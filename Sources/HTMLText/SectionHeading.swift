@@ -9,11 +9,15 @@ public struct SectionHeading: Sendable, Equatable {
   public var id: String
   /// Its text without markup (formulas as their TeX).
   public var text: String
+  /// The same text as HTML with its formulas as MathML, for a heading
+  /// that has formulas; nil for one that has none (its text is escaped).
+  public var markup: String?
 
   /// Creates a heading.
-  public init(level: Int, id: String, text: String) {
+  public init(level: Int, id: String, text: String, markup: String? = nil) {
     self.level = level
     self.id = id
     self.text = text
+    self.markup = markup
   }
 }

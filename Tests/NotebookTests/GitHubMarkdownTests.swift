@@ -193,6 +193,69 @@ struct GitHubMarkdownTests {
       ])
   }
 
+  @Test("a note of several paragraphs: its indented paragraphs, as on GitHub")
+  func multiParagraphFootnote() {
+    let (notebook, marked) = parseMarked(
+      """
+      Backpropagation[^proof] is fast[^twice].
+
+      [^proof]: The first paragraph.
+
+          The second, with $\\sigma'(z)$ and 1️⃣<span>a tag</span>[^twice].
+
+              code in the note
+
+          The third, *last*.
+      Lazily continued.
+
+      [^twice]: Once.
+      2️⃣[^twice]: Again.
+
+          Dropped with its definition.
+
+      Back in the text.
+
+          plain code after the notes
+
+      ```lab
+      # a cell
+      ```
+      """)
+    let html = proseHTML(notebook)
+    let back = " <a href=\"#fnref-proof\" class=\"footnote-back\" aria-label=\"Back to the text\">↩</a>"
+    #expect(html.contains(
+      "<li id=\"fn-proof\"><p>The first paragraph.</p>\n<p>The second, with <math"))
+    #expect(html.contains(
+      "</math> and a tag<sup class=\"footnote-ref\"><a href=\"#fn-twice\" id=\"fnref-twice-2\">2</a></sup>.</p>\n"
+        + "<pre><code>code in the note\n</code></pre>\n"
+        + "<p>The third, <em>last</em>.\nLazily continued.\(back)</p>\n</li>"))
+    #expect(html.contains("<li id=\"fn-twice\"><p>Once."))
+    #expect(!html.contains("Dropped") && !html.contains("<blockquote"))
+    #expect(html.contains("<pre><code>plain code after the notes\n</code></pre>"))
+    #expect(notebook.cells.map(\.source) == ["# a cell"])
+    #expect(
+      notebook.diagnostics == [
+        .warning(
+          at: marked.location(1),
+          "HTML tag <span> is dropped (the text inside it stays)",
+          suggestion: "write the text in Markdown; for a note, a quote works: '> **Note:** …'"),
+        .warning(
+          at: marked.location(2),
+          "footnote '[^twice]' is defined again; the definition on line 12 is kept",
+          suggestion: "give this note another label"),
+      ])
+  }
+
+  @Test("an indented lab block after a note stays code, and is not run")
+  func indentedLabAfterNote() {
+    let notebook = Notebook.parse(
+      source: "A[^a].\n\n[^a]: Note.\n\n    ```lab\n    load mnist\n    ```\n",
+      path: "nb.md")
+    #expect(notebook.cells.isEmpty)
+    #expect(proseHTML(notebook).contains("<pre><code>```lab\nload mnist\n```\n</code></pre>"))
+    #expect(proseHTML(notebook).contains("<li id=\"fn-a\"><p>Note."))
+  }
+
   @Test("a one-word footnote is not taken for a link definition")
   func oneWordFootnote() {
     let html = proseHTML(
@@ -263,6 +326,8 @@ struct GitHubMarkdownTests {
       { n in "| a | b |\n|---|---|\n" + String(repeating: "| [^a] ~~ `x | \\| |\n", count: n / 20) },
       { n in String(repeating: "[^n] [^", count: n / 7) + "\n\n[^n]: x\n" },
       { n in String(repeating: "[^x]: [^x] ~~a\n", count: n / 15) },
+      { n in "See[^x].\n\n[^x]: a\n\n" + String(repeating: "    b [^x] $y$\n\n", count: n / 18) },
+      { n in "See[^x].\n\n" + String(repeating: "[^x]: a\n\n    b\n", count: n / 16) },
       { n in String(repeating: "|", count: n / 2) + "\n" + String(repeating: "-|", count: n / 4) },
     ] as [@Sendable (Int) -> String])
   func pathological(_ make: @Sendable (Int) -> String) {

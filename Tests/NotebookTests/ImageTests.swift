@@ -112,8 +112,8 @@ struct ImageTests {
     let (notebook, marked) = parseMarked(
       "2️⃣![outer 1️⃣![inner](https://x.org/a.png) text](https://x.org/b.png)\n")
     let html = proseHTML(notebook)
-    #expect(html.contains(
-      "<a href=\"https://x.org/b.png\">outer <a href=\"https://x.org/a.png\">inner</a> text</a>"))
+    // One link: anchors do not nest.
+    #expect(html.contains("<a href=\"https://x.org/b.png\">outer inner text</a>"))
     #expect(notebook.diagnostics.map(\.location) == [2, 1].map { marked.location($0) })
     // Embedded or not shown: the inner one goes with the outer.
     let missing = Notebook.parse(
@@ -143,5 +143,23 @@ struct ImageTests {
       notebook.diagnostics.first?.suggestion
         == "save it next to the notebook and write ![MNIST digits](figures/name.png)")
     #expect(notebook.diagnostics.last?.message == "image 'ftp://h/x.gif' is not shown: only local files are embedded")
+  }
+
+  @Test("a remote image inside a link: its description keeps the one link")
+  func remoteInsideLink() {
+    let (notebook, marked) = parseMarked(
+      """
+      [1️⃣![the figure](https://example.org/fig.png)](https://example.org/source)
+      and [2️⃣![](https://example.org/a.png)][src].
+
+      [src]: https://example.org/src
+      """)
+    let html = proseHTML(notebook)
+    #expect(html.contains(
+      "<p><a href=\"https://example.org/source\">the figure</a>\n"
+        + "and <a href=\"https://example.org/src\">https://example.org/a.png</a>.</p>"))
+    #expect(!html.contains("<img") && !html.contains("fig.png"))
+    #expect(notebook.diagnostics.map(\.location) == [1, 2].map { marked.location($0) })
+    #expect(notebook.diagnostics.allSatisfy { $0.message.hasPrefix("remote image") })
   }
 }

@@ -238,8 +238,12 @@ struct FrontMatterTests {
         ---
         # One
         ## Two *em*
+        ## The cost $C < \\frac{1}{2}$ & `sgd`
+        ## Bad $\\foo$
         """, path: "nb.md")
-    #expect(notebook.diagnostics == [])
+    #expect(notebook.diagnostics.map(\.message) == [
+      "unsupported TeX command '\\foo'; the formula is shown as TeX"
+    ])
     #expect(
       notebook.frontMatter
         == FrontMatter(
@@ -250,6 +254,13 @@ struct FrontMatterTests {
       notebook.headings == [
         SectionHeading(level: 1, id: "one", text: "One"),
         SectionHeading(level: 2, id: "two-em", text: "Two em"),
+        // The contents show formulas as MathML, the rest escaped.
+        SectionHeading(
+          level: 2, id: "the-cost-c--frac12--sgd", text: "The cost C < \\frac{1}{2} & sgd",
+          markup: "The cost <math><mrow><mi>C</mi><mo>&lt;</mo><mfrac><mn>1</mn><mn>2</mn></mfrac></mrow></math> &amp; sgd"),
+        SectionHeading(
+          level: 2, id: "bad-foo", text: "Bad \\foo",
+          markup: "Bad <code class=\"tex-error\">$\\foo$</code>"),
       ])
     let two = Notebook.parse(
       source: "---\nauthor:\n  - A. Turing\n  - G. Hopper\ntoc: false\n---\n",
@@ -473,19 +484,53 @@ struct ProjectNotebookTests {
     #expect(html.contains("<td class=\"left\">stochastic (SGD)</td><td class=\"right\">1</td>"))
   }
 
+  /// Runs `body` in the repository's root folder, where notebooks are
+  /// named as a user names them.
+  private func inRepository<T>(_ body: () throws -> T) throws -> T {
+    let root = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let previous = FileManager.default.currentDirectoryPath
+    #expect(FileManager.default.changeCurrentDirectoryPath(root.path))
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+    return try body()
+  }
+
+  /// What the browser tests check on the pages they open, here for every
+  /// notebook the project ships, lectures whose training takes too long
+  /// for them included: an instructor's notebook gives no warning, and its
+  /// prose neither runs nor loads anything.
+  @Test("every shipped notebook: no warning; prose with no script and no request")
+  func shippedNotebooks() throws {
+    try inRepository { try checkShippedNotebooks() }
+  }
+
+  private func checkShippedNotebooks() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: "notebooks")
+      .filter { $0.hasSuffix(".md") }.sorted()
+    #expect(names.count >= 4 && names.contains("lecture20.md"))
+    let handler = try Regex("<[^>]*\\son[a-z]+\\s*=")
+    for name in names {
+      let notebook = try Notebook.load(path: "notebooks/" + name)
+      #expect(notebook.allDiagnostics == [], "\(name)")
+      let html = proseHTML(notebook)
+      for needle in ["<script", "<link", "<iframe", "<object", "<embed", "srcset", "url(", "@import"] {
+        #expect(!html.contains(needle), "\(name): \(needle)")
+      }
+      #expect(!html.contains(handler), "\(name): an event handler")
+      // Every source is the page's own bytes.
+      let sources = html.components(separatedBy: " src=\"").dropFirst()
+      #expect(sources.allSatisfy { $0.hasPrefix("data:") }, "\(name): a source outside the page")
+    }
+  }
+
   /// The showcase of the prose a notebook may use: its HTML is compared
   /// with Golden/markdown.html (RECORD_SNAPSHOTS=1 re-records; review the
   /// diff).
   @Test("markdown.md shows every Markdown feature, without a warning")
   func markdownShowcase() throws {
-    let root = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
     // Relative to the repository, as a user would name it.
-    let previous = FileManager.default.currentDirectoryPath
-    #expect(FileManager.default.changeCurrentDirectoryPath(root.path))
-    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
-    let notebook = try Notebook.load(path: "notebooks/markdown.md")
+    let notebook = try inRepository { try Notebook.load(path: "notebooks/markdown.md") }
     #expect(notebook.allDiagnostics == [])
     #expect(notebook.frontMatter.tableOfContents)
     let html = proseHTML(notebook)

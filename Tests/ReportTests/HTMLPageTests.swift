@@ -212,7 +212,9 @@ struct HTMLPageTests {
       contents: [
         SectionHeading(level: 2, id: "cost", text: "Cost <i>"),
         SectionHeading(level: 3, id: "l2", text: "L2"),
-        SectionHeading(level: 2, id: "data", text: "Data"),
+        SectionHeading(
+          level: 2, id: "data", text: "Data x_1",
+          markup: "Data <math><msub><mi>x</mi><mn>1</mn></msub></math>"),
       ])
     let page = HTMLReport.render(document)
     #expect(Markup.parse(page).error == nil)
@@ -224,7 +226,8 @@ struct HTMLPageTests {
       page.contains(
         "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ul>"
           + "<li><a href=\"#cost\">Cost &lt;i&gt;</a><ul><li><a href=\"#l2\">L2</a>"
-          + "</li></ul></li><li><a href=\"#data\">Data</a></li></ul></nav>"))
+          + "</li></ul></li><li><a href=\"#data\">Data <math><msub><mi>x</mi><mn>1</mn></msub></math></a>"
+          + "</li></ul></nav>"))
     let json = JSONReport.render(document)
     #expect(json.contains("\"subtitle\": \"L2 & early stopping\""))
     #expect(json.contains("\"documentDate\": \"2026-12-01\""))

@@ -189,11 +189,21 @@ public struct Notebook: Sendable {
     text.blankLines(through: front.lineCount)
     // Formulas are taken out before Markdown reads the text, so that its
     // escapes never touch the TeX; where code is, there is no math.
-    let codeLines = CommonMarkConverter.codeLines(
+    var codeLines = CommonMarkConverter.codeLines(
       text.bytes, lineCount: text.lineCount)
-    let math = MathScan(text, excludedLines: codeLines)
+    // A note's later paragraphs, indented, would be code: marked first, so
+    // that their formulas are found too.
+    let continuations = FootnoteContinuations(text.bytes, codeLines: codeLines)
+    var prose = text
+    if !continuations.lines.isEmpty {
+      prose = SourceText(normalizedBytes: continuations.bytes)
+      codeLines = CommonMarkConverter.codeLines(
+        prose.bytes, lineCount: prose.lineCount)
+    }
+    let math = MathScan(prose, excludedLines: codeLines)
     // Footnote definitions are marked next, for the same reason.
-    let footnotes = FootnoteScan(math.bytes, excludedLines: codeLines)
+    var footnotes = FootnoteScan(math.bytes, excludedLines: codeLines)
+    footnotes.continuationLines = continuations.lines
     let context = ProseContext(
       path: path, text: text, math: math, footnotes: footnotes)
     let markdown = CommonMarkConverter.convert(context)

@@ -1,5 +1,6 @@
 import Ccmark
 import HTMLText
+import TeXMath
 
 #if canImport(Glibc)
   import Glibc
@@ -149,9 +150,28 @@ enum CommonMarkConverter {
       if !prose.isEmpty { result.blocks.append(.prose(prose)) }
       prose = ""
     }
+    // The note whose later paragraphs, if any, come next; nil for a second
+    // definition of a label (its paragraphs are dropped with it).
+    var lastNote: (label: String, kept: Bool)?
     var child = cmark_node_first_child(document)
     while let node = child {
       child = cmark_node_next(node)
+      if let note = lastNote, cmark_node_get_type(node) == CMARK_NODE_BLOCK_QUOTE,
+        context.footnotes.continuationLines.contains(
+          Int(cmark_node_get_start_line(node)))
+      {
+        _ = extend(node, context)
+        let (rewritten, _) = rewrite(node, context)
+        var html = ""
+        var paragraph = cmark_node_first_child(rewritten)
+        while let part = paragraph {
+          html += render(part)
+          paragraph = cmark_node_next(part)
+        }
+        if note.kept { context.continueFootnote(note.label, html: html) }
+        continue
+      }
+      lastNote = nil
       if let block = codeBlock(node), block.isLab {
         flushProse(before: block.startLine)
         result.blocks.append(.lab(block))
@@ -171,7 +191,8 @@ enum CommonMarkConverter {
       result.headings += headings
       // Footnotes are shown at the end of the page, not where written.
       for (label, definition) in definitions {
-        _ = context.defineFootnote(label, html: render(definition))
+        let kept = context.defineFootnote(label, html: render(definition))
+        lastNote = (label, kept)
         if definition == rewritten {
           guard let empty = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else {
             continue
@@ -273,11 +294,21 @@ enum CommonMarkConverter {
       } else if type == CMARK_NODE_HTML_BLOCK {
         htmlBlocks.append(node)
       } else if type == CMARK_NODE_HEADING {
-        let text = context.math.restoring(plainText(node)) { $0.tex }
+        let plain = plainText(node)
+        let text = context.math.restoring(plain) { $0.tex }
+        // For the contents: the text escaped, its formulas converted (a
+        // problem was already reported where the heading is shown).
+        let markup =
+          text == plain
+          ? nil
+          : context.math.restoring(plain.htmlEscaped) {
+            TeXMath.convert($0.tex, display: false).mathML
+              ?? "<code class=\"tex-error\">\($0.source.htmlEscaped)</code>"
+          }
         headings.append(
           SectionHeading(
             level: Int(cmark_node_get_heading_level(node)),
-            id: context.headingID(text), text: text))
+            id: context.headingID(text), text: text, markup: markup))
       } else if let block = codeBlock(node) {
         if block.isMath {
           mathBlocks.append((node, block))
@@ -368,9 +399,22 @@ enum CommonMarkConverter {
       replacement = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)
       if let node = replacement { cmark_node_set_on_enter(node, markup) }
     case .link(let url):
-      replacement = cmark_node_new(CMARK_NODE_LINK)
+      // Inside a link (a figure that links to its source), a second link
+      // would nest: the page keeps the outer one, around the description.
+      var inLink = false
+      var parent = cmark_node_parent(image)
+      while let node = parent, !inLink {
+        inLink = cmark_node_get_type(node) == CMARK_NODE_LINK
+        parent = cmark_node_parent(node)
+      }
+      replacement = cmark_node_new(inLink ? CMARK_NODE_CUSTOM_INLINE : CMARK_NODE_LINK)
       if let link = replacement {
-        cmark_node_set_url(link, url)
+        if inLink {
+          cmark_node_set_on_enter(link, "")
+          cmark_node_set_on_exit(link, "")
+        } else {
+          cmark_node_set_url(link, url)
+        }
         if cmark_node_first_child(image) == nil,
           let text = cmark_node_new(CMARK_NODE_TEXT)
         {

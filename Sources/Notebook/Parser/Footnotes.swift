@@ -24,6 +24,8 @@ struct FootnoteScan: Sendable {
   var duplicates: [(label: String, place: Place)] = []
   /// Every reference, in order, defined or not.
   var references: [(label: String, place: Place)] = []
+  /// The lines of notes' later paragraphs (`FootnoteContinuations`).
+  var continuationLines: Set<Int> = []
 
   /// What a definition's `[` becomes. A control character (never in a
   /// real notebook: one there is turned into U+001A first).
@@ -126,6 +128,114 @@ struct FootnoteScan: Sendable {
         continue
       }
       index += 1
+    }
+  }
+}
+
+// MARK: - Notes of more than one paragraph
+
+/// The later paragraphs of footnotes, as on GitHub: after a definition's
+/// paragraph and a blank line, lines indented by four spaces (or a tab)
+/// belong to the note. libcmark would read them as an indented code
+/// block; each such line gets a `>` in its indentation instead (two spaces,
+/// `>`, a space: the text keeps its column, and what is indented further
+/// is still code inside the note), so libcmark reads a block quote at the
+/// top level, which the converter moves into the note. Found before the
+/// formulas are, so that math and references in these lines are seen.
+///
+/// A run with a fence in it (```` ``` ````, `~~~`) is left alone: an
+/// indented `lab` block stays code that is not run, as before.
+struct FootnoteContinuations: Sendable {
+  /// The text with the `>` written in; equal to the input when there is
+  /// no continuation.
+  var bytes: [UInt8]
+  /// The 1-based lines that got a `>`.
+  var lines: Set<Int> = []
+
+  /// Scans `text` line by line; `codeLines[n]` (1-based) tells the lines
+  /// libcmark reads as code or HTML blocks.
+  init(_ text: [UInt8], codeLines: [Bool]) {
+    bytes = text
+    var starts = [0]
+    for (offset, byte) in text.enumerated() where byte == 0x0A {
+      starts.append(offset + 1)
+    }
+    func line(_ number: Int) -> ArraySlice<UInt8> {
+      let start = starts[number - 1]
+      let end = number < starts.count ? starts[number] - 1 : text.count
+      return text[start..<max(start, end)]
+    }
+    func isCode(_ number: Int) -> Bool {
+      number < codeLines.count && codeLines[number]
+    }
+    func isBlank(_ bytes: ArraySlice<UInt8>) -> Bool {
+      !bytes.contains { $0 != 0x20 && $0 != 0x09 }
+    }
+    func isDefinition(_ bytes: ArraySlice<UInt8>) -> Bool {
+      let indent = bytes.prefix(4).prefix { $0 == 0x20 }.count
+      guard indent < 4 else { return false }
+      let copy = Array(bytes.dropFirst(indent))
+      guard let (_, after) = FootnoteScan.label(in: copy, at: 0, end: copy.count)
+      else { return false }
+      return after < copy.count && copy[after] == 0x3A
+    }
+
+    enum State { case none, definition, blank }
+    var state = State.none
+    var number = 1
+    while number <= starts.count {
+      let current = line(number)
+      if isBlank(current) {
+        if state == .definition { state = .blank }
+        number += 1
+        continue
+      }
+      if !isCode(number) {
+        // A definition, or a lazy line of its paragraph.
+        if isDefinition(current) {
+          state = .definition
+        } else if state != .definition {
+          state = .none
+        }
+        number += 1
+        continue
+      }
+      guard state == .blank else {
+        state = .none
+        number += 1
+        continue
+      }
+      // An indented code block right after a note: its lines up to the
+      // next line that is not code or not indented (a fence that follows).
+      func isIndented(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.first == 0x09 || bytes.prefix(4).elementsEqual([0x20, 0x20, 0x20, 0x20])
+      }
+      var run: [Int] = []
+      var last = number
+      while last <= starts.count, isCode(last),
+        isBlank(line(last)) || isIndented(line(last))
+      {
+        run.append(last)
+        last += 1
+      }
+      let fenced = run.contains { number in
+        let content = line(number).drop { $0 == 0x20 || $0 == 0x09 }
+        return content.starts(with: [0x60, 0x60, 0x60])
+          || content.starts(with: [0x7E, 0x7E, 0x7E])
+      }
+      if !run.isEmpty, !fenced {
+        for number in run where !isBlank(line(number)) {
+          let start = starts[number - 1]
+          if text[start] == 0x09 {
+            bytes[start] = 0x3E
+          } else {
+            bytes[start + 2] = 0x3E
+          }
+          lines.insert(number)
+        }
+      }
+      state = .none
+      number = max(last, number + 1)
     }
   }
 }

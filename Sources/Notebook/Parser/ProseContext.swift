@@ -365,6 +365,14 @@ final class ProseContext {
     return true
   }
 
+  /// Adds a later paragraph to the note defined last, unless that
+  /// definition was a second one of its label (dropped with it).
+  func continueFootnote(_ label: String, html: String) {
+    guard footnotes.definitions[label] != nil, footnoteBodies[label] != nil
+    else { return }
+    footnoteBodies[label, default: ""] += html
+  }
+
   /// The notes that were referred to, in the order of their first
   /// reference, each with a link back to every reference; empty when
   /// there are none. Warnings for references without a note, notes never

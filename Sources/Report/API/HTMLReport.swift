@@ -156,7 +156,12 @@ public enum HTMLReport {
         }
       }
       html.open("li")
-      html.element("a", ["href": "#" + entry.id], text: entry.text)
+      if let markup = entry.markup {
+        // Formulas as the heading shows them, not as TeX.
+        html.element("a", ["href": "#" + entry.id]) { $0.raw(markup) }
+      } else {
+        html.element("a", ["href": "#" + entry.id], text: entry.text)
+      }
     }
     for _ in levels {
       html.close()  // li
