@@ -42,10 +42,14 @@ let package = Package(
     // labrun's one reader of whole files (notebooks, images, data, cache).
     .target(name: "FileReading"),
     .target(name: "TeXMath", dependencies: ["HTMLText"]),
+    // labrun's one located message, shared by the notebook, the report and
+    // the runner (and the cache, which stores it).
+    .target(name: "Diagnostics"),
     .target(
       name: "Notebook",
       dependencies: [
         "Ccmark", "Yams", "TeXMath", "HTMLText", "NumberFormat", "FileReading",
+        "Diagnostics",
       ]),
 
     // MARK: - The engine: data sets, then the network that trains on them
@@ -53,14 +57,17 @@ let package = Package(
     .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
-    .target(name: "Report", dependencies: ["HTMLText", "NumberFormat", "Datasets"]),
+    .target(
+      name: "Report",
+      dependencies: ["HTMLText", "NumberFormat", "Datasets", "Diagnostics"]),
 
     // MARK: - The runner and the command line
     .target(
       name: "LabrunCore",
       dependencies: [
         "Notebook", "Datasets", "NeuralNet", "Report", "HTMLText",
-        "NumberFormat", "FileReading", .product(name: "FlyingFox", package: "FlyingFox"),
+        "NumberFormat", "Diagnostics", "FileReading",
+        .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
     .executableTarget(
       name: "labrun",
@@ -89,7 +96,8 @@ let package = Package(
     .testTarget(
       name: "ReportTests",
       dependencies: [
-        "Report", "HTMLText", "NumberFormat", "Datasets", "LabrunTestSupport",
+        "Report", "HTMLText", "NumberFormat", "Datasets", "Diagnostics",
+        "LabrunTestSupport",
       ],
       exclude: ["Snapshots"]),
     .testTarget(name: "LabrunCoreTests", dependencies: ["LabrunCore"]),

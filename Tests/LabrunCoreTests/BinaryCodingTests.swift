@@ -36,16 +36,16 @@ struct BinaryCodingTests {
 
   /// One value of every result type, special floats everywhere they go.
   static var everyResult: [CellResult] {
-    var results: [CellResult] = doubles.map { .training(training($0)) }
+    var results: [CellResult] = doubles.map { CellResult(training($0)) }
     results += [
-      .dataset(CacheEntryTests.entry().results[0].dataset!),
-      .network(CacheEntryTests.entry().results[1].network!),
-      .comparison(
+      CellResult(CacheEntryTests.entry().results[0].dataset!),
+      CellResult(CacheEntryTests.entry().results[1].network!),
+      CellResult(
         ComparisonResult(
           parameter: "lr", values: ["a", "b"], runs: doubles.map(training),
           chosen: 1)),
-      .evaluation(CacheEntryTests.entry().results[4].evaluation!),
-      .playground(
+      CellResult(CacheEntryTests.entry().results[4].evaluation!),
+      CellResult(
         PlaygroundResult(
           sizes: [2, 2, 2], hidden: "relu", output: "softmax", rows: 1,
           columns: 2, classNames: ["x", "y"], parameters: floats,
@@ -63,7 +63,7 @@ struct BinaryCodingTests {
     // The same bytes again: every field, every bit.
     #expect(BinaryEncoder.encode(decoded) == bytes)
     for (index, value) in Self.doubles.enumerated() {
-      guard case .training(let run) = decoded[index] else {
+      guard let run = decoded[index].as(TrainingResult.self) else {
         Issue.record("result \(index) is not a training")
         continue
       }
@@ -75,7 +75,7 @@ struct BinaryCodingTests {
       }
       #expect(run.history[0].testAccuracy == nil)
     }
-    guard case .playground(let playground) = decoded.last else {
+    guard let playground = decoded.last?.as(PlaygroundResult.self) else {
       Issue.record("no playground")
       return
     }
@@ -139,7 +139,7 @@ struct BinaryCodingTests {
     guard let folder = ProcessInfo.processInfo.environment["LABRUN_FUZZ_SEEDS"]
     else { return }
     var small = entry
-    small.results = [.training(Self.training(.nan))]
+    small.results = [CellResult(Self.training(.nan))]
     small.network = nil
     var bare = entry
     bare.results = []
@@ -159,13 +159,7 @@ struct BinaryCodingTests {
 }
 
 extension CellResult {
-  var dataset: DatasetResult? {
-    if case .dataset(let value) = self { value } else { nil }
-  }
-  var network: NetworkResult? {
-    if case .network(let value) = self { value } else { nil }
-  }
-  var evaluation: EvaluationResult? {
-    if case .evaluation(let value) = self { value } else { nil }
-  }
+  var dataset: DatasetResult? { self.as(DatasetResult.self) }
+  var network: NetworkResult? { self.as(NetworkResult.self) }
+  var evaluation: EvaluationResult? { self.as(EvaluationResult.self) }
 }

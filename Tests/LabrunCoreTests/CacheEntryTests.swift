@@ -42,12 +42,12 @@ struct CacheEntryTests {
 
   static func entry(cost: Double = 0.0625) -> CacheEntry {
     let results: [CellResult] = [
-      .dataset(
+      CellResult(
         DatasetResult(
           name: "mnist", training: 3000, validation: 1000, test: 500,
           rows: 28, columns: 28, classNames: (0..<10).map(String.init),
           samples: [digit(1), digit(2)])),
-      .network(
+      CellResult(
         NetworkResult(
           sizes: [784, 30, 10],
           layers: [
@@ -55,18 +55,18 @@ struct CacheEntryTests {
             .init(inputs: 30, outputs: 10, activation: "softmax"),
           ],
           cost: "cross-entropy", initialization: "scaled")),
-      .training(training(cost: cost)),
-      .comparison(
+      CellResult(training(cost: cost)),
+      CellResult(
         ComparisonResult(
           parameter: "lr", values: ["0.5", "3"],
           runs: [training(cost: cost), training(cost: .infinity, diverged: 2)],
           chosen: 0)),
-      .evaluation(
+      CellResult(
         EvaluationResult(
           split: "test", correct: 7, total: 10, classNames: ["a", "b"],
           confusion: [[4, 1], [2, 3]],
           misclassified: [digit(9, predicted: "b")])),
-      .playground(
+      CellResult(
         PlaygroundResult(
           sizes: [6, 4, 3], hidden: "relu", output: "softmax", rows: 2,
           columns: 3, classNames: ["x", "y", "z"],
@@ -78,13 +78,16 @@ struct CacheEntryTests {
       results: results,
       diagnostics: [
         AnchoredDiagnostic(
-          anchor: .directive(index: 0, key: "lr"), severity: .warning,
-          message: "diverged", suggestion: "smaller"),
+          anchor: .directive(index: 0, key: "lr"),
+          diagnostic: .warning(
+            at: SourceLocation(file: "k.md", line: 3, column: 8), "diverged",
+            suggestion: "smaller", length: 3)),
         AnchoredDiagnostic(
-          anchor: .offset(line: 2, column: 5), severity: .note,
-          message: "ünïcode ✓", suggestion: nil),
+          anchor: .offset(line: 2, column: 5),
+          diagnostic: Diagnostic(.note, at: nil, "ünïcode ✓")),
         AnchoredDiagnostic(
-          anchor: .none, severity: .warning, message: "", suggestion: ""),
+          anchor: .none,
+          diagnostic: .warning(at: nil, "", suggestion: "")),
       ],
       data: DataSelection(
         dataset: "mnist", training: 3000, validation: 1000, test: 500,
@@ -111,7 +114,7 @@ struct CacheEntryTests {
     let decoded = try CacheEntry.decode(bytes, expectedKey: entry.key)
     // NaN != NaN, so compare the re-encoding and the cost itself.
     #expect(decoded.encoded() == bytes)
-    guard case .training(let run) = decoded.results[2] else {
+    guard let run = decoded.results[2].as(TrainingResult.self) else {
       Issue.record("not a training")
       return
     }
@@ -215,7 +218,7 @@ struct CacheEntryTests {
   func absurdSizes() throws {
     var entry = Self.entry()
     entry.results = [
-      .network(
+      CellResult(
         NetworkResult(
           sizes: [7], layers: [.init(inputs: 7, outputs: 3, activation: "s")],
           cost: "c", initialization: "i"))
@@ -305,18 +308,19 @@ struct CacheEntryTests {
   func anchoredDiagnostics() throws {
     let before = try cell("```lab\nload mnist\nsgd lr=3\n```")
     let sgd = before.directives[1]
-    let record = DiagnosticRecord(
-      severity: .warning, file: "k.md", line: sgd.location(of: "lr").line,
-      column: sgd.location(of: "lr").column, message: "m")
-    let anchored = AnchoredDiagnostic(record, in: before)
+    let warning = Diagnostic.warning(
+      at: sgd.location(of: "lr"), "m", suggestion: "h", length: 1)
+    let anchored = AnchoredDiagnostic(warning, in: before)
     #expect(anchored.anchor == .directive(index: 1, key: "lr"))
 
     let moved = try cell(
       "Some prose.\n\nMore.\n\n```lab\nload   mnist\n\n  sgd  lr=3.0\n```")
-    let relocated = anchored.record(in: moved, file: "k.md")
-    #expect(relocated.line == 8)
-    #expect(relocated.column == moved.directives[1].location(of: "lr").column)
+    let relocated = anchored.diagnostic(in: moved)
+    #expect(relocated.location?.line == 8)
+    #expect(relocated.location == moved.directives[1].location(of: "lr"))
     #expect(relocated.message == "m")
+    // The rest of the value is the run's own, carets' length included.
+    #expect(relocated.suggestion == "h" && relocated.length == 1)
   }
 }
 

@@ -33,13 +33,14 @@ struct CacheRunTests {
         run.history = run.history.map { var e = $0; e.seconds = 0; return e }
         return run
       }
-      switch result {
-      case .training(let run): return .training(strip(run))
-      case .comparison(var comparison):
-        comparison.runs = comparison.runs.map(strip)
-        return .comparison(comparison)
-      default: return result
+      if let run = result.as(TrainingResult.self) {
+        return CellResult(strip(run))
       }
+      if var comparison = result.as(ComparisonResult.self) {
+        comparison.runs = comparison.runs.map(strip)
+        return CellResult(comparison)
+      }
+      return result
     }
   }
 
@@ -233,7 +234,7 @@ struct CacheRunTests {
     let overridden = run(
       Self.threeCells, in: folder, overrides: ["sgd.epochs=1"])
     #expect(overridden.cached == [true, false, false])
-    guard case .training(let training) = overridden.results[1].first else {
+    guard let training = overridden.results[1].first?.as(TrainingResult.self) else {
       Issue.record("no training")
       return
     }
@@ -420,6 +421,6 @@ struct CacheRunTests {
     #expect(second.cached == [true])
     let uncached = run(moved, in: try temporaryFolder(), mode: .off)
     #expect(second.cells[0].diagnostics == uncached.cells[0].diagnostics)
-    #expect(second.cells[0].diagnostics.first?.line == 8)
+    #expect(second.cells[0].diagnostics.first?.location?.line == 8)
   }
 }

@@ -1,6 +1,7 @@
 import Datasets
 import NeuralNet
 import Notebook
+import Report
 import Testing
 
 @testable import LabrunCore
@@ -126,6 +127,30 @@ struct DirectiveRegistryTests {
         .joined(separator: " ")
       let decoded = try #require(typed(line), "\(line)")
       #expect(Swift.type(of: decoded).spec.verb == verb)
+    }
+  }
+
+  @Test("every kind of result is declared by a directive, each kind one type")
+  func resultKinds() {
+    let declared = Directives.all.flatMap { $0.produces }
+    let kinds = Directives.resultKinds.types
+    for type in declared {
+      #expect(
+        kinds[type.kind].map { ObjectIdentifier($0) == ObjectIdentifier(type) }
+          == true, "\(type.kind) is read back as another type")
+    }
+    // No two types share a tag (Save and Restore both make a file's).
+    #expect(
+      kinds.count == Set(declared.map { ObjectIdentifier($0) }).count)
+    #expect(kinds.count >= 10)
+  }
+
+  @Test("a stored result of a kind no directive declares is damaged, not a trap")
+  func unknownKind() {
+    struct Stranger: Codable { var kind = "histogram"; var content = 3 }
+    #expect(throws: DecodingFailure.self) {
+      try BinaryDecoder.decode(
+        CellResult.self, from: BinaryEncoder.encode(Stranger()))
     }
   }
 

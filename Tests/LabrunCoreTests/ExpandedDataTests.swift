@@ -69,7 +69,7 @@ struct ExpandedDataTests {
       ```
       """
     let cell = try #require(RunnerTests().cells(source).first)
-    guard case .dataset(let dataset)? = cell.results.first else {
+    guard let dataset = cell.results.first?.as(DatasetResult.self) else {
       Issue.record("no data set: \(cell.diagnostics)")
       return
     }
@@ -77,7 +77,7 @@ struct ExpandedDataTests {
     #expect(dataset.expandedFrom == 20)
     #expect(dataset.validation == 10)
     #expect(dataset.test == 10)
-    guard case .object(let json) = JSONMapping.result(.dataset(dataset)) else {
+    guard case .object(let json) = dataset.json else {
       throw CancellationError()
     }
     #expect(json["training"] == .int(100))
@@ -92,8 +92,8 @@ struct ExpandedDataTests {
       load mnist train=20 expand=shift
       ```
       """)
-    #expect(d.line == 2)
-    #expect(d.column == 28)
+    #expect(d.location?.line == 2)
+    #expect(d.location?.column == 28)
     #expect(d.message.contains("shift"))
     #expect(d.suggestion?.contains("shifts") == true)
   }

@@ -42,14 +42,14 @@ struct NetworkFileDirectiveTests {
 
   func fileResults(_ cells: [CellReport]) -> [NetworkFileResult] {
     cells.flatMap(\.results).compactMap {
-      if case .networkFile(let file) = $0 { return file }
+      if let file = $0.as(NetworkFileResult.self) { return file }
       return nil
     }
   }
 
   func accuracy(_ cells: [CellReport]) -> [Int] {
     cells.flatMap(\.results).compactMap {
-      if case .evaluation(let evaluation) = $0 { return evaluation.correct }
+      if let evaluation = $0.as(EvaluationResult.self) { return evaluation.correct }
       return nil
     }
   }
@@ -105,7 +105,7 @@ struct NetworkFileDirectiveTests {
     // The whole evaluation, confusion matrix included, is the same.
     let evaluations = [first, second].map {
       $0.flatMap(\.results).filter {
-        if case .evaluation = $0 { return true }
+        if $0.content is EvaluationResult { return true }
         return false
       }
     }
@@ -144,7 +144,7 @@ struct NetworkFileDirectiveTests {
     for cell in cells {
       if let error = cell.diagnostics.first(where: { $0.severity == .error }) {
         return (
-          error.line ?? 0, error.column ?? 0, error.message,
+          error.location?.line ?? 0, error.location?.column ?? 0, error.message,
           error.suggestion ?? "")
       }
     }

@@ -42,8 +42,9 @@ struct PlaygroundRunnerTests {
 
   @Test("after load mnist the page asks for a digit, prepared as MNIST's")
   func mnistDrawing() throws {
-    guard case .playground(let playground)? = cells(Self.trained).last?
-      .results.last
+    guard
+      let playground = cells(Self.trained).last?.results.last?
+        .as(PlaygroundResult.self)
     else {
       Issue.record("no playground result")
       return
@@ -70,7 +71,7 @@ struct PlaygroundRunnerTests {
     let cell = try #require(
       runner.execute(Notebook.parse(source: source, path: "t.md")).cells
         .first)
-    guard case .playground(let playground)? = cell.results.last else {
+    guard let playground = cell.results.last?.as(PlaygroundResult.self) else {
       Issue.record("no playground result: \(cell.diagnostics)")
       return
     }
@@ -84,7 +85,7 @@ struct PlaygroundRunnerTests {
     let cell = try #require(cells("```lab\nplayground\n```\n").first)
     #expect(cell.status == .error)
     let diagnostic = try #require(cell.diagnostics.first)
-    #expect(diagnostic.line == 2 && diagnostic.column == 1)
+    #expect(diagnostic.location?.line == 2 && diagnostic.location?.column == 1)
     #expect(diagnostic.message.contains("needs a trained network"))
     #expect(diagnostic.suggestion?.contains("net 784-30-10") == true)
     #expect(diagnostic.suggestion?.contains("sgd") == true)
@@ -106,12 +107,12 @@ struct PlaygroundRunnerTests {
       """)
     #expect(all.map(\.status) == [.ok, .ok])
     #expect(all.first?.diagnostics.filter { $0.severity == .error } == [])
-    guard case .playground(let playground)? = all.first?.results.last else {
+    guard let playground = all.first?.results.last?.as(PlaygroundResult.self) else {
       Issue.record("no playground result")
       return
     }
     #expect(playground.sizes == [784, 10, 10])
-    guard case .evaluation(let evaluation)? = all.last?.results.first else {
+    guard let evaluation = all.last?.results.first?.as(EvaluationResult.self) else {
       Issue.record("no evaluation of the untrained network")
       return
     }
@@ -122,7 +123,7 @@ struct PlaygroundRunnerTests {
   func embeds() throws {
     let all = cells(Self.trained)
     #expect(all.map(\.status) == [.ok, .ok])
-    guard case .playground(let playground)? = all.last?.results.first else {
+    guard let playground = all.last?.results.first?.as(PlaygroundResult.self) else {
       Issue.record("no playground result")
       return
     }
@@ -191,7 +192,7 @@ struct PlaygroundRunnerTests {
       ```
       """)
     #expect(all.map(\.status) == [.ok, .ok], "\(all.map(\.diagnostics))")
-    guard case .playground(let playground)? = all.first?.results.last else {
+    guard let playground = all.first?.results.last?.as(PlaygroundResult.self) else {
       Issue.record("no playground result")
       return
     }

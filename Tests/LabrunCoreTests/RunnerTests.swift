@@ -32,14 +32,14 @@ struct RunnerTests {
   /// What the first cell of `source` compared, when it ends in a comparison.
   func comparisonResult(of source: String) throws -> Report.ComparisonResult? {
     let cell = try #require(cells(source).first)
-    guard case .comparison(let comparison)? = cell.results.last else {
+    guard let comparison = cell.results.last?.as(ComparisonResult.self) else {
       return nil
     }
     return comparison
   }
 
   /// The one cell of `source`, which must have failed with a diagnostic.
-  func failure(_ source: String) throws -> DiagnosticRecord {
+  func failure(_ source: String) throws -> Diagnostic {
     let cell = try #require(cells(source).first)
     #expect(cell.status == .error)
     return try #require(cell.diagnostics.first)
@@ -65,7 +65,7 @@ struct RunnerTests {
         == "the front matter has an error (line 2); no cell runs until it is"
         + " fixed, since the seed it sets changes every result")
     #expect(document.failed)
-    #expect(document.notices.first?.line == 2)
+    #expect(document.notices.first?.location?.line == 2)
   }
 
   @Test("the header's front matter and the contents reach the report")
@@ -121,8 +121,8 @@ struct RunnerTests {
       ```
       """
     let diagnostic = try failure(source)
-    #expect(diagnostic.line == 3)
-    #expect(diagnostic.column == 1)
+    #expect(diagnostic.location?.line == 3)
+    #expect(diagnostic.location?.column == 1)
     #expect(diagnostic.message.contains("needs a network"))
     #expect(diagnostic.suggestion?.contains("net 784-30-10") == true)
   }
@@ -136,8 +136,8 @@ struct RunnerTests {
       ```
       """
     let diagnostic = try failure(source)
-    #expect(diagnostic.line == 3)
-    #expect(diagnostic.column == 5)
+    #expect(diagnostic.location?.line == 3)
+    #expect(diagnostic.location?.column == 5)
     #expect(diagnostic.message.contains("784"))
   }
 
@@ -149,8 +149,8 @@ struct RunnerTests {
       ```
       """
     let diagnostic = try failure(source)
-    #expect(diagnostic.line == 2)
-    #expect(diagnostic.column == 18)
+    #expect(diagnostic.location?.line == 2)
+    #expect(diagnostic.location?.column == 18)
     #expect(diagnostic.message.contains("60000"))
   }
 
@@ -166,7 +166,7 @@ struct RunnerTests {
       ```
       """
     let cell = try #require(cells(source).first)
-    guard case .evaluation(let evaluation)? = cell.results.last else {
+    guard let evaluation = cell.results.last?.as(EvaluationResult.self) else {
       Issue.record("no evaluation in \(cell.results)")
       return
     }

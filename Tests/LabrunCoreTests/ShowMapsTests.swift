@@ -29,7 +29,7 @@ struct ShowMapsTests {
 
   func maps(_ cell: CellReport?) -> [MapsResult] {
     (cell?.results ?? []).compactMap {
-      if case .maps(let maps) = $0 { return maps }
+      if let maps = $0.as(MapsResult.self) { return maps }
       return nil
     }
   }
@@ -102,17 +102,17 @@ struct ShowMapsTests {
       """)
     #expect(cells.map(\.status) == [.error, .error, .error, .error])
     let none = try #require(cells[0].diagnostics.first)
-    #expect(none.line == 4 && none.column == 6)
+    #expect(none.location?.line == 4 && none.location?.column == 6)
     #expect(none.message.contains("no convolutional or pooling layer"))
     let image = try #require(cells[1].diagnostics.first)
-    #expect(image.line == 9 && image.column == 17)
+    #expect(image.location?.line == 9 && image.location?.column == 17)
     #expect(image.message.contains("numbered 0 to 9, so there is no image 10"))
     #expect(image.suggestion == "use image=0 to image=9")
     let digit = try #require(cells[2].diagnostics.first)
-    #expect(digit.line == 13 && digit.column == 17)
+    #expect(digit.location?.line == 13 && digit.location?.column == 17)
     #expect(digit.suggestion == "use digit=0 to digit=9")
     let both = try #require(cells[3].diagnostics.first)
-    #expect(both.line == 17 && both.message.contains("not both"))
+    #expect(both.location?.line == 17 && both.message.contains("not both"))
   }
 
   @Test("--set show.count=2 reaches the filters, and the maps view lets it be")
@@ -130,7 +130,7 @@ struct ShowMapsTests {
     let cell = try #require(cells.first)
     #expect(cell.status == .ok, "\(cell.diagnostics)")
     let filters = cell.results.compactMap {
-      if case .weights(let weights) = $0 { return weights }
+      if let weights = $0.as(WeightsResult.self) { return weights }
       return nil
     }
     #expect(filters.first?.count == 2)
@@ -148,7 +148,7 @@ struct ShowMapsTests {
           layer: 1, notation: "conv1x1x2", rows: 2, columns: 2, scale: 2,
           maps: [[0, 1, 2, 0], [-1, 0, 0, 0]])
       ])
-    let (html, json) = ShowFiltersTests().render([.maps(result)])
+    let (html, json) = ShowFiltersTests().render([CellResult(result)])
     #expect(html.contains("Feature maps of test image 4 (4)"))
     #expect(html.contains("reads it as 9"))
     #expect(html.contains("Layer 1, conv1x1x2: 2 maps of 2\u{A0}×\u{A0}2"))
@@ -163,7 +163,7 @@ struct ShowMapsTests {
     // A wide layer draws its first maps and says how many it has.
     var wide = result
     wide.layers[0].total = 100
-    #expect(ShowFiltersTests().render([.maps(wide)]).0.contains(
+    #expect(ShowFiltersTests().render([CellResult(wide)]).0.contains(
       "conv1x1x2: the first 2 of 100 maps"))
     #expect(layers.first?["notation"] as? String == "conv1x1x2")
   }

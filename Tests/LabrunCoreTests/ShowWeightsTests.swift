@@ -23,7 +23,7 @@ struct ShowWeightsTests {
 
   func weights(_ cell: CellReport?) -> [WeightsResult] {
     (cell?.results ?? []).compactMap {
-      if case .weights(let weights) = $0 { return weights }
+      if let weights = $0.as(WeightsResult.self) { return weights }
       return nil
     }
   }
@@ -79,10 +79,10 @@ struct ShowWeightsTests {
       """)
     #expect(all.map(\.status) == [.error, .error])
     let none = try #require(all[0].diagnostics.first)
-    #expect(none.line == 2 && none.column == 1)
+    #expect(none.location?.line == 2 && none.location?.column == 1)
     #expect(none.suggestion?.contains("net 784-30-10") == true)
     let layer = try #require(all[1].diagnostics.first)
-    #expect(layer.line == 7 && layer.column == 20)
+    #expect(layer.location?.line == 7 && layer.location?.column == 20)
     #expect(layer.message.contains("no layer 3"))
     #expect(layer.suggestion == "use layer=1 to layer=2")
   }
@@ -93,7 +93,7 @@ struct ShowWeightsTests {
     let result = try #require(weights(cells(Self.notebook).first).dropFirst().first)
     let cell = CellReport(
       number: 1, line: 1, sourceLines: ["show weights"], firstSourceLine: 2,
-      directives: [], status: .ok, seconds: 0, results: [.weights(result)])
+      directives: [], status: .ok, seconds: 0, results: [CellResult(result)])
     let document = ReportDocument(
       title: "w", notebookPath: "w.md", items: [.cell(cell)], notices: [],
       footer: ReportFooter(
@@ -121,10 +121,10 @@ struct ShowWeightsTests {
       weights: [[1, -2.5, 0], [.leastNonzeroMagnitude, -0.0, 2]])
     let entry = CacheEntry(
       key: String(repeating: "cd", count: 32), seconds: 1,
-      results: [.weights(result)], diagnostics: [], data: nil,
+      results: [CellResult(result)], diagnostics: [], data: nil,
       generator: nil, network: nil)
     let decoded = try CacheEntry.decode(entry.encoded(), expectedKey: entry.key)
-    #expect(decoded.results == [.weights(result)])
+    #expect(decoded.results == [CellResult(result)])
   }
 }
 
@@ -195,15 +195,15 @@ struct ShowFiltersTests {
       """)
     #expect(all.map(\.status) == [.error, .error, .error])
     let none = try #require(all[0].diagnostics.first)
-    #expect(none.line == 4 && none.column == 6)
+    #expect(none.location?.line == 4 && none.location?.column == 6)
     #expect(none.message.contains("no convolutional layer"))
     #expect(none.suggestion?.contains("show weights") == true)
     let pool = try #require(all[1].diagnostics.first)
-    #expect(pool.line == 9 && pool.column == 20)
+    #expect(pool.location?.line == 9 && pool.location?.column == 20)
     #expect(pool.message.contains("'pool2', which has no weights"))
     #expect(pool.suggestion == "use a layer with weights: layer=1 (conv5x5x6), layer=3 (10)")
     let key = try #require(all[2].diagnostics.first)
-    #expect(key.line == 13 && key.column == 20)
+    #expect(key.location?.line == 13 && key.location?.column == 20)
     #expect(key.message.contains("'image=' belongs to 'show maps'"))
   }
 
@@ -217,7 +217,7 @@ struct ShowFiltersTests {
       layer: 3, count: 1, rows: 2, columns: 2, scale: 1,
       weights: [[1, -1, 0, 0.5, 1, 1, 1, 1]], channels: 2,
       notation: "conv2x2x1")
-    let (html, json) = render([.weights(result), .weights(wide)])
+    let (html, json) = render([CellResult(result), CellResult(wide)])
     #expect(html.contains("Filters of layer 1 (conv2x2x2): 2 of 2"))
     #expect(html.contains(">filter 2<"))
     // Two channels side by side with a white column between: 5 wide.

@@ -25,7 +25,7 @@ struct TrainingKeysTests {
   }
 
   func training(_ cell: CellReport) throws -> TrainingResult {
-    guard case .training(let training)? = cell.results.last else {
+    guard let training = cell.results.last?.as(TrainingResult.self) else {
       Issue.record("no training in cell: \(cell.diagnostics)")
       throw CancellationError()
     }
@@ -44,7 +44,7 @@ struct TrainingKeysTests {
       #expect(epoch.validation?.accuracy != nil)
       #expect(epoch.validation?.dataCost != nil)
     }
-    let json = JSONMapping.training(run, kind: true)
+    let json = run.json
     guard case .object(let members) = json,
       case .array(let history)? = members["history"],
       case .object(let first)? = history.first
@@ -80,7 +80,7 @@ struct TrainingKeysTests {
   func monitorIsNotAComparison() throws {
     let cell = try #require(
       cells(["sgd lr=1,3 epochs=1 monitor=training,validation"]).last)
-    guard case .comparison(let comparison)? = cell.results.last else {
+    guard let comparison = cell.results.last?.as(ComparisonResult.self) else {
       Issue.record("expected a comparison: \(cell.diagnostics)")
       return
     }
@@ -183,7 +183,7 @@ struct TrainingKeysTests {
   // MARK: Mistakes
 
   func error(_ line: String, load: String = "load mnist train=1000 validation=200 test=200")
-    throws -> DiagnosticRecord
+    throws -> Diagnostic
   {
     let cell = try #require(cells([line], load: load).last)
     #expect(cell.status == .error)
@@ -193,8 +193,8 @@ struct TrainingKeysTests {
   @Test("an unknown monitor name is located with a suggestion")
   func unknownMonitor() throws {
     let d = try error("sgd monitor=training,validaton")
-    #expect(d.line == 7)
-    #expect(d.column == 22)
+    #expect(d.location?.line == 7)
+    #expect(d.location?.column == 22)
     #expect(d.message.contains("one of training, validation, test"))
     #expect(d.suggestion == "did you mean 'validation'?")
   }
@@ -202,8 +202,8 @@ struct TrainingKeysTests {
   @Test("stop=0 is an error at its value")
   func stopZero() throws {
     let d = try error("sgd stop=0")
-    #expect(d.line == 7)
-    #expect(d.column == 10)
+    #expect(d.location?.line == 7)
+    #expect(d.location?.column == 10)
     #expect(d.message.contains("an integer from 1 to 10000"))
   }
 
@@ -212,7 +212,7 @@ struct TrainingKeysTests {
     arguments: [("sgd stop=3", 10), ("sgd epochs=2 schedule=2", 23), ("sgd monitor=validation", 13)])
   func needsValidation(line: String, column: Int) throws {
     let d = try error(line, load: "load mnist train=1000 validation=0 test=200")
-    #expect(d.column == column)
+    #expect(d.location?.column == column)
     #expect(d.message.contains("needs validation images, but the data set has none"))
     #expect(d.suggestion?.contains("validation=10000") == true)
   }
@@ -234,7 +234,7 @@ struct RepeatTests {
   func repeats() throws {
     let plain = try keys.training(try #require(keys.cells(["sgd epochs=2"]).last))
     let cell = try #require(keys.cells(["sgd epochs=2 repeat=3"]).last)
-    guard case .comparison(let comparison)? = cell.results.last else {
+    guard let comparison = cell.results.last?.as(ComparisonResult.self) else {
       Issue.record("expected a comparison: \(cell.diagnostics)")
       return
     }
@@ -255,7 +255,7 @@ struct RepeatTests {
   /// last cell, and the runs' parameter digests.
   func repeatCosts(_ lines: [String]) throws -> (costs: [Double], digests: [String?]) {
     let cell = try #require(keys.cells(lines).last)
-    guard case .comparison(let comparison)? = cell.results.last else {
+    guard let comparison = cell.results.last?.as(ComparisonResult.self) else {
       Issue.record("expected a comparison: \(cell.diagnostics)")
       throw CancellationError()
     }
@@ -291,8 +291,8 @@ struct RepeatTests {
   @Test("repeat= beside a compared list is an error at the repeat")
   func repeatWithComparison() throws {
     let d = try keys.error("sgd lr=1,2 repeat=2")
-    #expect(d.line == 7)
-    #expect(d.column == 19)
+    #expect(d.location?.line == 7)
+    #expect(d.location?.column == 19)
     #expect(d.message.contains("cannot be combined with the comparison of lr="))
   }
 }

@@ -41,7 +41,7 @@ struct ChartTests {
 
   @Test("a training chart has one marker per epoch", arguments: [2, 5, 100])
   func markersPerEpoch(epochs: Int) throws {
-    let charts = Self.charts(Self.page(.training(Self.training(epochs))))
+    let charts = Self.charts(Self.page(CellResult(Self.training(epochs))))
     try #require(charts.count == 2)
     // Cost: one series; accuracy: validation and test.
     #expect(Markup.count("<circle", in: charts[0]) == epochs)
@@ -55,7 +55,7 @@ struct ChartTests {
 
   @Test("one epoch is shown as its numbers, not a chart of one dot")
   func oneEpoch() throws {
-    let html = Self.page(.training(Self.training(1, cost: { _ in 0.0913421 })))
+    let html = Self.page(CellResult(Self.training(1, cost: { _ in 0.0913421 })))
     #expect(Self.charts(html).isEmpty)
     #expect(!html.contains("<svg viewBox"))
     let values = Markup.elements(
@@ -88,7 +88,7 @@ struct ChartTests {
       parameter: "lr", values: ["0.5", "3", "100"],
       runs: costs.map { run in Self.training(4, cost: { run[$0 - 1] }) },
       chosen: 0)
-    let html = Self.page(.comparison(comparison))
+    let html = Self.page(CellResult(comparison))
     let chart = try #require(Self.charts(html).first)
     #expect(chart.contains(
       "<figcaption>Training cost per epoch (log scale)</figcaption>"))
@@ -112,7 +112,7 @@ struct ChartTests {
       parameter: "lr", values: ["0.5", "3"],
       runs: costs.prefix(2).map { run in Self.training(4, cost: { run[$0 - 1] }) },
       chosen: 0)
-    let linear = try #require(Self.charts(Self.page(.comparison(calm))).first)
+    let linear = try #require(Self.charts(Self.page(CellResult(calm))).first)
     #expect(!linear.contains("log scale"))
   }
 
@@ -123,7 +123,7 @@ struct ChartTests {
       runs: [0.0913421, 3.23519, 590.61].map { cost in
         Self.training(2, cost: { _ in cost })
       }, chosen: 0)
-    let html = Self.page(.comparison(comparison))
+    let html = Self.page(CellResult(comparison))
     for cost in ["0.09134", "3.235", "590.6"] {
       #expect(html.contains("<td class=\"num\">\(cost)</td>"), "\(cost)")
     }
@@ -143,7 +143,7 @@ struct ChartTests {
 
   @Test("rendered tick labels are evenly spaced round numbers")
   func renderedTicks() throws {
-    let charts = Self.charts(Self.page(.training(Self.training(7))))
+    let charts = Self.charts(Self.page(CellResult(Self.training(7))))
     for chart in charts {
       let group = try #require(
         Markup.elements("g", containing: "ticks y", in: chart).first)
@@ -174,7 +174,7 @@ struct ChartTests {
     let chart = try #require(
       Self.charts(
         Self.page(
-          .training(Self.training(5, cost: { Double($0) / 10 })))).first)
+          CellResult(Self.training(5, cost: { Double($0) / 10 })))).first)
     let ys = Markup.attributeValues("cy", in: chart).compactMap(Double.init)
     let xs = Markup.attributeValues("cx", in: chart).compactMap(Double.init)
     try #require(ys.count == 5 && xs.count == 5)
@@ -188,7 +188,7 @@ struct ChartTests {
   func diverged() throws {
     var run = Self.training(5, cost: { [0.5, 2, .infinity, .nan, .nan][$0 - 1] })
     run.divergedAtEpoch = 3
-    let html = Self.page(.training(run))
+    let html = Self.page(CellResult(run))
     let charts = Self.charts(html)
     #expect(Markup.count("<circle", in: charts[0]) == 2)
     #expect(!charts[0].contains("NaN") && !charts[0].contains("inf"))
@@ -203,7 +203,7 @@ struct ChartTests {
     let comparison = ComparisonResult(
       parameter: "lr", values: ["0.5", "3", "10", "30"],
       runs: (0..<4).map { _ in Self.training(4) }, chosen: 2)
-    let html = Self.page(.comparison(comparison))
+    let html = Self.page(CellResult(comparison))
     let charts = Self.charts(html)
     try #require(charts.count == 2)
     for chart in charts {
@@ -284,11 +284,11 @@ struct RobustnessTests {
       misclassified: [image])
     let comparison = ComparisonResult(
       parameter: "lr", values: [], runs: [run, run], chosen: 99)
-    let page = ChartTests.page(.training(run))
-      + ChartTests.page(.evaluation(evaluation))
-      + ChartTests.page(.comparison(comparison))
+    let page = ChartTests.page(CellResult(run))
+      + ChartTests.page(CellResult(evaluation))
+      + ChartTests.page(CellResult(comparison))
       + ChartTests.page(
-        .dataset(
+        CellResult(
           DatasetResult(
             name: "", training: Int.min, validation: Int.max, test: 0,
             rows: -3, columns: 0, classNames: [], samples: [image])))

@@ -1,6 +1,7 @@
 // Whatever the notebook says lands on the page as text, never as markup:
 // title, source, diagnostics, labels, class names, values and footer.
 
+import Diagnostics
 import HTMLText
 import LabrunTestSupport
 import Testing
@@ -24,27 +25,29 @@ struct EscapingTests {
     var cell = Samples.cell(1, line: 2, [bad, "sgd lr=\(bad)"], seconds: 1)
     cell.status = .error
     cell.diagnostics = [
-      DiagnosticRecord(
-        severity: .error, file: bad, line: 3, column: 4, message: bad,
+      Diagnostic(
+        severity: .error,
+        location: SourceLocation(file: bad, line: 3, column: 4),
+        message: bad,
         suggestion: bad)
     ]
     cell.results = [
-      .dataset(
+      CellResult(
         DatasetResult(
           name: bad, training: 1, validation: 1, test: 1, rows: 28,
           columns: 28, classNames: [bad, "b"], samples: [image])),
-      .network(
+      CellResult(
         NetworkResult(
           sizes: [2, 2],
           layers: [.init(inputs: 2, outputs: 2, activation: bad)],
           cost: bad, initialization: bad)),
-      .comparison(
+      CellResult(
         ComparisonResult(
           parameter: bad, values: [bad, "2"],
           runs: [Samples.run(lr: 1, validation: [0.5], cost: [0.1]),
                  Samples.run(lr: 2, validation: [0.6], cost: [0.1])],
           chosen: 0)),
-      .evaluation(
+      CellResult(
         EvaluationResult(
           split: bad, correct: 1, total: 2, classNames: [bad, "b"],
           confusion: [[1, 0], [1, 0]], misclassified: [image])),

@@ -2,6 +2,7 @@
 // every cell's status, time, source lines and messages where a student
 // looks for them.
 
+import Diagnostics
 import Foundation
 import HTMLText
 import Testing
@@ -35,8 +36,10 @@ struct HTMLPageTests {
     document.items.insert(
       .prose(html: "<h1>My lab</h1>\n<p>Intro.</p>\n"), at: 0)
     document.notices = [
-      DiagnosticRecord(
-        severity: .warning, file: "t.md", line: 2, column: 1,
+      Diagnostic(
+        severity: .warning,
+        location: SourceLocation(
+          file: "t.md", line: 2, column: 1),
         message: "unknown front-matter key 'sed'")
     ]
     let page = HTMLReport.render(document)

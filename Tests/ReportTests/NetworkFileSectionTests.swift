@@ -17,7 +17,7 @@ struct NetworkFileSectionTests {
   @Test("the page names the file, the network, its size and the file's SHA-256, escaped")
   func html() {
     var html = HTMLWriter()
-    ResultSection.write(.networkFile(Self.saved), to: &html)
+    Self.saved.write(to: &html)
     let page = html.output
     #expect(page.contains("Saved the network to nets/&lt;lecture22&gt;.lrnet"))
     #expect(page.contains("28x28 conv5x5x20 pool2 conv5x5x40 pool2 100 10"))
@@ -27,13 +27,13 @@ struct NetworkFileSectionTests {
     var restored = Self.saved
     restored.action = .restored
     var other = HTMLWriter()
-    ResultSection.write(.networkFile(restored), to: &other)
+    restored.write(to: &other)
     #expect(other.output.contains("Restored the network from nets/"))
   }
 
   @Test("the JSON carries the documented fields")
   func json() {
-    guard case .object(let fields) = JSONMapping.result(.networkFile(Self.saved))
+    guard case .object(let fields) = Self.saved.json
     else {
       Issue.record("not an object")
       return

@@ -64,7 +64,7 @@ struct PlaygroundTests {
     var document = Samples.small()
     document.items.append(
       .cell(Samples.cell(2, line: 20, ["playground"], seconds: 0.01,
-                         results: [.playground(result)])))
+                         results: [CellResult(result)])))
     return HTMLReport.render(document)
   }
 
@@ -218,7 +218,7 @@ struct PlaygroundTests {
     var document = Samples.small()
     document.items.append(
       .cell(Samples.cell(2, line: 20, ["playground"], seconds: 0.01,
-                         results: [.playground(Self.result())])))
+                         results: [CellResult(Self.result())])))
     let object = try #require(
       try JSONSerialization.jsonObject(
         with: Data(JSONReport.render(document).utf8)) as? [String: Any])

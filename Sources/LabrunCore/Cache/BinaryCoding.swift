@@ -21,6 +21,8 @@
 // that is not UTF-8, a missing byte, all throw `DecodingFailure` with the
 // offset.
 
+import Report
+
 /// Why bytes could not be decoded: only ever "damaged", with where.
 struct DecodingFailure: Error, Equatable, CustomStringConvertible {
   var offset: Int
@@ -227,6 +229,12 @@ private struct SingleWriter: SingleValueEncodingContainer {
 
 /// Decodes values the `BinaryEncoder` wrote.
 enum BinaryDecoder {
+  /// What every decoder's `userInfo` holds: the table of result kinds,
+  /// which a stored `CellResult` needs to find its value's type.
+  static let userInfo: [CodingUserInfoKey: any Sendable] = [
+    ResultKinds.userInfoKey: Directives.resultKinds
+  ]
+
   /// The value of type `type` that `bytes[offset...]` hold, all of them.
   ///
   /// - Throws: `DecodingFailure` for bytes that are not exactly one such
@@ -263,7 +271,7 @@ private final class ByteSource: Decoder {
   let bytes: [UInt8]
   var offset: Int
   var codingPath: [any CodingKey] { [] }
-  var userInfo: [CodingUserInfoKey: Any] { [:] }
+  var userInfo: [CodingUserInfoKey: Any] { BinaryDecoder.userInfo }
 
   init(_ bytes: [UInt8], offset: Int) {
     self.bytes = bytes

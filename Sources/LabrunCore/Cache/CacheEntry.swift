@@ -22,7 +22,7 @@ import Report
 struct CacheEntry: Sendable, Equatable, Codable {
   /// Bumped whenever the encoding or the meaning of a key changes, so that
   /// old entries are never misread.
-  static let formatVersion: UInt32 = 7
+  static let formatVersion: UInt32 = 8
   static let magic: [UInt8] = Array("LABRUNC\u{1}".utf8)
 
   /// The cell's key (the file's name), repeated inside as a check.
@@ -40,9 +40,9 @@ struct CacheEntry: Sendable, Equatable, Codable {
 
 // MARK: - Diagnostics relative to the cell
 
-/// A diagnostic of a cached cell, located by directive rather than by line,
-/// so that it lands in the right place when prose above the cell changes
-/// or the cell is respaced.
+/// A diagnostic of a cached cell: the run's own value, with its location
+/// kept by directive rather than by line, so that it lands in the right
+/// place when prose above the cell changes or the cell is respaced.
 struct AnchoredDiagnostic: Sendable, Equatable, Codable {
   enum Anchor: Sendable, Equatable, Codable {
     /// No location.
@@ -53,21 +53,17 @@ struct AnchoredDiagnostic: Sendable, Equatable, Codable {
     case offset(line: Int, column: Int)
   }
   var anchor: Anchor
-  var severity: DiagnosticRecord.Severity
-  var message: String
-  var suggestion: String?
+  /// The diagnostic as the run made it (its location is replaced by the
+  /// anchor's when it is replayed).
+  var diagnostic: Diagnostic
 
-  /// `record`, located relative to `cell`.
-  init(_ record: DiagnosticRecord, in cell: LabCell) {
-    severity = record.severity
-    message = record.message
-    suggestion = record.suggestion
-    guard let line = record.line else {
+  /// `diagnostic`, located relative to `cell`.
+  init(_ diagnostic: Diagnostic, in cell: LabCell) {
+    self.diagnostic = diagnostic
+    guard let at = diagnostic.location else {
       anchor = .none
       return
     }
-    let column = record.column ?? 1
-    let at = SourceLocation(file: record.file, line: line, column: column)
     for (index, directive) in cell.directives.enumerated() {
       if directive.location == at {
         anchor = .directive(index: index, key: nil)
@@ -78,40 +74,34 @@ struct AnchoredDiagnostic: Sendable, Equatable, Codable {
         return
       }
     }
-    anchor = .offset(line: line - cell.firstSourceLine, column: column)
+    anchor = .offset(line: at.line - cell.firstSourceLine, column: at.column)
   }
 
-  init(
-    anchor: Anchor, severity: DiagnosticRecord.Severity, message: String,
-    suggestion: String?
-  ) {
+  init(anchor: Anchor, diagnostic: Diagnostic) {
     self.anchor = anchor
-    self.severity = severity
-    self.message = message
-    self.suggestion = suggestion
+    self.diagnostic = diagnostic
   }
 
   /// The diagnostic located in `cell` as it is now.
-  func record(in cell: LabCell, file: String) -> DiagnosticRecord {
-    var location: SourceLocation?
+  func diagnostic(in cell: LabCell) -> Diagnostic {
+    var located = diagnostic
     switch anchor {
     case .none:
-      location = nil
+      located.location = nil
     case .directive(let index, let key):
       if cell.directives.indices.contains(index) {
         let directive = cell.directives[index]
-        location = key.map { directive.location(of: $0) } ?? directive.location
+        located.location =
+          key.map { directive.location(of: $0) } ?? directive.location
       } else {
-        location = cell.fence
+        located.location = cell.fence
       }
     case .offset(let line, let column):
-      location = SourceLocation(
-        file: file, line: cell.firstSourceLine + line, column: column)
+      located.location = SourceLocation(
+        file: cell.fence.file, line: cell.firstSourceLine + line,
+        column: column)
     }
-    return DiagnosticRecord(
-      severity: severity, file: location?.file ?? file,
-      line: location?.line, column: location?.column, message: message,
-      suggestion: suggestion)
+    return located
   }
 }
 
@@ -201,7 +191,7 @@ extension CacheEntry {
       return "too many draws"
     }
     if let problem = network?.problem { return problem }
-    for case .network(let result) in results {
+    for result in results.compactMap({ $0.as(NetworkResult.self) }) {
       // The report multiplies layer sizes: refuse what would overflow.
       let sizes = result.sizes + result.layers.flatMap { [$0.inputs, $0.outputs] }
       if sizes.contains(where: { $0.magnitude > 1 << 31 }) {

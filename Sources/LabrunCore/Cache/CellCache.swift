@@ -214,10 +214,8 @@ final class CellCache {
       sourceLines: cell.sourceLines, firstSourceLine: cell.firstSourceLine,
       directives: cell.directives.map(\.record), status: .ok, seconds: 0,
       cached: true, originalSeconds: entry.seconds,
-      diagnostics: cell.diagnostics.map(\.record)
-        + entry.diagnostics.map {
-          $0.record(in: cell, file: cell.fence.file)
-        },
+      diagnostics: cell.diagnostics
+        + entry.diagnostics.map { $0.diagnostic(in: cell) },
       results: entry.results)
   }
 
@@ -312,12 +310,11 @@ final class CellCache {
         number: cell.number, line: cell.fence.line,
         sourceLines: cell.sourceLines, firstSourceLine: cell.firstSourceLine,
         directives: cell.directives.map(\.record), status: .error,
-        seconds: 0, diagnostics: cell.diagnostics.map(\.record))
+        seconds: 0, diagnostics: cell.diagnostics)
       report.diagnostics.append(
-        DiagnosticRecord(
-          severity: .error, file: cell.fence.file, line: cell.fence.line,
-          column: cell.fence.column,
-          message: "cannot restore the data of the cached cells before: "
+        .error(
+          at: cell.fence,
+          "cannot restore the data of the cached cells before: "
             + "\(error.path): \(error.message)",
           suggestion: error.hint))
       return report

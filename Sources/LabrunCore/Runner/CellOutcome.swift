@@ -7,18 +7,6 @@ struct CellFailure: Error {
   var diagnostic: Diagnostic
 }
 
-extension Diagnostic {
-  /// The report's plain-value form of this diagnostic.
-  var record: DiagnosticRecord {
-    DiagnosticRecord(
-      severity: DiagnosticRecord.Severity(rawValue: severity.rawValue)
-        ?? .error,
-      file: location?.file ?? "",
-      line: location?.line, column: location?.column,
-      message: message, suggestion: suggestion)
-  }
-}
-
 extension Directive {
   /// The report's plain-value form of this directive.
   /// The positional argument is named as its schema names it (`dataset`,

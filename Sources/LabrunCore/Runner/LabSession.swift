@@ -61,7 +61,7 @@ final class LabSession {
       number: cell.number, line: cell.fence.line,
       sourceLines: cell.sourceLines, firstSourceLine: cell.firstSourceLine,
       directives: cell.directives.map(\.record), status: .ok, seconds: 0,
-      diagnostics: cell.diagnostics.map(\.record))
+      diagnostics: cell.diagnostics)
 
     if cell.hasErrors {
       report.status = .error
@@ -84,18 +84,22 @@ final class LabSession {
         if let result = try typed.run(
           in: self, at: directive, warnings: &warnings)
         {
+          assert(
+            type(of: typed).produces.contains {
+              ObjectIdentifier($0) == ObjectIdentifier(type(of: result.content))
+            }, "'\(directive.verb)' returned an undeclared \(result.kind)")
           report.results.append(result)
           checkFigures.record(result)
           // A failed check fails its cell; the cell's other lines still run.
-          if case .check(let outcome) = result, !outcome.passed {
+          if let outcome = result.as(CheckOutcome.self), !outcome.passed {
             report.status = .error
           }
         }
-        report.diagnostics += warnings.map(\.record)
+        report.diagnostics += warnings
       } catch {
         report.status = .error
         stopped = true
-        report.diagnostics.append(error.diagnostic.record)
+        report.diagnostics.append(error.diagnostic)
         let rest = cell.directives[index...].map(\.verb)
         markFailed(writtenBy: rest, cell: cell.number)
         break

@@ -143,7 +143,7 @@ public struct NotebookRunner: Sendable {
     return ReportDocument(
       title: notebook.title ?? Self.reportName(for: notebook.path),
       notebookPath: notebook.path, items: items,
-      notices: notebook.diagnostics.map(\.record), footer: footer,
+      notices: notebook.diagnostics, footer: footer,
       subtitle: front.subtitle, authors: front.authors,
       documentDate: front.date,
       contents: front.tableOfContents ? Self.contents(notebook.headings) : [])
@@ -160,7 +160,7 @@ public struct NotebookRunner: Sendable {
       number: cell.number, line: cell.fence.line,
       sourceLines: cell.sourceLines, firstSourceLine: cell.firstSourceLine,
       directives: cell.directives.map(\.record), status: .skipped,
-      seconds: 0, diagnostics: cell.diagnostics.map(\.record),
+      seconds: 0, diagnostics: cell.diagnostics,
       skipReason: "the front matter has an error\(line); no cell runs until"
         + " it is fixed, since the seed it sets changes every result")
   }
@@ -185,12 +185,13 @@ public struct NotebookRunner: Sendable {
       console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
     }
     // Diagnostics the run added (after the parser's).
-    for record in report.diagnostics.dropFirst(cell.diagnostics.count) {
-      let diagnostic = Self.diagnostic(record)
+    for diagnostic in report.diagnostics.dropFirst(cell.diagnostics.count) {
       console.diagnostic(diagnostic, sourceLine: notebook.line(of: diagnostic))
     }
     // Failed checks, located, with what was expected and found.
-    for case .check(let outcome) in report.results where !outcome.passed {
+    for outcome in report.results.compactMap({ $0.as(CheckOutcome.self) })
+    where !outcome.passed
+    {
       let diagnostic = Diagnostic.error(
         at: SourceLocation(
           file: notebook.path, line: outcome.line, column: outcome.column),
@@ -229,16 +230,6 @@ public struct NotebookRunner: Sendable {
       text += " … (+\(cell.directives.count - 1))"
     }
     return text
-  }
-
-  /// The diagnostic a record of the report holds (a cached cell's come
-  /// back as records).
-  static func diagnostic(_ record: DiagnosticRecord) -> Diagnostic {
-    Diagnostic(
-      Diagnostic.Severity(rawValue: record.severity.rawValue) ?? .error,
-      at: record.line.map {
-        SourceLocation(file: record.file, line: $0, column: record.column ?? 1)
-      }, record.message, suggestion: record.suggestion)
   }
 
   /// Writes both files atomically; returns their paths.

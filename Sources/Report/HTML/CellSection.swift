@@ -1,6 +1,7 @@
 // One `lab` block on the page: a header line (number, status, time,
 // cache), the source with the notebook's own line numbers, diagnostics in
 // place with the offending line marked, then the outputs.
+import Diagnostics
 import NumberFormat
 
 
@@ -23,7 +24,8 @@ struct CellSection {
     if !cell.results.isEmpty {
       html.element("div", ["class": "results"]) { html in
         for result in cell.results {
-          ResultSection.write(result, to: &html)
+          result.content.write(to: &html)
+          html.newline()
         }
       }
     }
@@ -61,10 +63,10 @@ struct CellSection {
 
   /// Notebook lines that a diagnostic points at, with the column and
   /// severity of the first one on each line.
-  private var marks: [Int: DiagnosticRecord] {
-    var marks: [Int: DiagnosticRecord] = [:]
+  private var marks: [Int: Diagnostic] {
+    var marks: [Int: Diagnostic] = [:]
     for diagnostic in cell.diagnostics {
-      guard let line = diagnostic.line, marks[line] == nil else { continue }
+      guard let line = diagnostic.location?.line, marks[line] == nil else { continue }
       marks[line] = diagnostic
     }
     return marks
@@ -87,7 +89,7 @@ struct CellSection {
                    text: String(number))
       html.text(text)
       html.close()
-      if let mark, let column = mark.column {
+      if let mark, let column = mark.location?.column {
         writeCaret(under: text, column: column, mark: mark, to: &html)
       }
     }
@@ -98,7 +100,7 @@ struct CellSection {
   /// `    ^ unknown key 'lrate'` under the offending column. Tabs before
   /// the column are kept so the caret lines up however tabs render.
   private func writeCaret(
-    under text: String, column: Int, mark: DiagnosticRecord,
+    under text: String, column: Int, mark: Diagnostic,
     to html: inout HTMLWriter
   ) {
     let prefix = text.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }
@@ -118,7 +120,7 @@ struct CellSection {
 /// Located messages as a list: `file:line:column: error: message`, hint.
 enum DiagnosticList {
   static func write(
-    _ diagnostics: [DiagnosticRecord], to html: inout HTMLWriter
+    _ diagnostics: [Diagnostic], to html: inout HTMLWriter
   ) {
     guard !diagnostics.isEmpty else { return }
     html.open("ul", ["class": "diagnostics"])
@@ -140,13 +142,8 @@ enum DiagnosticList {
 }
 
 extension PageText {
-  /// `notebook.md:12:5`, `notebook.md:12` or `notebook.md`.
-  static func location(_ diagnostic: DiagnosticRecord) -> String {
-    var text = diagnostic.file
-    if let line = diagnostic.line {
-      text += ":\(line)"
-      if let column = diagnostic.column { text += ":\(column)" }
-    }
-    return text
+  /// `notebook.md:12:5`, or nothing for an unlocated diagnostic.
+  static func location(_ diagnostic: Diagnostic) -> String {
+    diagnostic.location?.description ?? ""
   }
 }

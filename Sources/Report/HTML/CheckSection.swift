@@ -58,11 +58,17 @@ extension ReportDocument {
   /// Every `expect` of the notebook, in order.
   public var checkOutcomes: [CheckOutcome] {
     cells.flatMap { cell in
-      cell.results.compactMap {
-        if case .check(let outcome) = $0 { outcome } else { nil }
-      }
+      cell.results.compactMap { $0.as(CheckOutcome.self) }
     }
   }
+}
+
+extension CheckOutcome: ResultContent {
+  public static let kind = "check"
+  public func write(to html: inout HTMLWriter) {
+    CheckSection.write(self, to: &html)
+  }
+  public var json: JSONValue { CheckSection.json(self) }
 }
 
 enum CheckSection {

@@ -4,30 +4,33 @@
 
 import HTMLText
 
-/// Builds HTML/SVG text. Text and attribute values are always escaped;
+/// Builds HTML/SVG text (public so that a ``ResultContent`` can draw
+/// itself). Text and attribute values are always escaped;
 /// only `raw` inserts markup as is.
-struct HTMLWriter {
+public struct HTMLWriter {
   private(set) var output = ""
   private var stack: [String] = []
 
+  public init() {}
+
   /// An attribute list; `nil` values are left out, so optional attributes
   /// read naturally at the call site.
-  typealias Attributes = KeyValuePairs<String, String?>
+  public typealias Attributes = KeyValuePairs<String, String?>
 
   /// Opens `<tag ...>`; pair with `close()`.
-  mutating func open(_ tag: String, _ attributes: Attributes = [:]) {
+  public mutating func open(_ tag: String, _ attributes: Attributes = [:]) {
     output += "<" + tag + Self.render(attributes) + ">"
     stack.append(tag)
   }
 
   /// Closes the innermost open element.
-  mutating func close() {
+  public mutating func close() {
     guard let tag = stack.popLast() else { return }
     output += "</" + tag + ">"
   }
 
   /// `<tag ...>` … `</tag>` around whatever `body` writes.
-  mutating func element(
+  public mutating func element(
     _ tag: String, _ attributes: Attributes = [:],
     _ body: (inout HTMLWriter) -> Void
   ) {
@@ -37,7 +40,7 @@ struct HTMLWriter {
   }
 
   /// `<tag ...>text</tag>`, the text escaped.
-  mutating func element(
+  public mutating func element(
     _ tag: String, _ attributes: Attributes = [:], text: String
   ) {
     open(tag, attributes)
@@ -46,19 +49,19 @@ struct HTMLWriter {
   }
 
   /// A void or self-closing element: `<tag ... />`.
-  mutating func empty(_ tag: String, _ attributes: Attributes = [:]) {
+  public mutating func empty(_ tag: String, _ attributes: Attributes = [:]) {
     output += "<" + tag + Self.render(attributes) + " />"
   }
 
   /// Escaped text.
-  mutating func text(_ string: String) { output += string.htmlEscaped }
+  public mutating func text(_ string: String) { output += string.htmlEscaped }
 
   /// Markup inserted as is: only for text this module generated or that
   /// is already safe (libcmark's prose).
-  mutating func raw(_ markup: String) { output += markup }
+  public mutating func raw(_ markup: String) { output += markup }
 
   /// A line break in the source, to keep the page readable as text.
-  mutating func newline() { output += "\n" }
+  public mutating func newline() { output += "\n" }
 
   private static func render(_ attributes: Attributes) -> String {
     var out = ""

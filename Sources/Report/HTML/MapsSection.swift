@@ -53,6 +53,14 @@ public struct FeatureMaps: Sendable, Equatable, Codable {
   }
 }
 
+extension MapsResult: ResultContent {
+  public static let kind = "maps"
+  public func write(to html: inout HTMLWriter) {
+    MapsSection.write(self, to: &html)
+  }
+  public var json: JSONValue { MapsSection.json(self) }
+}
+
 enum MapsSection {
   static func write(_ result: MapsResult, to html: inout HTMLWriter) {
     html.open("div", ["class": "result maps"])

@@ -44,6 +44,14 @@ public struct NetworkFileResult: Sendable, Equatable, Codable {
   }
 }
 
+extension NetworkFileResult: ResultContent {
+  public static let kind = "networkFile"
+  public func write(to html: inout HTMLWriter) {
+    NetworkFileSection.write(self, to: &html)
+  }
+  public var json: JSONValue { NetworkFileSection.json(self) }
+}
+
 enum NetworkFileSection {
   static func write(_ result: NetworkFileResult, to html: inout HTMLWriter) {
     html.open("div", ["class": "result network-file"])

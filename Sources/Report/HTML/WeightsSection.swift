@@ -53,6 +53,15 @@ public struct WeightsResult: Sendable, Equatable, Codable {
   public var isFilters: Bool
 }
 
+extension WeightsResult: ResultContent {
+  /// The cache's tag; the JSON's `kind` is `filters` for filters.
+  public static let kind = "weights"
+  public func write(to html: inout HTMLWriter) {
+    WeightsSection.write(self, to: &html)
+  }
+  public var json: JSONValue { WeightsSection.json(self) }
+}
+
 enum WeightsSection {
   /// Colour levels on each side of zero.
   static let levels = 8

@@ -1,5 +1,7 @@
-// ReportDocument → JSONValue, following docs/report-json.md. Sample and
-// misclassified pixels are left out: index and labels identify the images.
+// ReportDocument → JSONValue, following docs/report-json.md. Each result
+// writes its own entry (`ResultContent.json`, in its section file).
+
+import Diagnostics
 
 enum JSONMapping {
   static func document(_ document: ReportDocument) -> [String: JSONValue] {
@@ -41,7 +43,7 @@ enum JSONMapping {
       "directives": .array(cell.directives.map(directive)),
       "diagnostics": .array(cell.diagnostics.map(diagnostic)),
       "skipReason": .string(cell.skipReason),
-      "results": .array(cell.results.map(result)),
+      "results": .array(cell.results.map(\.content.json)),
     ])
   }
 
@@ -61,170 +63,15 @@ enum JSONMapping {
     ])
   }
 
-  static func diagnostic(_ diagnostic: DiagnosticRecord) -> JSONValue {
+  /// An unlocated diagnostic has the empty file and null line and column.
+  static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
     .object([
       "severity": .string(diagnostic.severity.rawValue),
-      "file": .string(diagnostic.file),
-      "line": .number(diagnostic.line),
-      "column": .number(diagnostic.column),
+      "file": .string(diagnostic.location?.file ?? ""),
+      "line": .number(diagnostic.location?.line),
+      "column": .number(diagnostic.location?.column),
       "message": .string(diagnostic.message),
       "suggestion": .string(diagnostic.suggestion),
-    ])
-  }
-
-  // MARK: - Results
-
-  static func result(_ result: CellResult) -> JSONValue {
-    switch result {
-    case .dataset(let d):
-      var fields: [String: JSONValue] = [
-        "kind": .string("dataset"),
-        "name": .string(d.name),
-        "training": .int(d.training),
-        "validation": .int(d.validation),
-        "test": .int(d.test),
-        "rows": .int(d.rows),
-        "columns": .int(d.columns),
-        "classNames": .array(d.classNames.map(JSONValue.string)),
-        "samples": .array(
-          d.samples.map {
-            .object(["index": .int($0.index), "label": .string($0.label)])
-          }),
-      ]
-      // Only an expanded set has it, so older readers see what they knew.
-      if let original = d.expandedFrom { fields["expandedFrom"] = .int(original) }
-      return .object(fields)
-    case .network(let n):
-      var fields: [String: JSONValue] = [
-        "kind": .string("network"),
-        "sizes": .array(n.sizes.map(JSONValue.int)),
-        "layers": .array(
-          n.layers.map { layer in
-            var fields: [String: JSONValue] = [
-              "inputs": .int(layer.inputs), "outputs": .int(layer.outputs),
-              "activation": .string(layer.activation),
-              "parameters": .int(layer.parameters),
-            ]
-            if let kind = layer.kind { fields["layer"] = .string(kind) }
-            if let shape = layer.inputShape { fields["inputShape"] = .string(shape) }
-            if let shape = layer.outputShape { fields["outputShape"] = .string(shape) }
-            return .object(fields)
-          }),
-        "parameters": .int(n.parameters),
-        "cost": .string(n.cost),
-        "initialization": .string(n.initialization),
-      ]
-      if let architecture = n.architecture {
-        fields["architecture"] = .string(architecture)
-      }
-      return .object(fields)
-    case .training(let t):
-      return training(t, kind: true)
-    case .comparison(let c):
-      var members: [String: JSONValue] = [
-        "kind": .string("comparison"),
-        "parameter": .string(c.parameter),
-        "values": .array(c.values.map(JSONValue.string)),
-        "runs": .array(c.runs.map { training($0, kind: false) }),
-        "chosen": .int(c.chosen),
-      ]
-      if let (mean, deviation) = ComparisonSummary.validationSpread(c) {
-        members["validationMean"] = .number(mean)
-        members["validationStandardDeviation"] = .number(deviation)
-      }
-      return .object(members)
-    case .evaluation(let e):
-      return .object([
-        "kind": .string("evaluation"),
-        "split": .string(e.split),
-        "correct": .int(e.correct),
-        "total": .int(e.total),
-        "accuracy": .number(e.accuracy),
-        "classNames": .array(e.classNames.map(JSONValue.string)),
-        "confusion": .array(e.confusion.map { .array($0.map(JSONValue.int)) }),
-        "misclassified": .array(
-          e.misclassified.map {
-            .object([
-              "index": .int($0.index), "label": .string($0.label),
-              "predicted": .string($0.predicted),
-            ])
-          }),
-      ])
-    case .playground(let p):
-      return .object([
-        "kind": .string("playground"),
-        "sizes": .array(p.sizes.map(JSONValue.int)),
-        "architecture": .string(p.notation),
-        "parameters": .int(p.parameters.count),
-        "bytes": .int(p.bytes),
-      ])
-    case .weights(let w):
-      return WeightsSection.json(w)
-    case .networkFile(let file):
-      return NetworkFileSection.json(file)
-    case .maps(let m):
-      return MapsSection.json(m)
-    case .check(let outcome):
-      return CheckSection.json(outcome)
-    }
-  }
-
-  /// A training run; comparison runs leave out `kind`.
-  static func training(_ t: TrainingResult, kind: Bool) -> JSONValue {
-    var members: [String: JSONValue] = [
-      "learningRate": .number(t.learningRate),
-      "batchSize": .int(t.batchSize),
-      "epochs": .int(t.epochs),
-      "l2": .number(t.l2),
-      "l1": .number(t.l1),
-      "momentum": .number(t.momentum),
-      "monitor": .array(t.monitor.map(JSONValue.string)),
-      "stop": .number(t.stopPatience),
-      "schedule": .number(t.schedulePatience),
-      "end": .string(t.end.rawValue),
-      "bestEpoch": .number(t.bestEpoch),
-      "keptEpoch": .number(t.keptEpoch),
-      "learningRateChanges": .array(
-        t.learningRateSteps.map {
-          .object([
-            "afterEpoch": .int($0.afterEpoch),
-            "learningRate": .number($0.learningRate),
-          ])
-        }),
-      "trainingImages": .int(t.trainingImages),
-      "divergedAtEpoch": .number(t.divergedAtEpoch),
-      "history": .array(t.history.map(epoch)),
-    ]
-    if let digest = t.parametersSHA256 {
-      members["parametersSHA256"] = .string(digest)
-    }
-    if kind { members["kind"] = .string("training") }
-    return .object(members)
-  }
-
-  /// One epoch: the flat accuracies (null when not measured) and, per
-  /// monitored set, its accuracy and cost.
-  static func epoch(_ e: EpochResult) -> JSONValue {
-    func scores(_ s: SetScores?) -> JSONValue {
-      guard let s else { return .null }
-      return .object([
-        "accuracy": .number(s.accuracy),
-        "cost": .number(s.cost),
-        "dataCost": .number(s.dataCost),
-        "regularization": .number(s.regularization),
-      ])
-    }
-    return .object([
-      "epoch": .int(e.epoch),
-      "trainingCost": .number(e.trainingCost),
-      "regularization": .number(e.regularization),
-      "learningRate": .number(e.learningRate),
-      "validationAccuracy": .number(e.validationAccuracy),
-      "testAccuracy": .number(e.testAccuracy),
-      "training": scores(e.training),
-      "validation": scores(e.validation),
-      "test": scores(e.test),
-      "seconds": .number(e.seconds),
     ])
   }
 }

@@ -3,8 +3,8 @@
 // keys are always sorted and numbers are spelled the same on every
 // platform: equal documents give byte-identical files.
 
-/// A JSON value.
-enum JSONValue: Equatable {
+/// A JSON value (public so that a ``ResultContent`` can write itself).
+public enum JSONValue: Sendable, Equatable {
   case null
   case bool(Bool)
   case int(Int)
@@ -14,14 +14,14 @@ enum JSONValue: Equatable {
   case object([String: JSONValue])
 
   /// A double, or `null` when it is NaN or infinite.
-  static func number(_ x: Double) -> JSONValue { x.isFinite ? .double(x) : .null }
+  public static func number(_ x: Double) -> JSONValue { x.isFinite ? .double(x) : .null }
 
   /// An optional double: `null` when absent or non-finite.
-  static func number(_ x: Double?) -> JSONValue { x.map(number) ?? .null }
+  public static func number(_ x: Double?) -> JSONValue { x.map(number) ?? .null }
 
-  static func number(_ n: Int?) -> JSONValue { n.map(JSONValue.int) ?? .null }
+  public static func number(_ n: Int?) -> JSONValue { n.map(JSONValue.int) ?? .null }
 
-  static func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+  public static func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
 
   /// Pretty text: two-space indent, sorted keys, arrays of scalars on one
   /// line, a final newline.

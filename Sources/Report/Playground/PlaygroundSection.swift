@@ -6,8 +6,81 @@
 // attribute, and the script (PlaygroundScript) is plain JavaScript written
 // for this page: no library, no request, so the page still opens from
 // file:// as one file.
+import Datasets
 import NumberFormat
 
+
+/// `playground`: the trained network, embedded in the page so that readers
+/// can draw (a digit, a piece of clothing) and watch it being classified.
+public struct PlaygroundResult: Sendable, Equatable, Codable {
+  /// Values per layer, input first: `[784, 30, 10]` (for a convolutional
+  /// network, each layer's maps × rows × columns).
+  public var sizes: [Int]
+  /// The layers after the input, first to output: dense ones for a
+  /// fully-connected network, or convolutions and pools before them. A
+  /// convolutional network reads its input as one rows × columns map.
+  public var layers: [PlaygroundLayer]
+  /// Activation of the hidden layers: `sigmoid`, `relu` or `tanh`.
+  public var hidden: String
+  /// Activation of the output layer: `sigmoid` or `softmax`.
+  public var output: String
+  /// The image size the network reads; rows × columns = `sizes[0]`.
+  public var rows: Int
+  public var columns: Int
+  /// Names of the outputs, in order ("0"..."9", or "T-shirt/top"...).
+  public var classNames: [String]
+  /// Every weight and bias, layer by layer: the weights (out, in)
+  /// row-major, then the biases (out).
+  public var parameters: [Float]
+  /// What the reader is asked to draw: "a digit", "a piece of clothing".
+  public var subject: String
+  /// How a drawing is prepared, by the loaded data set's rule.
+  public var preparation: DrawingPreparation
+  public init(
+    sizes: [Int], hidden: String, output: String, rows: Int, columns: Int,
+    classNames: [String], parameters: [Float],
+    subject: String = DatasetName.mnist.drawingSubject,
+    preparation: DrawingPreparation = DatasetName.mnist.drawingPreparation,
+    layers: [PlaygroundLayer]? = nil
+  ) {
+    self.sizes = sizes
+    self.layers = layers ?? sizes.dropFirst().map { .dense(units: $0) }
+    self.hidden = hidden
+    self.output = output
+    self.rows = rows
+    self.columns = columns
+    self.classNames = classNames
+    self.parameters = parameters
+    self.subject = subject
+    self.preparation = preparation
+  }
+
+  /// Bytes of the parameters as float32: what the page embeds (before
+  /// base64).
+  public var bytes: Int { parameters.count * 4 }
+
+  /// Whether every layer is fully connected.
+  public var isFullyConnected: Bool {
+    layers.allSatisfy { if case .dense = $0 { true } else { false } }
+  }
+
+  /// `784-30-10`, or `28x28 conv5x5x20 pool2 100 10` for a network with
+  /// convolutions or pools: the notebook's notation.
+  public var notation: String {
+    isFullyConnected
+      ? sizes.map(String.init).joined(separator: "-")
+      : (["\(rows)x\(columns)"] + layers.map(\.notation))
+        .joined(separator: " ")
+  }
+}
+
+extension PlaygroundResult: ResultContent {
+  public static let kind = "playground"
+  public func write(to html: inout HTMLWriter) {
+    PlaygroundSection.write(self, to: &html)
+  }
+  public var json: JSONValue { PlaygroundSection.json(self) }
+}
 
 enum PlaygroundSection {
   /// Backing-store side of the drawing canvas: twice its 280 CSS pixels, so
@@ -103,10 +176,19 @@ enum PlaygroundSection {
   /// into the page's stylesheet).
   static func appears(in document: ReportDocument) -> Bool {
     document.cells.contains { cell in
-      cell.results.contains {
-        if case .playground = $0 { true } else { false }
-      }
+      cell.results.contains { $0.content is PlaygroundResult }
     }
+  }
+
+  /// The JSON result: the shape, not the weights.
+  static func json(_ p: PlaygroundResult) -> JSONValue {
+    return .object([
+      "kind": .string("playground"),
+      "sizes": .array(p.sizes.map(JSONValue.int)),
+      "architecture": .string(p.notation),
+      "parameters": .int(p.parameters.count),
+      "bytes": .int(p.bytes),
+    ])
   }
 
   // MARK: - Checks

@@ -2,6 +2,7 @@
 // lecture with a data set, a network, training, an lr comparison, an
 // evaluation, an error cell and a skipped cell.
 
+import Diagnostics
 import Foundation
 import LabrunTestSupport
 import Report
@@ -49,28 +50,30 @@ enum Samples {
         """),
     ]
     items.append(.cell(cell(1, line: 12, ["load mnist validation=10000"],
-                            seconds: 0.412, results: [.dataset(dataset)])))
+                            seconds: 0.412, results: [CellResult(dataset)])))
     items.append(.prose(html: "<h2>The network</h2>\n<p>Thirty hidden "
       + "neurons, sigmoid everywhere, quadratic cost.</p>"))
     items.append(.cell(cell(2, line: 20, ["net 784-30-10", "seed 42"],
-                            seconds: 0.003, results: [.network(network)])))
+                            seconds: 0.003, results: [CellResult(network)])))
     items.append(.cell(cell(3, line: 27, ["sgd lr=3 batch=10 epochs=5",
                                           "# five passes over the data"],
                             seconds: 0.21, cached: true, original: 6.84,
-                            results: [.training(training)])))
+                            results: [CellResult(training)])))
     items.append(.prose(html: "<p>Now three learning rates from the same "
       + "starting weights.</p>"))
     items.append(.cell(cell(4, line: 35, ["sgd lr=0.5,3,100 epochs=5"],
-                            seconds: 19.7, results: [.comparison(comparison)])))
+                            seconds: 19.7, results: [CellResult(comparison)])))
     items.append(.cell(cell(5, line: 41, ["evaluate on=test",
                                           "show misclassified=12"],
                             seconds: 0.088,
-                            results: [.evaluation(evaluation)])))
+                            results: [CellResult(evaluation)])))
     var broken = cell(6, line: 47, ["sgd lrate=3 epochs=2"], seconds: 0)
     broken.status = .error
     broken.diagnostics = [
-      DiagnosticRecord(
-        severity: .error, file: "notebooks/lecture20.md", line: 48, column: 5,
+      Diagnostic(
+        severity: .error,
+        location: SourceLocation(
+          file: "notebooks/lecture20.md", line: 48, column: 5),
         message: "unknown key 'lrate'", suggestion: "did you mean 'lr'?")
     ]
     items.append(.cell(broken))
@@ -109,12 +112,12 @@ enum Samples {
         .cell(cell(1, line: 3, ["load mnist", "sgd lr=3 epochs=2"],
                    seconds: 1.5,
                    results: [
-                     .dataset(
+                     CellResult(
                        DatasetResult(
                          name: "mnist", training: 100, validation: 10,
                          test: 10, rows: 28, columns: 28,
                          classNames: digits, samples: [image])),
-                     .training(training),
+                     CellResult(training),
                    ])),
       ],
       footer: ReportFooter(
@@ -152,11 +155,13 @@ enum Samples {
     var warned = cell(5, line: 40, ["sgd lr=3 epochs=3 batch=10000"],
                       seconds: 2)
     warned.diagnostics = [
-      DiagnosticRecord(
-        severity: .warning, file: "stress.md", line: 41, column: 20,
+      Diagnostic(
+        severity: .warning,
+        location: SourceLocation(
+          file: "stress.md", line: 41, column: 20),
         message: "a batch of 10000 gives only 5 updates per epoch")
     ]
-    warned.results = [.training(flat)]
+    warned.results = [CellResult(flat)]
     let confusion = (0..<10).map { row in
       (0..<10).map { column in
         row == column ? 850 : (row * 3 + column * 7) % 11 == 0 ? 40 : 3
@@ -174,13 +179,13 @@ enum Samples {
       title: "Stress: edges of the report", notebookPath: "stress.md",
       items: [
         .cell(cell(1, line: 3, ["sgd lr=0.1 epochs=100 l2=5 momentum=0.9"],
-                   seconds: 131, results: [.training(long)])),
+                   seconds: 131, results: [CellResult(long)])),
         .cell(cell(2, line: 10, ["sgd lr=1000 epochs=4"], seconds: 5,
-                   results: [.training(diverged)])),
+                   results: [CellResult(diverged)])),
         .cell(cell(3, line: 20, ["sgd epochs=1"], seconds: 1.3,
-                   results: [.training(single)])),
+                   results: [CellResult(single)])),
         .cell(cell(4, line: 30, ["load fashion-mnist"], seconds: 0.5,
-                   results: [.evaluation(evaluation)])),
+                   results: [CellResult(evaluation)])),
         .cell(warned),
         .cell(cell(6, line: 50, [], seconds: 0)),
       ],

@@ -16,6 +16,7 @@ struct Evaluate: LabDirective {
   static let reads: Set<StatePart> = [.data, .network]
   static let needs: Set<StatePart> = [.data, .network]
   static let writes: Set<StatePart> = []
+  static let produces: [any ResultContent.Type] = [EvaluationResult.self]
 
   /// The split to measure on.
   var split: Split.Name
@@ -52,7 +53,7 @@ struct Evaluate: LabDirective {
         Int(evaluation.predictions[index]), names)
       return image
     }
-    return .evaluation(
+    return CellResult(
       EvaluationResult(
         split: split.rawValue, correct: evaluation.correct,
         total: evaluation.total, classNames: names,

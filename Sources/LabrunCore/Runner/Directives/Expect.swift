@@ -22,6 +22,7 @@ struct Expect: LabDirective {
   static let reads: Set<StatePart> = [.data, .network]
   static let needs: Set<StatePart> = []
   static let writes: Set<StatePart> = []
+  static let produces: [any ResultContent.Type] = [CheckOutcome.self]
   static let cacheable = false
 
   /// The check, as the check language read it.
@@ -36,7 +37,7 @@ struct Expect: LabDirective {
     warnings: inout [Diagnostic]
   ) throws(CellFailure) -> CellResult? {
     let result = CheckEvaluator.evaluate(check, in: session.checkState)
-    return .check(
+    return CellResult(
       CheckOutcome(
         text: check.text, line: check.location.line,
         column: check.location.column, expected: result.expected,
@@ -72,26 +73,24 @@ extension LabSession {
 /// (`ReportReading`); both through these functions.
 extension CheckFigures {
   /// Updates the figures with one result of a directive.
+  /// Results of other kinds hold no figure a check reads.
   mutating func record(_ result: CellResult) {
-    switch result {
-    case .dataset(let dataset):
+    if let dataset = result.as(DatasetResult.self) {
       recordData(
         train: dataset.training, validation: dataset.validation,
         test: dataset.test)
-    case .network(let network):
+    } else if let network = result.as(NetworkResult.self) {
       networkSizes = network.sizes
-    case .training(let training):
+    } else if let training = result.as(TrainingResult.self) {
       record(Self.training(training))
-    case .comparison(let comparison):
+    } else if let comparison = result.as(ComparisonResult.self) {
       recordComparison(comparison.runs, chosen: comparison.chosen) {
         Self.training($0)
       }
-    case .evaluation(let evaluation):
+    } else if let evaluation = result.as(EvaluationResult.self) {
       recordEvaluation(
         correct: evaluation.correct, total: evaluation.total,
         split: evaluation.split)
-    case .playground, .weights, .networkFile, .maps, .check:
-      break
     }
   }
 

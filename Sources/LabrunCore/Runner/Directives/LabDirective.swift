@@ -21,7 +21,10 @@ import Report
 /// ``Directives`` lists them; nothing else names a verb.
 ///
 /// Adding a directive: a file here with a type conforming to this
-/// protocol, its line in ``Directives/all``, and its tests.
+/// protocol, its line in ``Directives/all``, and its tests. A new kind of
+/// result is one more file, in Report: its type conforming to
+/// `ResultContent` (its HTML and its JSON) in its section file, named in
+/// the directive's ``produces``; nothing else lists the kinds.
 protocol LabDirective: Sendable, Equatable {
   /// The verb, its positional argument and parameters, with types,
   /// defaults and docs.
@@ -34,6 +37,11 @@ protocol LabDirective: Sendable, Equatable {
   static var needs: Set<StatePart> { get }
   /// The state it makes or changes for later directives.
   static var writes: Set<StatePart> { get }
+  /// The kinds of result `run` returns (none, one, or one per form): the
+  /// registry's ``Directives/resultKinds`` is made of them, and it is how
+  /// the cache reads a stored result back. The runner checks, in debug
+  /// builds, that a result's type was declared.
+  static var produces: [any ResultContent.Type] { get }
   /// False when its result depends on more than `reads` (`expect` reads
   /// earlier cells' results): a cell holding it is never cached.
   static var cacheable: Bool { get }
@@ -71,6 +79,11 @@ enum Directives {
     Seed.self, Load.self, Net.self, SGD.self, Evaluate.self,
     Playground.self, ShowWeights.self, Save.self, Restore.self, Expect.self,
   ]
+
+  /// Every kind of result the directives produce, by kind: how a cached
+  /// result is read back (``ResultKinds``, passed to the decoder in its
+  /// `userInfo`). Derived from the registry, so it is the only list.
+  static let resultKinds = ResultKinds(all.flatMap { $0.produces })
 
   /// The language the notebook parser checks `lab` blocks against.
   static let language = DirectiveLanguage(all.map { $0.spec })

@@ -38,6 +38,7 @@ struct Load: LabDirective {
   static let reads: Set<StatePart> = []
   static let needs: Set<StatePart> = []
   static let writes: Set<StatePart> = [.data]
+  static let produces: [any ResultContent.Type] = [DatasetResult.self]
 
   /// The data set.
   var dataset: DatasetName
@@ -123,7 +124,7 @@ struct Load: LabDirective {
     let samples = (0..<sampleCount).map { index in
       session.digit(splits.training, index, classNames: dataset.classNames)
     }
-    return .dataset(
+    return CellResult(
       DatasetResult(
         name: dataset.rawValue, training: splits.training.count,
         validation: splits.validation.count, test: splits.test.count,

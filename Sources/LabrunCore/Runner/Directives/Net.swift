@@ -74,6 +74,7 @@ struct Net: LabDirective {
   static let reads: Set<StatePart> = [.data, .generator]
   static let needs: Set<StatePart> = []
   static let writes: Set<StatePart> = [.network, .generator]
+  static let produces: [any ResultContent.Type] = [NetworkResult.self]
 
   /// The network to build.
   var architecture: NetworkArchitecture
@@ -136,7 +137,7 @@ struct Net: LabDirective {
     // A fully-connected network's report is its sizes, as it always was.
     if architecture.isFullyConnected {
       let sizes = architecture.configuration.sizes
-      return .network(
+      return CellResult(
         NetworkResult(
           sizes: sizes,
           layers: zip(sizes, sizes.dropFirst()).enumerated().map { index, pair in
@@ -166,7 +167,7 @@ struct Net: LabDirective {
         inputs: inputs[index].count, outputs: shapes[index].count,
         activation: activation, parameters: counts[index])
     }
-    return .network(
+    return CellResult(
       NetworkResult(
         sizes: architecture.configuration.sizes, layers: layers,
         cost: architecture.cost.rawValue,

@@ -77,7 +77,7 @@ enum NetworkFileName {
     sha256: (String) -> String?
   ) -> Bool {
     results.allSatisfy { result in
-      guard case .networkFile(let saved) = result, saved.action == .saved
+      guard let saved = result.as(NetworkFileResult.self), saved.action == .saved
       else { return true }
       return sha256(path(saved.file, notebookPath: notebookPath)) == saved.sha256
     }

@@ -15,6 +15,7 @@ struct Playground: LabDirective {
   static let reads: Set<StatePart> = [.data, .network]
   static let needs: Set<StatePart> = [.network]
   static let writes: Set<StatePart> = []
+  static let produces: [any ResultContent.Type] = [PlaygroundResult.self]
 
   init(_ values: DirectiveValues) {}
 
@@ -64,7 +65,7 @@ struct Playground: LabDirective {
     {
       warnings.append(warning)
     }
-    return .playground(
+    return CellResult(
       PlaygroundResult(
         sizes: sizes, hidden: network.configuration.hidden.rawValue,
         output: network.configuration.output.rawValue, rows: rows,

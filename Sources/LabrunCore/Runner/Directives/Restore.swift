@@ -21,6 +21,7 @@ struct Restore: LabDirective {
   static let reads: Set<StatePart> = [.data]
   static let needs: Set<StatePart> = []
   static let writes: Set<StatePart> = [.network]
+  static let produces: [any ResultContent.Type] = [NetworkFileResult.self]
 
   /// The file's name as the notebook writes it.
   var file: String
@@ -76,7 +77,7 @@ struct Restore: LabDirective {
     }
     session.network = Network(saved)
     session.networkIsTrained = true
-    return .networkFile(
+    return CellResult(
       NetworkFileName.result(.restored, name: file, file: saved, bytes: bytes))
   }
 }

@@ -78,6 +78,9 @@ struct SGD: LabDirective {
   static let reads: Set<StatePart> = [.data, .network, .generator]
   static let needs: Set<StatePart> = [.data, .network]
   static let writes: Set<StatePart> = [.network, .generator]
+  static let produces: [any ResultContent.Type] = [
+    TrainingResult.self, ComparisonResult.self,
+  ]
 
   /// `lr`: the learning rate η, as written (reports show `0.1`, not the
   /// Float nearest to it).
@@ -243,7 +246,7 @@ struct SGD: LabDirective {
         [result], networks: [start], plans: plans, splits: splits,
         at: directive)
       session.networkIsTrained = true
-      return .training(result)
+      return CellResult(result)
     }
     // A comparison: every run starts from the same weights and sees the
     // images in the same order, so only the compared parameter differs.
@@ -279,7 +282,7 @@ struct SGD: LabDirective {
     if let spread = ComparisonSummary.spread(comparison) {
       console.line("  " + spread)
     }
-    return .comparison(comparison)
+    return CellResult(comparison)
   }
 
   /// The network run `run` of a comparison or repeat starts from.

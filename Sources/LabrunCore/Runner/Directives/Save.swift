@@ -19,6 +19,7 @@ struct Save: LabDirective {
   static let reads: Set<StatePart> = [.network]
   static let needs: Set<StatePart> = [.network]
   static let writes: Set<StatePart> = []
+  static let produces: [any ResultContent.Type] = [NetworkFileResult.self]
 
   /// The file's name as the notebook writes it.
   var file: String
@@ -43,7 +44,7 @@ struct Save: LabDirective {
     } catch {
       throw NetworkFileName.failure(error, name: file, at: directive)
     }
-    return .networkFile(
+    return CellResult(
       NetworkFileName.result(.saved, name: file, file: saved, bytes: bytes))
   }
 }

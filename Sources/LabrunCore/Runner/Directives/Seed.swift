@@ -12,6 +12,7 @@ struct Seed: LabDirective {
   static let reads: Set<StatePart> = []
   static let needs: Set<StatePart> = []
   static let writes: Set<StatePart> = [.generator]
+  static let produces: [any ResultContent.Type] = []
 
   /// The seed.
   var value: UInt64

@@ -52,6 +52,9 @@ struct ShowWeights: LabDirective {
   static let reads: Set<StatePart> = [.data, .network]
   static let needs: Set<StatePart> = [.network]
   static let writes: Set<StatePart> = []
+  static let produces: [any ResultContent.Type] = [
+    WeightsResult.self, MapsResult.self,
+  ]
 
   /// What is drawn.
   var view: View
@@ -84,7 +87,7 @@ struct ShowWeights: LabDirective {
     try refuseKeys(of: directive)
     switch view {
     case .weights:
-      return .weights(try weights(network, at: directive, session: session))
+      return CellResult(try weights(network, at: directive, session: session))
     case .filters:
       let architecture = network.architecture
       guard
@@ -102,9 +105,9 @@ struct ShowWeights: LabDirective {
               + " weights, or a network with convolutions such as"
               + " 'net 28x28 conv5x5x20 pool2 100 10'"))
       }
-      return .weights(filters(network, layer: first))
+      return CellResult(filters(network, layer: first))
     case .maps:
-      return .maps(
+      return CellResult(
         try ShowMaps(image: image, digit: digit)
           .run(network, at: directive, session: session))
     }

@@ -1,3 +1,10 @@
+// labrun's one diagnostic: what the parser finds, what a directive reports
+// while it runs, what the page and the JSON report show, what the cache
+// stores and what the terminal prints are all this value. It lives in a
+// target of its own so that Notebook (which finds most of them), Report
+// (which shows them) and the runner (which prints and caches them) share
+// it without depending on each other.
+
 // MARK: - Source locations
 
 /// A position in a notebook file.
@@ -5,7 +12,7 @@
 /// Lines and columns are 1-based. A column counts Unicode scalars (code
 /// points), so a tab, an `é` or a `✓` each count as one column, whatever
 /// their width or UTF-8 length.
-public struct SourceLocation: Hashable, Comparable, Sendable,
+public struct SourceLocation: Hashable, Comparable, Sendable, Codable,
   CustomStringConvertible
 {
   /// The file's path as given to the parser.
@@ -41,9 +48,11 @@ public typealias SourceRange = Range<SourceLocation>
 ///
 /// `description` prints one line in the compiler format
 /// `notebook.md:12:5: error: unknown key 'lrate'; did you mean 'lr'?`.
-public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+public struct Diagnostic: Error, Equatable, Sendable, Codable,
+  CustomStringConvertible
+{
   /// How bad a problem is.
-  public enum Severity: String, Sendable {
+  public enum Severity: String, Sendable, Codable {
     /// The notebook (or the cell) cannot run.
     case error
     /// The notebook runs, but probably not as the author meant.
