@@ -68,11 +68,14 @@ enum ResultSection {
     _ network: NetworkResult, to html: inout HTMLWriter
   ) {
     html.open("div", ["class": "result network"])
+    let notation = network.architecture
+      ?? network.sizes.map(String.init).joined(separator: "-")
     html.element(
       "h3",
-      text: "Network: "
-        + (network.architecture
-          ?? network.sizes.map(String.init).joined(separator: "-")))
+      text: network.candidate.map {
+        "Candidate \($0.index + 1) of \($0.count), "
+          + PageText.setting($0.parameter, $0.value) + ": " + notation
+      } ?? "Network: " + notation)
     html.open("div", ["class": "network-layout"])
     if network.architecture == nil {
       let rows = network.layers.enumerated().map { i, layer in
@@ -109,6 +112,13 @@ enum ResultSection {
       html.element("span", text: "Cost: " + network.cost)
       html.text(" · ")
       html.element("span", text: "Initialisation: " + network.initialization)
+    }
+    if let candidate = network.candidate, candidate.index == candidate.count - 1 {
+      html.element(
+        "p", ["class": "choice"],
+        text: "The next sgd trains all \(candidate.count) candidates on the"
+          + " same order of images and keeps the one with the best"
+          + " validation accuracy as the network.")
     }
     html.close()
   }

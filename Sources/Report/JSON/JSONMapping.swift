@@ -117,6 +117,13 @@ enum JSONMapping {
       if let architecture = n.architecture {
         fields["architecture"] = .string(architecture)
       }
+      if let candidate = n.candidate {
+        fields["candidate"] = .object([
+          "parameter": .string(candidate.parameter),
+          "value": .string(candidate.value), "index": .int(candidate.index),
+          "count": .int(candidate.count),
+        ])
+      }
       return .object(fields)
     case .training(let t):
       return training(t, kind: true)

@@ -320,6 +320,24 @@ public struct NetworkResult: Sendable, Equatable, Codable {
   /// The architecture's notation (`28x28 conv5x5x20 pool2 100 10`); nil for
   /// a fully-connected network, which `sizes` describes.
   public var architecture: String?
+  /// Which candidate of a `net` with a list this is; nil for one network.
+  public var candidate: Candidate?
+  /// One of the networks a `net cost=quadratic,cross-entropy` declares.
+  public struct Candidate: Sendable, Equatable, Codable {
+    /// The key that varies (`cost`, `init`, `architecture`) and this
+    /// network's value, as written.
+    public var parameter: String
+    public var value: String
+    /// 0-based, of `count`.
+    public var index: Int
+    public var count: Int
+    public init(parameter: String, value: String, index: Int, count: Int) {
+      self.parameter = parameter
+      self.value = value
+      self.index = index
+      self.count = count
+    }
+  }
   public var parameters: Int { layers.reduce(0) { $0 + $1.parameters } }
   public init(
     sizes: [Int], layers: [Layer], cost: String, initialization: String,

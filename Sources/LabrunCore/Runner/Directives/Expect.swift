@@ -1,3 +1,4 @@
+import NeuralNet
 import Notebook
 import Report
 
@@ -71,6 +72,21 @@ extension LabSession {
 /// the same figures read back from a finished run's JSON report
 /// (`ReportReading`); both through these functions.
 extension CheckFigures {
+  /// A `net`'s layer sizes; a candidate in a comparison of architectures
+  /// (`net 784-30-10,784-100-10`) leaves them unknown until `sgd` keeps
+  /// one.
+  mutating func recordNetwork(sizes: [Int]?, candidateOf parameter: String?) {
+    networkSizes = parameter == "architecture" ? nil : sizes
+  }
+
+  /// After a comparison of architectures, the kept network's sizes.
+  mutating func recordKept(parameter: String, values: [String], chosen: Int) {
+    guard parameter == "architecture", values.indices.contains(chosen),
+      let kept = try? NetworkArchitecture.parse(values[chosen])
+    else { return }
+    networkSizes = kept.configuration.sizes
+  }
+
   /// Updates the figures with one result of a directive.
   mutating func record(_ result: CellResult) {
     switch result {
@@ -79,13 +95,16 @@ extension CheckFigures {
         train: dataset.training, validation: dataset.validation,
         test: dataset.test)
     case .network(let network):
-      networkSizes = network.sizes
+      recordNetwork(sizes: network.sizes, candidateOf: network.candidate?.parameter)
     case .training(let training):
       record(Self.training(training))
     case .comparison(let comparison):
       recordComparison(comparison.runs, chosen: comparison.chosen) {
         Self.training($0)
       }
+      recordKept(
+        parameter: comparison.parameter, values: comparison.values,
+        chosen: comparison.chosen)
     case .evaluation(let evaluation):
       recordEvaluation(
         correct: evaluation.correct, total: evaluation.total,

@@ -75,6 +75,7 @@ struct Restore: LabDirective {
       }
     }
     session.network = Network(saved)
+    session.candidates = nil
     session.networkIsTrained = true
     return .networkFile(
       NetworkFileName.result(.restored, name: file, file: saved, bytes: bytes))
