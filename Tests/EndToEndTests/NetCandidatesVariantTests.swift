@@ -26,21 +26,15 @@ struct NetCandidatesVariantTests {
       evaluate
       ```
       """
-    var outcomes: [String: [String]] = [:]
-    for variant in variants {
-      let folder = try temporaryFolder()
-      let file = try write(notebook, as: "candidates.md", in: folder)
-      let result = try labrun(
-        [file.path, "--no-cache"], in: folder,
-        environment: ["LABRUN_KERNELS": variant])
-      #expect(result.status == 0, "\(variant): \(result.stderr)")
-      let all = cells(try reportJSON("candidates", in: folder))
+    let reports = try KernelVariantTests.reports(
+      of: notebook, named: "candidates", on: variants)
+    for all in reports.values {
       let comparisons = all.flatMap { results($0, kind: "comparison") }
       #expect(
         comparisons.map { $0["parameter"] as? String }
           == ["cost", "init", "architecture"])
-      outcomes[variant] = LectureTests.numbers(all)
     }
+    let outcomes = reports.mapValues(LectureTests.numbers)
     let reference = try #require(outcomes["portable"])
     // Six runs, each with its weights' digest.
     #expect(reference.filter { $0.contains("parameters ") }.count == 6)
