@@ -107,6 +107,33 @@ struct NetCandidatesTests {
     ])
   }
 
+  @Test("the page names each candidate and the kept one; the JSON says which key varied")
+  func pageAndJSON() throws {
+    let source = "---\nseed: 3\n---\n```lab\n\(Self.load)\n"
+      + "net 784-30-10 cost=quadratic,cross-entropy\n```\n\n"
+      + "```lab\nsgd lr=0.5 epochs=1\n```\n"
+    let document = runner.execute(Notebook.parse(source: source, path: "t.md"))
+    let html = HTMLReport.render(document)
+    #expect(html.contains("<h3>Candidate 1 of 2, cost = quadratic: 784-30-10</h3>"))
+    #expect(html.contains("<h3>Candidate 2 of 2, cost = cross-entropy: 784-30-10</h3>"))
+    #expect(html.contains("The next sgd trains both candidates"))
+    #expect(html.contains("<h3>Comparison: cost = quadratic, cross-entropy</h3>"))
+    #expect(html.contains("became the current network"))
+    let json = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(JSONReport.render(document).utf8)) as? [String: Any])
+    let cells = try #require(json["cells"] as? [[String: Any]])
+    let results = cells.flatMap { $0["results"] as? [[String: Any]] ?? [] }
+    let candidates = results.compactMap { $0["candidate"] as? [String: Any] }
+    #expect(candidates.map { $0["value"] as? String } == ["quadratic", "cross-entropy"])
+    #expect(candidates.allSatisfy {
+      $0["parameter"] as? String == "cost" && $0["count"] as? Int == 2
+    })
+    let comparison = try #require(results.first { $0["kind"] as? String == "comparison" })
+    #expect(comparison["parameter"] as? String == "cost")
+    #expect(comparison["values"] as? [String] == ["quadratic", "cross-entropy"])
+  }
+
   @Test("the kept network is the current one: evaluate, expect and a later sgd see it")
   func keptNetworkGoesOn() throws {
     let all = cells([

@@ -116,8 +116,9 @@ enum ResultSection {
     if let candidate = network.candidate, candidate.index == candidate.count - 1 {
       html.element(
         "p", ["class": "choice"],
-        text: "The next sgd trains all \(candidate.count) candidates on the"
-          + " same order of images and keeps the one with the best"
+        text: "The next sgd trains "
+          + (candidate.count == 2 ? "both" : "all \(candidate.count)")
+          + " candidates on the same order of images and keeps the one with the best"
           + " validation accuracy as the network.")
     }
     html.close()
