@@ -17,6 +17,27 @@ struct KernelVariantTests {
       .components(separatedBy: ", ")
   }
 
+  /// The cells of the JSON report of `notebook` (saved as `name.md`), run
+  /// without the cache on each of `variants`, by variant.
+  static func reports(
+    of notebook: String, named name: String, on variants: [String],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> [String: [[String: Any]]] {
+    var reports: [String: [[String: Any]]] = [:]
+    for variant in variants {
+      let folder = try temporaryFolder()
+      let file = try write(notebook, as: name + ".md", in: folder)
+      let result = try labrun(
+        [file.path, "--no-cache"], in: folder,
+        environment: ["LABRUN_KERNELS": variant])
+      #expect(
+        result.status == 0, "\(variant): \(result.stderr)",
+        sourceLocation: sourceLocation)
+      reports[variant] = cells(try reportJSON(name, in: folder))
+    }
+    return reports
+  }
+
   @Test("every variant gives the same numbers and weights")
   func sameNumbers() throws {
     let variants = try Self.variants()
@@ -34,17 +55,8 @@ struct KernelVariantTests {
       evaluate
       ```
       """
-    var outcomes: [String: [String]] = [:]
-    for variant in variants {
-      let folder = try temporaryFolder()
-      let file = try write(notebook, as: "small.md", in: folder)
-      let result = try labrun(
-        [file.path, "--no-cache"], in: folder,
-        environment: ["LABRUN_KERNELS": variant])
-      #expect(result.status == 0, "\(variant): \(result.stderr)")
-      outcomes[variant] = LectureTests.numbers(
-        cells(try reportJSON("small", in: folder)))
-    }
+    let outcomes = try Self.reports(of: notebook, named: "small", on: variants)
+      .mapValues(LectureTests.numbers)
     let reference = try #require(outcomes["portable"])
     #expect(reference.contains { $0.contains("parameters") && !$0.contains("none") })
     for (variant, lines) in outcomes {

@@ -43,23 +43,30 @@ struct Lecture21Tests {
     #expect(runs.allSatisfy { history($0).allSatisfy { $0["test"] is NSNull } })
 
     // The overfitting cell measured training and validation.
-    let overfitting = try #require(trainings[3].first)
+    let overfitting = try #require(trainings[2].first)
     #expect(overfitting["monitor"] as? [String] == ["training", "validation"])
     #expect(history(overfitting).allSatisfy {
       ($0["training"] as? [String: Any])?["accuracy"] is Double
     })
-    // The L2 comparison and the L1 run report the term apart.
-    #expect(comparisons.map { $0["parameter"] as? String } == ["l2", "repeat"])
-    #expect(comparisons.last?["validationStandardDeviation"] is Double)
-    let l1 = try #require(trainings[6].first)
+    // The costs and the starts are compared in one cell each (candidate
+    // networks of one `net`); the L2 comparison and the L1 run report the
+    // term apart.
+    #expect(
+      comparisons.map { $0["parameter"] as? String }
+        == ["cost", "l2", "repeat", "init"])
+    #expect(comparisons[2]["validationStandardDeviation"] is Double)
+    let l1 = try #require(trainings[5].first)
     #expect(history(l1).allSatisfy { ($0["regularization"] as? Double ?? 0) > 0 })
 
-    // Early stopping and the schedule train the network of the scaled
-    // start on: its 4 epochs, then 5–8 and 9–12 (unless the schedule ends
-    // it sooner).
-    let scaled = try #require(trainings[8].first)
-    let stopping = try #require(trainings[9].first)
-    let schedule = try #require(trainings[10].first)
+    // The init comparison keeps the scaled start, and early stopping and
+    // the schedule train it on: its 4 epochs, then 5–8 and 9–12 (unless
+    // the schedule ends it sooner).
+    let starts = try #require(comparisons.last)
+    #expect(starts["values"] as? [String] == ["normal", "scaled"])
+    #expect(starts["chosen"] as? Int == 1)
+    let scaled = try #require((starts["runs"] as? [[String: Any]])?.last)
+    let stopping = try #require(trainings[7].first)
+    let schedule = try #require(trainings[8].first)
     #expect(epochs(scaled) == [1, 2, 3, 4])
     #expect(epochs(stopping) == [5, 6, 7, 8])
     #expect(stopping["stop"] as? Int == 10)

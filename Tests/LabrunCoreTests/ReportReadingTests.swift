@@ -97,6 +97,14 @@ import Testing
       sgd lr=1 batch=20 epochs=3
       evaluate
       ```
+
+      ```lab
+      net 784-10-10,784-20-10 cost=cross-entropy
+      ```
+
+      ```lab
+      sgd lr=0.5 epochs=1
+      ```
       """.write(toFile: notebook, atomically: true, encoding: .utf8)
     let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent()
@@ -120,9 +128,22 @@ import Testing
         == after.map(Self.costsRounded))
     #expect(Self.costsRounded(read.state.final) == Self.costsRounded(recorded))
     // The notebook gave what this test is about.
-    #expect(recorded.training?.learningRate == 1)
-    #expect(recorded.training?.costs.count == 3)
+    #expect(after[1].training?.learningRate == 1)
+    #expect(after[1].training?.costs.count == 3)
     #expect(after[0].training?.learningRate == 3)  // the comparison's choice
+    // Candidate shapes: no one network until the sgd keeps one.
+    #expect(after[2].networkSizes == nil)
+    let kept = summary.document.items.compactMap { item -> Report.ComparisonResult? in
+      guard case .cell(let cell) = item,
+        let comparison = cell.results.last?.as(Report.ComparisonResult.self),
+        comparison.parameter == "architecture"
+      else { return nil }
+      return comparison
+    }.first
+    #expect(
+      recorded.networkSizes
+        == (kept?.chosen == 1 ? [784, 20, 10] : [784, 10, 10]))
+    #expect(recorded.training?.learningRate == 0.5)
     #expect(recorded.validationEvaluation != nil)
     #expect(recorded.testEvaluation != nil)
   }

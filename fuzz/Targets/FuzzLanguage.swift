@@ -57,5 +57,29 @@ let fuzzLanguage: DirectiveLanguage = {
         ParameterSpec("on", .choice(["test", "validation"]), default: "test", "")
       ]),
     DirectiveSpec(verb: "playground", summary: ""),
+    // A phrase positional that takes a list, as labrun's own `net` does
+    // (`net 784-30-10, 28x28 conv5x5x20 pool2 100 10`): digits, `x`, `-`
+    // and spaces stand in for the engine's architecture reader.
+    DirectiveSpec(
+      verb: "candidates", summary: "",
+      positional: PositionalSpec(
+        name: "sizes", label: "architecture",
+        type: .phrase(
+          PhraseCheck(
+            expectation: "an architecture",
+            check: { text in
+              let allowed = Set("0123456789x- ")
+              guard let bad = text.firstIndex(where: { !allowed.contains($0) })
+              else { return nil }
+              return PhraseCheck.Problem(
+                offset: text[..<bad].unicodeScalars.count,
+                message: "unexpected character")
+            })),
+        list: true, doc: ""),
+      parameters: [
+        ParameterSpec(
+          "cost", .choice(["quadratic", "cross-entropy"]),
+          default: "quadratic", list: true, ""),
+      ], atMostOneList: true),
   ])
 }()

@@ -89,13 +89,20 @@ struct ReportReading {
         validation: result["validation"] as? Int ?? 0,
         test: result["test"] as? Int ?? 0)
     case "network":
-      figures.networkSizes = result["sizes"] as? [Int]
+      figures.recordNetwork(
+        sizes: result["sizes"] as? [Int],
+        candidateOf: (result["candidate"] as? [String: Any])?["parameter"]
+          as? String)
     case "training":
       if let training = training(result) { figures.record(training) }
     case "comparison":
       figures.recordComparison(
         result["runs"] as? [[String: Any]] ?? [],
         chosen: result["chosen"] as? Int ?? 0, training: training)
+      figures.recordKept(
+        parameter: result["parameter"] as? String ?? "",
+        values: result["values"] as? [String] ?? [],
+        chosen: result["chosen"] as? Int ?? 0)
     case "evaluation":
       figures.recordEvaluation(
         correct: result["correct"] as? Int ?? 0,

@@ -22,7 +22,7 @@ import Report
 struct CacheEntry: Sendable, Equatable, Codable {
   /// Bumped whenever the encoding or the meaning of a key changes, so that
   /// old entries are never misread.
-  static let formatVersion: UInt32 = 8
+  static let formatVersion: UInt32 = 9
   static let magic: [UInt8] = Array("LABRUNC\u{1}".utf8)
 
   /// The cell's key (the file's name), repeated inside as a check.

@@ -141,9 +141,7 @@ final class CellCache {
       let state = session.generator.state
       return "seed=\(state.seed) draws=\(state.draws)"
     case .network:
-      return session.network.map {
-        NetworkSnapshot($0, trained: session.networkIsTrained).key
-      } ?? "none"
+      return NetworkSnapshot(session)?.key ?? "none"
     }
   }
 
@@ -257,9 +255,7 @@ final class CellCache {
         ? session.splits.map(DataSelection.init) : nil,
       generator: writes.contains(.generator) ? session.generator.state : nil,
       network: writes.contains(.network)
-        ? session.network.map {
-          NetworkSnapshot($0, trained: session.networkIsTrained)
-        } : nil)
+        ? NetworkSnapshot(session) : nil)
     // A part the cell should have set but did not: nothing to replay.
     guard (entry.data != nil) == writes.contains(.data),
       (entry.network != nil) == writes.contains(.network)
@@ -276,8 +272,10 @@ final class CellCache {
     _ parts: Set<StatePart>, in session: LabSession, for cell: LabCell
   ) -> CellReport? {
     if parts.contains(.network), let snapshot = pendingNetwork {
-      session.network = snapshot.network()
-      session.networkIsTrained = snapshot.trained
+      if !snapshot.restore(in: session) {
+        session.network = nil
+        session.candidates = nil
+      }
       pendingNetwork = nil
       statistics.networkRestores += 1
     }

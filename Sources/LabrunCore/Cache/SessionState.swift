@@ -116,6 +116,16 @@ struct NetworkSnapshot: Sendable, Equatable, Codable {
   var trained: Bool
   /// Epochs of training so far (the next `sgd` numbers on from here).
   var epochsTrained: Int
+  /// The candidates a `net` with a list declared and no `sgd` has trained
+  /// yet (the network itself is the first of them).
+  var candidates: Candidates?
+
+  /// ``NetworkCandidates`` as plain values.
+  struct Candidates: Sendable, Equatable, Codable {
+    var parameter: String
+    var values: [String]
+    var networks: [NetworkSnapshot]
+  }
 
   init(_ network: Network, trained: Bool) {
     configuration = network.configuration
@@ -124,6 +134,37 @@ struct NetworkSnapshot: Sendable, Equatable, Codable {
     biases = network.biases
     self.trained = trained
     epochsTrained = network.epochsTrained
+  }
+
+  /// The session's network and its pending candidates, nil without one.
+  init?(_ session: LabSession) {
+    guard let network = session.network else { return nil }
+    self.init(network, trained: session.networkIsTrained)
+    candidates = session.candidates.map { pending in
+      Candidates(
+        parameter: pending.parameter, values: pending.values,
+        networks: pending.networks.map { NetworkSnapshot($0, trained: false) })
+    }
+  }
+
+  /// Gives `session` this network and its candidates; false when the
+  /// values cannot make them.
+  func restore(in session: LabSession) -> Bool {
+    var pending: NetworkCandidates?
+    if let candidates {
+      let networks = candidates.networks.compactMap { $0.network() }
+      guard networks.count == candidates.networks.count,
+        networks.count == candidates.values.count, networks.count > 1
+      else { return false }
+      pending = NetworkCandidates(
+        parameter: candidates.parameter, values: candidates.values,
+        networks: networks)
+    }
+    guard let network = pending?.networks[0] ?? network() else { return false }
+    session.network = network
+    session.networkIsTrained = trained
+    session.candidates = pending
+    return true
   }
 
   init(
@@ -159,6 +200,14 @@ struct NetworkSnapshot: Sendable, Equatable, Codable {
       return "the architecture '\(notation)' does not match its sizes"
     }
     if epochsTrained < 0 { return "negative epochs" }
+    if let candidates {
+      guard candidates.networks.count == candidates.values.count,
+        (2...DirectiveLanguage.maxListLength).contains(candidates.networks.count)
+      else { return "candidates without one value each" }
+      if let problem = candidates.networks.lazy.compactMap(\.problem).first {
+        return "a candidate: " + problem
+      }
+    }
     let layers = architecture.layers.count
     guard weights.count == layers, biases.count == layers
     else { return "one weight matrix and bias vector per layer" }

@@ -27,6 +27,9 @@ final class LabSession {
   /// True once `sgd` has trained the current network (`net` makes an
   /// untrained one); kept with the network in the cache.
   var networkIsTrained = false
+  /// The candidates a `net` with a list declared, until `sgd` trains them
+  /// and keeps one (``network`` is then the first of them, untrained).
+  var candidates: NetworkCandidates?
   /// Data files used so far, for the footer.
   var dataFiles: [DataFile] = []
 
@@ -81,7 +84,7 @@ final class LabSession {
       do throws(CellFailure) {
         var warnings: [Diagnostic] = []
         let typed = try Directives.decode(directive)
-        if let result = try typed.run(
+        for result in try typed.runAll(
           in: self, at: directive, warnings: &warnings)
         {
           assert(
@@ -165,6 +168,14 @@ final class LabSession {
   func requireNetworkAndData(for directive: Directive)
     throws(CellFailure) -> (Network, Splits)
   {
+    let splits = try requireData(for: directive)
+    let network = try requireNetwork(for: directive)
+    try require(network, fits: splits, for: directive)
+    return (network, splits)
+  }
+
+  /// The loaded data, or a located error that says to load it.
+  func requireData(for directive: Directive) throws(CellFailure) -> Splits {
     guard let splits else {
       throw CellFailure(
         diagnostic: .error(
@@ -172,9 +183,15 @@ final class LabSession {
           "'\(directive.verb)' needs a data set, but none is loaded",
           suggestion: "add 'load mnist' in a cell before this one"))
     }
-    let network = try requireNetwork(for: directive)
-    // A network made or restored before the data was loaded was not
-    // checked against it.
+    return splits
+  }
+
+  /// A located error when `network` does not take `splits`' images: a
+  /// network made or restored before the data was loaded was not checked
+  /// against it.
+  func require(
+    _ network: Network, fits splits: Splits, for directive: Directive
+  ) throws(CellFailure) {
     if let problem = network.incompatibility(with: splits.training.data) {
       throw CellFailure(
         diagnostic: .error(
@@ -184,7 +201,6 @@ final class LabSession {
           suggestion: "load the data set before 'net' or 'restore', which "
             + "then check the network against it"))
     }
-    return (network, splits)
   }
 
   /// The current network, or a located error naming `name` (the verb by
@@ -194,6 +210,16 @@ final class LabSession {
     needs: String = "a network",
     suggestion: String = "add 'net 784-30-10' in a cell before this one"
   ) throws(CellFailure) -> Network {
+    if let candidates {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location,
+          "'\(name ?? directive.verb)' needs one network, but 'net' declared"
+            + " \(candidates.networks.count) candidates"
+            + " (\(candidates.written)) that no 'sgd' has trained yet",
+          suggestion: "train them first: an 'sgd' line trains each candidate"
+            + " and keeps the best by validation accuracy as the network"))
+    }
     guard let network else {
       throw CellFailure(
         diagnostic: .error(
@@ -217,6 +243,26 @@ final class LabSession {
 
   static func className(_ label: Int, _ names: [String]) -> String {
     names.indices.contains(label) ? names[label] : String(label)
+  }
+}
+
+/// The networks a `net` with a list declared (`cost=quadratic,cross-entropy`),
+/// waiting for the `sgd` that trains and compares them.
+struct NetworkCandidates {
+  /// The key that varies: `cost`, `init`, `hidden`, `output` or
+  /// `architecture`.
+  var parameter: String
+  /// Its values as written, one per network.
+  var values: [String]
+  /// The untrained networks, in the order written.
+  var networks: [Network]
+
+  /// How messages name them: `cost=quadratic,cross-entropy`, `the
+  /// architectures 784-30-10, 784-100-10`.
+  var written: String {
+    parameter == "architecture"
+      ? "the architectures " + values.joined(separator: ", ")
+      : "\(parameter)=" + values.joined(separator: ",")
   }
 }
 

@@ -88,6 +88,12 @@ public struct DirectiveValues: Sendable, Equatable {
     public var key: String
     /// What the decoder asked for.
     public var expected: String
+
+    /// A mismatch a directive's decoder finds itself.
+    public init(key: String, expected: String) {
+      self.key = key
+      self.expected = expected
+    }
   }
 
   private func list<T>(_ key: String, _ expected: String, _ read: (Value) -> T?)
@@ -175,6 +181,25 @@ public struct DirectiveValues: Sendable, Equatable {
     throws(Mismatch) -> T where T.RawValue == String
   {
     try single(key, String(describing: T.self)) { $0.word.flatMap(T.init) }
+  }
+
+  /// The words of a `.choice` parameter that takes a list, in the order
+  /// written (`cost=quadratic,cross-entropy`).
+  public func choices<T: RawRepresentable>(_ key: String, as type: T.Type)
+    throws(Mismatch) -> [T] where T.RawValue == String
+  {
+    try list(key, String(describing: T.self)) { $0.word.flatMap(T.init) }
+  }
+
+  /// The `.phrase` values of a positional argument that takes a list, each
+  /// read by `read`.
+  public func phrases<T>(_ key: String, _ read: (String) -> T?)
+    throws(Mismatch) -> [T]
+  {
+    try list(key, "phrases") {
+      if case .text(let text) = $0 { return read(text) }
+      return nil
+    }
   }
 
   /// The word of an optional `.choice` parameter, nil when not written.

@@ -301,6 +301,16 @@ struct DirectiveParser {
         ? text.contains(where: { wrong.contains($0) })
         : positional.count > 1 || text.contains(where: { separators.contains($0) })
     else { return nil }
+    // A list of architectures (`28x28 100 10, 28x28 30 10`) is no slip.
+    if case .phrase(let check)? = spec.positional?.type,
+      spec.positional?.allowsList == true,
+      text.split(separator: ",").allSatisfy({
+        let start = $0.drop { $0 == " " }
+        return check.check(String(start.reversed().drop { $0 == " " }.reversed())) == nil
+      })
+    {
+      return nil
+    }
     let sizes = text.split(whereSeparator: { !($0.isASCII && $0.isNumber) })
     guard sizes.count >= 2 else { return nil }
     let fixed = sizes.joined(separator: "-")
@@ -415,7 +425,20 @@ struct DirectiveParser {
 
     var values: [String: [Value]] = [:]
     var firstKey: [String: SourceLocation] = [:]
-    var firstList: (key: String, location: SourceLocation)?
+    var firstList: (name: String, location: SourceLocation)?
+    /// Whether `argument`'s list (named `name` in messages) is the
+    /// directive's one list; an error at it when another came first.
+    func claimsTheList(_ name: String, _ argument: RawArgument, _ note: String)
+      -> Bool
+    {
+      guard let first = firstList else {
+        firstList = (name, argument.valueLocation)
+        return true
+      }
+      problems.append(
+        oneListOnly(spec, first: first, at: argument.valueLocation, note: note))
+      return false
+    }
     var sawPositional = false
 
     for argument in arguments {
@@ -437,9 +460,15 @@ struct DirectiveParser {
         sawPositional = true
         if let parsed = check(
           argument, type: positional.type, subject: "the \(positional.label)",
-          allowsList: false, maxList: 1, note: fromOverride,
-          problems: &problems)
+          allowsList: positional.allowsList,
+          maxList: positional.allowsList ? spec.maxListLength : 1,
+          note: fromOverride, problems: &problems)
         {
+          if parsed.count > 1, spec.atMostOneList,
+            !claimsTheList("the \(positional.label)", argument, fromOverride)
+          {
+            continue
+          }
           values[""] = parsed
         }
         continue
@@ -464,19 +493,10 @@ struct DirectiveParser {
           allowsList: parameter.allowsList, maxList: spec.maxListLength,
           note: fromOverride, problems: &problems)
       else { continue }
-      if parsed.count > 1, spec.atMostOneList, !parameter.listIsSet {
-        if let first = firstList {
-          problems.append(
-            .error(
-              at: argument.valueLocation,
-              "only one parameter of '\(spec.verb)' may hold a list, and"
-                + " '\(first.key)' already does (line \(first.location.line),"
-                + " column \(first.location.column))\(fromOverride)",
-              suggestion: "compare one parameter at a time, in separate"
-                + " '\(spec.verb)' lines"))
-          continue
-        }
-        firstList = (argument.key, argument.valueLocation)
+      if parsed.count > 1, spec.atMostOneList, !parameter.listIsSet,
+        !claimsTheList("'\(argument.key)'", argument, fromOverride)
+      {
+        continue
       }
       values[argument.key] = parsed
     }
@@ -500,6 +520,21 @@ struct DirectiveParser {
         Directive.Argument(key: $0.key, value: $0.value, location: $0.valueLocation)
       },
       values: DirectiveValues(filled))
+  }
+
+  /// A second list in a directive that compares one setting at a time;
+  /// `first` names the first list ("'lr'", "the architecture").
+  private func oneListOnly(
+    _ spec: DirectiveSpec, first: (name: String, location: SourceLocation),
+    at here: SourceLocation, note: String
+  ) -> Diagnostic {
+    .error(
+      at: here,
+      "only one parameter of '\(spec.verb)' may hold a list, and"
+        + " \(first.name) already does (line \(first.location.line),"
+        + " column \(first.location.column))\(note)",
+      suggestion: "compare one parameter at a time, in separate"
+        + " '\(spec.verb)' lines")
   }
 
   /// Checks a value or a list of values, reporting each bad item at its own
@@ -538,12 +573,23 @@ struct DirectiveParser {
     var parsed: [Value] = []
     var offset = 0
     var failed = false
-    for item in items {
-      defer { offset += item.unicodeScalars.count + 1 }
+    for written in items {
+      defer { offset += written.unicodeScalars.count + 1 }
+      // A phrase's words may be spaced after a list's commas:
+      // `net 28x28 conv5x5x20 pool2 100 10, 28x28 100 10`.
+      var item = written
+      var itemOffset = offset
+      if case .phrase = type, items.count > 1 {
+        while item.first == " " {
+          item.removeFirst()
+          itemOffset += 1
+        }
+        while item.last == " " { item.removeLast() }
+      }
       if item.isEmpty {
         problems.append(
           .error(
-            at: at(offset),
+            at: at(itemOffset),
             "expected \(type.expectation) for \(subject), found an empty"
               + " item in the list \(quoted(argument.value))\(note)"))
         failed = true
@@ -555,7 +601,7 @@ struct DirectiveParser {
       case .failure(let problem):
         problems.append(
           .error(
-            at: at(offset + problem.offset), problem.message + note,
+            at: at(itemOffset + problem.offset), problem.message + note,
             suggestion: problem.suggestion))
         failed = true
       }

@@ -109,12 +109,19 @@ public struct PositionalSpec: Sendable {
   public var type: ValueType
   /// A one-line description.
   public var doc: String
+  /// Whether a comma-separated list of values is allowed (`net
+  /// 784-30-10,784-100-10`); it counts as the directive's one list.
+  public var allowsList: Bool
 
   /// Creates a positional argument.
-  public init(name: String, label: String, type: ValueType, doc: String) {
+  public init(
+    name: String, label: String, type: ValueType, list allowsList: Bool = false,
+    doc: String
+  ) {
     self.name = name
     self.label = label
     self.type = type
+    self.allowsList = allowsList
     self.doc = doc
   }
 }
@@ -174,14 +181,18 @@ public struct DirectiveSpec: Sendable {
   /// True when only one parameter may carry a list (a comparison varies one
   /// setting at a time).
   public var atMostOneList: Bool
+  /// What a list does, for the help, in lines of at most 72 characters;
+  /// nil: "… then runs once per value and compares the runs."
+  public var listHelp: [String]?
 
   /// Creates a directive's schema.
   public init(
     verb: String, summary: String, positional: PositionalSpec? = nil,
     parameters: [ParameterSpec] = [],
     maxListLength: Int = DirectiveLanguage.maxListLength,
-    atMostOneList: Bool = false
+    atMostOneList: Bool = false, listHelp: [String]? = nil
   ) {
+    self.listHelp = listHelp
     self.verb = verb
     self.summary = summary
     self.positional = positional
@@ -268,10 +279,13 @@ public struct DirectiveLanguage: Sendable {
       lines.append(Self.wrapped(spec.synopsis))
       lines.append("    \(spec.summary)")
       if let positional = spec.positional {
+        let list = positional.allowsList
+          ? "; a list a,b,… of up to \(spec.maxListLength) values" : ""
         lines.append(
           Self.helpRow(
             positional.name.uppercased(),
-            "\(positional.type.expectation) (required). \(positional.doc)"))
+            "\(positional.type.expectation) (required)\(list)."
+              + " \(positional.doc)"))
       }
       for parameter in spec.parameters {
         var text = parameter.type.expectation
@@ -286,10 +300,11 @@ public struct DirectiveLanguage: Sendable {
           Self.helpRow("\(parameter.name)=", "\(text). \(parameter.doc)"))
       }
       if spec.atMostOneList {
-        lines.append(
-          "    At most one parameter may hold a list; \(spec.verb) then runs"
-            + " once per value")
-        lines.append("    and compares the runs.")
+        lines += (spec.listHelp ?? [
+          "At most one parameter may hold a list; \(spec.verb) then runs"
+            + " once per value",
+          "and compares the runs.",
+        ]).map { "    " + $0 }
       }
       lines.append("")
     }

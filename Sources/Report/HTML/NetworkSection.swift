@@ -48,6 +48,24 @@ public struct NetworkResult: Sendable, Equatable, Codable {
   /// The architecture's notation (`28x28 conv5x5x20 pool2 100 10`); nil for
   /// a fully-connected network, which `sizes` describes.
   public var architecture: String?
+  /// Which candidate of a `net` with a list this is; nil for one network.
+  public var candidate: Candidate?
+  /// One of the networks a `net cost=quadratic,cross-entropy` declares.
+  public struct Candidate: Sendable, Equatable, Codable {
+    /// The key that varies (`cost`, `init`, `architecture`) and this
+    /// network's value, as written.
+    public var parameter: String
+    public var value: String
+    /// 0-based, of `count`.
+    public var index: Int
+    public var count: Int
+    public init(parameter: String, value: String, index: Int, count: Int) {
+      self.parameter = parameter
+      self.value = value
+      self.index = index
+      self.count = count
+    }
+  }
   public var parameters: Int { layers.reduce(0) { $0 + $1.parameters } }
   public init(
     sizes: [Int], layers: [Layer], cost: String, initialization: String,
@@ -74,11 +92,14 @@ enum NetworkSection {
     _ network: NetworkResult, to html: inout HTMLWriter
   ) {
     html.open("div", ["class": "result network"])
+    let notation = network.architecture
+      ?? network.sizes.map(String.init).joined(separator: "-")
     html.element(
       "h3",
-      text: "Network: "
-        + (network.architecture
-          ?? network.sizes.map(String.init).joined(separator: "-")))
+      text: network.candidate.map {
+        "Candidate \($0.index + 1) of \($0.count), "
+          + PageText.setting($0.parameter, $0.value) + ": " + notation
+      } ?? "Network: " + notation)
     html.open("div", ["class": "network-layout"])
     if network.architecture == nil {
       let rows = network.layers.enumerated().map { i, layer in
@@ -116,6 +137,14 @@ enum NetworkSection {
       html.text(" · ")
       html.element("span", text: "Initialisation: " + network.initialization)
     }
+    if let candidate = network.candidate, candidate.index == candidate.count - 1 {
+      html.element(
+        "p", ["class": "choice"],
+        text: "The next sgd trains "
+          + (candidate.count == 2 ? "both" : "all \(candidate.count)")
+          + " candidates on the same order of images and keeps the one with the best"
+          + " validation accuracy as the network.")
+    }
     html.close()
   }
 
@@ -141,6 +170,13 @@ enum NetworkSection {
     ]
     if let architecture = n.architecture {
       fields["architecture"] = .string(architecture)
+    }
+    if let candidate = n.candidate {
+      fields["candidate"] = .object([
+        "parameter": .string(candidate.parameter),
+        "value": .string(candidate.value), "index": .int(candidate.index),
+        "count": .int(candidate.count),
+      ])
     }
     return .object(fields)
   }

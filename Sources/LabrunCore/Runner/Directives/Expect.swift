@@ -1,3 +1,4 @@
+import NeuralNet
 import Notebook
 import Report
 
@@ -72,6 +73,21 @@ extension LabSession {
 /// the same figures read back from a finished run's JSON report
 /// (`ReportReading`); both through these functions.
 extension CheckFigures {
+  /// A `net`'s layer sizes; a candidate in a comparison of architectures
+  /// (`net 784-30-10,784-100-10`) leaves them unknown until `sgd` keeps
+  /// one.
+  mutating func recordNetwork(sizes: [Int]?, candidateOf parameter: String?) {
+    networkSizes = parameter == "architecture" ? nil : sizes
+  }
+
+  /// After a comparison of architectures, the kept network's sizes.
+  mutating func recordKept(parameter: String, values: [String], chosen: Int) {
+    guard parameter == "architecture", values.indices.contains(chosen),
+      let kept = try? NetworkArchitecture.parse(values[chosen])
+    else { return }
+    networkSizes = kept.configuration.sizes
+  }
+
   /// Updates the figures with one result of a directive.
   /// Results of other kinds hold no figure a check reads.
   mutating func record(_ result: CellResult) {
@@ -80,13 +96,16 @@ extension CheckFigures {
         train: dataset.training, validation: dataset.validation,
         test: dataset.test)
     } else if let network = result.as(NetworkResult.self) {
-      networkSizes = network.sizes
+      recordNetwork(sizes: network.sizes, candidateOf: network.candidate?.parameter)
     } else if let training = result.as(TrainingResult.self) {
       record(Self.training(training))
     } else if let comparison = result.as(ComparisonResult.self) {
       recordComparison(comparison.runs, chosen: comparison.chosen) {
         Self.training($0)
       }
+      recordKept(
+        parameter: comparison.parameter, values: comparison.values,
+        chosen: comparison.chosen)
     } else if let evaluation = result.as(EvaluationResult.self) {
       recordEvaluation(
         correct: evaluation.correct, total: evaluation.total,

@@ -56,6 +56,13 @@ protocol LabDirective: Sendable, Equatable {
     warnings: inout [Diagnostic]
   ) throws(CellFailure) -> CellResult?
 
+  /// Runs, returning everything it shows: ``run(in:at:warnings:)``'s one
+  /// result unless the directive shows several (`net` with candidates).
+  func runAll(
+    in session: LabSession, at directive: Directive,
+    warnings: inout [Diagnostic]
+  ) throws(CellFailure) -> [CellResult]
+
   /// The data sets whose files it reads (the cache keys them by content).
   var dataSets: [DatasetName] { get }
   /// Other files it reads, named as the notebook writes them (relative to
@@ -65,6 +72,12 @@ protocol LabDirective: Sendable, Equatable {
 }
 
 extension LabDirective {
+  func runAll(
+    in session: LabSession, at directive: Directive,
+    warnings: inout [Diagnostic]
+  ) throws(CellFailure) -> [CellResult] {
+    try run(in: session, at: directive, warnings: &warnings).map { [$0] } ?? []
+  }
   var dataSets: [DatasetName] { [] }
   var files: [String] { [] }
   static var cacheable: Bool { true }

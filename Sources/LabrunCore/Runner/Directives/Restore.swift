@@ -76,6 +76,7 @@ struct Restore: LabDirective {
       }
     }
     session.network = Network(saved)
+    session.candidates = nil
     session.networkIsTrained = true
     return CellResult(
       NetworkFileName.result(.restored, name: file, file: saved, bytes: bytes))

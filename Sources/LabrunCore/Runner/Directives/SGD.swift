@@ -227,6 +227,10 @@ struct SGD: LabDirective {
     in session: LabSession, at directive: Directive,
     warnings: inout [Diagnostic]
   ) throws(CellFailure) -> CellResult? {
+    if let candidates = session.candidates {
+      return try trainCandidates(
+        candidates, in: session, at: directive, warnings: &warnings)
+    }
     let (start, splits) = try session.requireNetworkAndData(for: directive)
     let plans = try checkedPlans(splits: splits, at: directive)
     // One order of the images for every run of a comparison; one of its
@@ -234,13 +238,11 @@ struct SGD: LabDirective {
     // cells draw as before).
     let shuffleSeeds = [session.generator.next()]
       + (1..<repeats).map { _ in session.generator.next() }
-    let console = session.console
-    let options = session.options
 
     if plans.count == 1 {
       let result = Self.train(
         start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeeds[0],
-        console: console, options: options)
+        console: session.console, options: session.options)
       warnings += Self.divergenceWarnings([result], plans: plans, at: directive)
       warnings += ChanceWarning.warnings(
         [result], networks: [start], plans: plans, splits: splits,
@@ -250,23 +252,84 @@ struct SGD: LabDirective {
     }
     // A comparison: every run starts from the same weights and sees the
     // images in the same order, so only the compared parameter differs.
-    let parameter = repeats > 1 ? "repeat" : comparedParameter ?? ""
     let networks = plans.indices.map { index in
       Self.repeatCopy(
         of: start, run: index,
         shuffleSeed: shuffleSeeds[repeats > 1 ? index : 0],
         fresh: repeats > 1 && !session.networkIsTrained)
     }
+    return CellResult(
+      Self.compare(
+        networks, plans: plans,
+        parameter: repeats > 1 ? "repeat" : comparedParameter ?? "",
+        shuffleSeeds: repeats > 1 ? shuffleSeeds : [shuffleSeeds[0]],
+        splits: splits, in: session, at: directive, warnings: &warnings))
+  }
+
+  /// Trains every candidate a `net` with a list declared, with this
+  /// directive's one setting and one order of the images, and keeps the
+  /// best by validation accuracy as the network.
+  private func trainCandidates(
+    _ candidates: NetworkCandidates, in session: LabSession,
+    at directive: Directive, warnings: inout [Diagnostic]
+  ) throws(CellFailure) -> CellResult {
+    let splits = try session.requireData(for: directive)
+    for network in candidates.networks {
+      try session.require(network, fits: splits, for: directive)
+    }
+    if let key = comparedParameter ?? (repeats > 1 ? "repeat" : nil) {
+      throw CellFailure(
+        diagnostic: .error(
+          at: directive.location(of: key),
+          "the network is already a comparison of \(candidates.written) (its 'net'"
+            + " declared \(candidates.networks.count) candidates), so"
+            + " 'sgd' cannot also "
+            + (key == "repeat" ? "repeat each" : "compare \(key)=")
+            + ": one list at a time",
+          suggestion: key == "repeat"
+            ? "train the candidates in one 'sgd' line, then repeat the kept"
+              + " network in another"
+            : "give \(key)= one value here, and compare \(key) in a later"
+              + " 'sgd' on the network this one keeps"))
+    }
+    // No list and no repeat: exactly one plan.
+    let plan = try checkedPlans(splits: splits, at: directive)[0]
+    let plans = candidates.values.map { value in
+      var copy = plan
+      copy.value = value
+      copy.label = "\(candidates.parameter) = \(value)"
+      copy.subject = "the run with \(copy.label)"
+      return copy
+    }
+    let shuffleSeed = session.generator.next()
+    let result = Self.compare(
+      candidates.networks, plans: plans, parameter: candidates.parameter,
+      shuffleSeeds: [shuffleSeed], splits: splits, in: session,
+      at: directive, warnings: &warnings)
+    session.candidates = nil
+    return CellResult(result)
+  }
+
+  /// Trains `networks[i]` with `plans[i]`, all at once, each on its own
+  /// shuffle seed (or all on the one given); the best by validation
+  /// accuracy becomes the session's network.
+  private static func compare(
+    _ networks: [Network], plans: [Plan], parameter: String,
+    shuffleSeeds: [UInt64], splits: Splits, in session: LabSession,
+    at directive: Directive, warnings: inout [Diagnostic]
+  ) -> ComparisonResult {
+    let console = session.console
+    let options = session.options
     let results = ResultSlots<TrainingResult>(count: plans.count)
     let progress = ComparisonProgress(
-      label: repeats > 1 ? "repeating" : "comparing \(parameter)",
+      label: parameter == "repeat" ? "repeating" : "comparing \(parameter)",
       runs: plans.count,
       console: console)
     DispatchQueue.concurrentPerform(iterations: plans.count) { index in
       results[index] = Self.train(
         networks[index], plan: plans[index], splits: splits,
-        shuffleSeed: shuffleSeeds[repeats > 1 ? index : 0], console: console,
-        options: options,
+        shuffleSeed: shuffleSeeds[min(index, shuffleSeeds.count - 1)],
+        console: console, options: options,
         progress: { progress.update(run: index, fraction: $0) })
     }
     let runs = results.values
@@ -282,7 +345,7 @@ struct SGD: LabDirective {
     if let spread = ComparisonSummary.spread(comparison) {
       console.line("  " + spread)
     }
-    return CellResult(comparison)
+    return comparison
   }
 
   /// The network run `run` of a comparison or repeat starts from.
