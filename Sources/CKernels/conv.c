@@ -7,17 +7,24 @@
 
 #include "table.h"
 
+void lr_conv_unfold_taps(const float *x, int channels, int height,
+                         int width, int size, int first, int count, float *u,
+                         long ldu) {
+  (void)channels;
+  int oh = height - size + 1, ow = width - size + 1;
+  for (int t = first; t < first + count; t++) {
+    int c = t / (size * size), ky = t / size % size, kx = t % size;
+    float *row = u + (long)(t - first) * ldu;
+    const float *map = x + (long)c * height * width + ky * width + kx;
+    for (int y = 0; y < oh; y++)
+      memcpy(row + y * ow, map + y * width, sizeof(float) * ow);
+  }
+}
+
 void lr_conv_unfold(const float *x, int channels, int height, int width,
                     int size, float *u, long ldu) {
-  int oh = height - size + 1, ow = width - size + 1;
-  for (int c = 0; c < channels; c++)
-    for (int ky = 0; ky < size; ky++)
-      for (int kx = 0; kx < size; kx++) {
-        float *row = u + ((long)(c * size + ky) * size + kx) * ldu;
-        const float *map = x + (long)c * height * width + ky * width + kx;
-        for (int y = 0; y < oh; y++)
-          memcpy(row + y * ow, map + y * width, sizeof(float) * ow);
-      }
+  lr_conv_unfold_taps(x, channels, height, width, size, 0,
+                      channels * size * size, u, ldu);
 }
 
 void lr_conv_fold(const float *g, long ldg, int channels, int height,

@@ -224,6 +224,12 @@ void lr_argmax_rows(const float *a, long ld, int rows, int n,
 void lr_conv_unfold(const float *x, int channels, int height, int width,
                     int size, float *u, long ldu);
 
+/// lr_conv_unfold's rows for the taps first ..< first + count only (tap t
+/// at u + (t − first)·ldu): a thread's share of the weight gradient.
+void lr_conv_unfold_taps(const float *x, int channels, int height,
+                         int width, int size, int first, int count, float *u,
+                         long ldu);
+
 /// The input gradient from the taps' gradient g (row p at g + p·ldg, tap t
 /// in column t): dx = 0, then dx[c][y + ky][x + kx] += g[p][t] for p
 /// ascending, then t ascending (a fixed order of additions).

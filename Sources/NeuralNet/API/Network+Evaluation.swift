@@ -50,6 +50,11 @@ extension Network {
     var chunkCosts = [Double](repeating: 0, count: cost ? chunks : 0)
     let halves = twoThreads && count >= 4 * chunk ? 2 : 1
     let workers = halves == 2 ? [self, evaluationTwin()] : [self]
+    // Two halves keep both cores busy already: each runs its layers on its
+    // own thread (the same bits with any split).
+    let layerThreads = threads
+    if halves == 2 { threads = 1 }
+    defer { threads = layerThreads }
     predictions.withUnsafeMutableBufferPointer { predicted in
       chunkCosts.withUnsafeMutableBufferPointer { costs in
         let output = SendablePointer(predicted)
@@ -83,6 +88,7 @@ extension Network {
     let twin = cachedTwin ?? copy()
     cachedTwin = twin
     twin.kernels = kernels
+    twin.threads = 1
     for (target, source) in zip(twin.layers, layers) {
       for (to, from) in zip(target.parameters, source.parameters) {
         to.value.base.update(from: from.value.base, count: from.value.count)

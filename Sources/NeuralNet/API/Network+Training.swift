@@ -414,6 +414,8 @@ private final class MeasurementBeside: @unchecked Sendable {
     measure: @escaping (EpochStats, Network, Double) -> EpochStats
   ) {
     self.network = network.copy()
+    // Beside training, which has the other core.
+    self.network.threads = 1
     self.measure = measure
   }
 
