@@ -103,6 +103,23 @@ static void products(int variant) {
     // same bits: a zero factor's term changes nothing.
     times(variant, 1, rows, k, n, a, b, 1, other, list, at);
     same(name, c, other, (long)rows * n);
+    // B given by the rows of its transpose (lr_block_times_bt): the same
+    // bits as lr_block_times on B.
+    {
+      float *bt = malloc(sizeof(float) * (size_t)n * k);
+      float *slack = malloc(sizeof(float) * ((size_t)k * LR_BLOCK_ROWS + 16));
+      lr_transpose(k, n, b, n, bt, k);
+      for (int r = 0; r < rows; r += LR_BLOCK_ROWS) {
+        int count = rows - r < LR_BLOCK_ROWS ? rows - r : LR_BLOCK_ROWS;
+        int listed = lr_block_rows(a + (long)r * k, k, count, k, list, slack);
+        lr_block_times_bt(variant, count, list, listed, slack, bt, k, n, 1,
+                          other + (long)r * n, n);
+      }
+      snprintf(name, sizeof name, "times by rows of Bt %dx%dx%d", rows, k, n);
+      same(name, c, other, (long)rows * n);
+      free(bt);
+      free(slack);
+    }
     times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, -0.3f, c, list, at);
     snprintf(name, sizeof name, "times scaled %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);
