@@ -307,7 +307,7 @@ extension Network {
 
   /// Every parameter's values (padded buffers), in ``tensors`` order.
   private func snapshot() -> [[Float]] {
-    tensors.map { Array(UnsafeBufferPointer(start: $0.value.base, count: $0.value.count)) }
+    tensors.map(\.value.copied)
   }
 
   /// Puts back the values of a ``snapshot()``.
