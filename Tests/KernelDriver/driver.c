@@ -239,6 +239,32 @@ static void convolution(int variant) {
   lr_max_pool(a, F, OH, OW, 2, pooled, where);
   report("max pool", pooled, sizeof pooled);
   report("  chosen", where, sizeof where);
+  {
+    // Ties, a NaN first in a window and a NaN later in one: the 2 × 2
+    // path against the rule written out (row-major, strictly larger wins).
+    enum { MH = 6, MW = 8 };
+    uint64_t saved = state;  // the cases after this one draw as before
+    float m[2 * MH * MW], got[2 * (MH / 2) * (MW / 2)];
+    int32_t chosen[2 * (MH / 2) * (MW / 2)];
+    for (int i = 0; i < 2 * MH * MW; i++) m[i] = (float)(next() % 3);
+    m[0] = __builtin_nanf("");
+    m[3] = __builtin_nanf("");
+    lr_max_pool(m, 2, MH, MW, 2, got, chosen);
+    for (int f = 0, o = 0; f < 2; f++)
+      for (int i = 0; i < MH / 2; i++)
+        for (int j = 0; j < MW / 2; j++, o++) {
+          int first = (f * MH + 2 * i) * MW + 2 * j, best = first;
+          for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++)
+              if (m[first + dy * MW + dx] > m[best]) best = first + dy * MW + dx;
+          if (chosen[o] != best ||
+              memcmp(&got[o], &m[best], sizeof(float)) != 0) {
+            printf("DIFFERENT: max pool 2x2 window %d\n", o);
+            failures++;
+          }
+        }
+    state = saved;
+  }
   float *dpool = floats(F * (OH / 2) * (OW / 2), 0, 1);
   float *delta = calloc(F * P, sizeof(float));
   lr_max_pool_backward(dpool, where, F * (OH / 2) * (OW / 2), delta, F * P);
