@@ -7,17 +7,24 @@
 
 #include "table.h"
 
+void lr_conv_unfold_taps(const float *x, int channels, int height,
+                         int width, int size, int first, int count, float *u,
+                         long ldu) {
+  (void)channels;
+  int oh = height - size + 1, ow = width - size + 1;
+  for (int t = first; t < first + count; t++) {
+    int c = t / (size * size), ky = t / size % size, kx = t % size;
+    float *row = u + (long)(t - first) * ldu;
+    const float *map = x + (long)c * height * width + ky * width + kx;
+    for (int y = 0; y < oh; y++)
+      memcpy(row + y * ow, map + y * width, sizeof(float) * ow);
+  }
+}
+
 void lr_conv_unfold(const float *x, int channels, int height, int width,
                     int size, float *u, long ldu) {
-  int oh = height - size + 1, ow = width - size + 1;
-  for (int c = 0; c < channels; c++)
-    for (int ky = 0; ky < size; ky++)
-      for (int kx = 0; kx < size; kx++) {
-        float *row = u + ((long)(c * size + ky) * size + kx) * ldu;
-        const float *map = x + (long)c * height * width + ky * width + kx;
-        for (int y = 0; y < oh; y++)
-          memcpy(row + y * ow, map + y * width, sizeof(float) * ow);
-      }
+  lr_conv_unfold_taps(x, channels, height, width, size, 0,
+                      channels * size * size, u, ldu);
 }
 
 void lr_conv_fold(const float *g, long ldg, int channels, int height,
@@ -37,8 +44,44 @@ void lr_conv_fold(const float *g, long ldg, int channels, int height,
     }
 }
 
+// lr_max_pool for 2 × 2 windows (the book's pool2): the same comparisons
+// in the same order, unrolled.
+static void max_pool_2(const float *x, int maps, int height, int width,
+                       float *y, int32_t *where) {
+  int oh = height / 2, ow = width / 2;
+  for (int f = 0; f < maps; f++)
+    for (int i = 0; i < oh; i++) {
+      int top = (f * height + 2 * i) * width;
+      const float *r0 = x + top, *r1 = r0 + width;
+      float *yr = y + ((long)f * oh + i) * ow;
+      int32_t *wr = where + ((long)f * oh + i) * ow;
+      for (int j = 0; j < ow; j++) {
+        float largest = r0[2 * j];
+        int best = top + 2 * j;
+        float v = r0[2 * j + 1];
+        int wins = v > largest;
+        best = wins ? top + 2 * j + 1 : best;
+        largest = wins ? v : largest;
+        v = r1[2 * j];
+        wins = v > largest;
+        best = wins ? top + width + 2 * j : best;
+        largest = wins ? v : largest;
+        v = r1[2 * j + 1];
+        wins = v > largest;
+        best = wins ? top + width + 2 * j + 1 : best;
+        largest = wins ? v : largest;
+        yr[j] = largest;
+        wr[j] = best;
+      }
+    }
+}
+
 void lr_max_pool(const float *x, int maps, int height, int width, int size,
                  float *y, int32_t *where) {
+  if (size == 2) {
+    max_pool_2(x, maps, height, width, y, where);
+    return;
+  }
   int oh = height / size, ow = width / size;
   for (int f = 0; f < maps; f++)
     for (int i = 0; i < oh; i++)

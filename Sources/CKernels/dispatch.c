@@ -97,6 +97,13 @@ void lr_block_times(int variant, int rows, const int32_t *list, int count,
   table(variant)->block_times(rows, list, count, at, b, ldb, n, alpha, c, ldc);
 }
 
+void lr_block_times_bt(int variant, int rows, const int32_t *list,
+                       int count, const float *at, const float *b, long ldb,
+                       int n, float alpha, float *c, long ldc) {
+  table(variant)->block_times_bt(rows, list, count, at, b, ldb, n, alpha, c,
+                                 ldc);
+}
+
 void lr_block_gradient(int variant, int rows, const int32_t *list, int count,
                        const float *at, const float *d, long ldd, int n,
                        float *g, long ldg, uint8_t *flags, float alpha,

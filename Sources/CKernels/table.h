@@ -15,6 +15,9 @@ typedef struct {
   void (*block_times)(int rows, const int32_t *list, int count,
                       const float *at, const float *b, long ldb, int n,
                       float alpha, float *c, long ldc);
+  void (*block_times_bt)(int rows, const int32_t *list, int count,
+                         const float *at, const float *b, long ldb, int n,
+                         float alpha, float *c, long ldc);
   void (*block_gradient)(int rows, const int32_t *list, int count,
                          const float *at, const float *d, long ldd, int n,
                          float *g, long ldg, uint8_t *flags, float alpha,

@@ -22,18 +22,26 @@ let convolutionFlopsPerImage: Double = {
   return 2 * convolution + 3 * hidden + 3 * output
 }()
 
-/// Trains `network` (shuffle seed 2) and returns its epochs and the
-/// training thread's CPU seconds of each.
+/// Lecture 22's network — 28x28 conv5x5x20 pool2 conv5x5x40 pool2 100 10,
+/// ReLU, softmax with the log-likelihood cost, scaled initialisation,
+/// η = 0.03, batch 10.
+let lecture22Architecture = try! NetworkArchitecture.parse(
+  "28x28 conv5x5x20 pool2 conv5x5x40 pool2 100 10", hidden: .relu,
+  output: .softmax, cost: .crossEntropy, initialization: .scaled)
+
+/// Trains `network` (shuffle seed 2) and returns its epochs and the CPU
+/// seconds of each, as `cpuClock` counts them.
 func timedTraining(
-  _ network: Network, on training: Dataset, options: TrainingOptions
+  _ network: Network, on training: Dataset, options: TrainingOptions,
+  cpuClock: () -> Double = threadCPUTime
 ) -> (stats: [EpochStats], cpuTimes: [Double]) {
   // The observer runs on the training thread: CPU time between epochs.
   var cpuTimes: [Double] = []
-  var lastCPU = threadCPUTime()
+  var lastCPU = cpuClock()
   let stats = network.train(on: training, options: options, shuffleSeed: 2) {
     event in
     if case .epochFinished = event {
-      let cpu = threadCPUTime()
+      let cpu = cpuClock()
       cpuTimes.append(cpu - lastCPU)
       lastCPU = cpu
     }
@@ -42,32 +50,57 @@ func timedTraining(
   return (stats, cpuTimes)
 }
 
-/// One warm-up epoch and `repetitions` timed ones of the network; the row
-/// notes the accuracy on `test` after them.
+/// One warm-up epoch and `repetitions` timed ones of a convolutional
+/// network on `threads` threads; the row notes the accuracy on `test`
+/// after them. Its CPU seconds are the whole process's (all threads).
 func convolutionRow(
-  training: Dataset, test: Dataset, repetitions: Int, peak: Double
+  training: Dataset, test: Dataset, repetitions: Int, peak: Double,
+  threads: Int, lecture22: Bool = false
 ) -> BenchmarkRow {
-  let network = Network(convolutionArchitecture, seed: 1)
+  let network = Network(
+    lecture22 ? lecture22Architecture : convolutionArchitecture, seed: 1)
+  network.threads = threads
   let (stats, cpuTimes) = timedTraining(
     network, on: training,
     options: TrainingOptions(
-      learningRate: 0.1, batchSize: 10, epochs: 1 + repetitions))
+      learningRate: lecture22 ? 0.03 : 0.1, batchSize: 10,
+      epochs: 1 + repetitions),
+    cpuClock: processCPUTime)
   let seconds = median(stats.dropFirst().map(\.seconds))
-  let flops = Double(training.count) * convolutionFlopsPerImage
+  let flops =
+    Double(training.count)
+    * (lecture22 ? lecture22FlopsPerImage : convolutionFlopsPerImage)
   let evaluation = network.evaluate(on: test)
+  let name =
+    lecture22
+    ? "lecture 22: 28x28 conv5x5x20 pool2 conv5x5x40 pool2 100 10 relu"
+    : "28x28 conv5x5x20 pool2 100 10 batch 10 (chapter 6)"
   return BenchmarkRow(
-    name: "28x28 conv5x5x20 pool2 100 10 batch 10 (chapter 6)",
+    name: name + ", \(threads) thread" + (threads == 1 ? "" : "s"),
     seconds: seconds, cpuSeconds: median(Array(cpuTimes.dropFirst())),
     imagesPerSecond: Double(training.count) / seconds,
     gflops: flops / seconds / 1e9,
     percentOfPeak: 100 * flops / seconds / 1e9 / peak, sgemmGflops: nil,
     percentOfSgemm: nil, peakMemoryMB: peakMemoryMB(),
     notes: String(
-      format: "median of %d epochs after a warm-up; %@ kernels; sigmoid, "
-        + "softmax log-likelihood, η 0.1; test accuracy %.2f%% (%d images) "
+      format: "median of %d epochs after a warm-up; %@ kernels; %@, η %@; "
+        + "CPU s: all threads; test accuracy %.2f%% (%d images) "
         + "after %d epochs", repetitions, network.kernels.rawValue,
+      lecture22 ? "ReLU, softmax log-likelihood" : "sigmoid, softmax log-likelihood",
+      lecture22 ? "0.03" : "0.1",
       100 * evaluation.accuracy, test.count, 1 + repetitions))
 }
+
+/// Matrix arithmetic of one training image through lecture 22's network:
+/// each convolution's forward product and weight gradient, the second's
+/// input gradient, and the dense layers' three products each.
+let lecture22FlopsPerImage: Double = {
+  let first = 2.0 * 20 * 25 * 576
+  let second = 2.0 * 40 * 500 * 64
+  let hidden = 2.0 * 640 * 100
+  let output = 2.0 * 100 * 10
+  return 2 * first + 3 * second + 3 * hidden + 3 * output
+}()
 
 /// What script/bench-torch.py prints (the fields the benchmark uses).
 struct TorchResult: Decodable {

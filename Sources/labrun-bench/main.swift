@@ -12,8 +12,9 @@ import NeuralNet
 //   swift run -c release labrun-bench [--quick] [--numpy] [--json FILE]
 //     (--quick: 5,000 images, 1 epoch, no numpy row unless --numpy;
 //      LABRUN_KERNELS=portable|avx2|avx512|neon picks the kernel variant)
-//   swift run -c release labrun-bench --conv [--quick]
-//     (only chapter 6's convolutional network and PyTorch beside it)
+//   swift run -c release labrun-bench --conv [--quick] [--threads 2,1] [--no-torch]
+//     (only chapter 6's convolutional networks — the first and lecture 22's
+//      — on the given thread counts, and PyTorch beside the first)
 //   swift run -c release labrun-bench --edit-loop [--quick]
 //     (the built labrun's cached re-run and no-lab-cell targets; see
 //     EditLoop.swift)
@@ -23,12 +24,16 @@ import NeuralNet
 // MARK: - Arguments
 
 let usage =
-  "usage: labrun-bench [--quick] [--numpy] [--conv] [--json FILE] | --edit-loop [--quick]"
+  "usage: labrun-bench [--quick] [--numpy] [--conv] [--threads 2,1] [--no-torch] [--json FILE]"
+  + " | --edit-loop [--quick]"
   + " | chapter3 [--epochs N] [--hidden 30,100] [--init normal,scaled]"
 var quick = false
 var numpyWanted = false
 var editLoop = false
 var convolutionOnly = false
+var torchWanted = true
+/// Thread counts the convolutional rows train with.
+var labrunThreads = [Network.defaultThreads]
 var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst()
 if arguments.first == "chapter3" {
@@ -40,6 +45,17 @@ while let argument = arguments.popFirst() {
   case "--numpy": numpyWanted = true
   case "--edit-loop": editLoop = true
   case "--conv": convolutionOnly = true
+  case "--no-torch": torchWanted = false
+  case "--threads":
+    guard let list = arguments.popFirst(),
+      case let counts = list.split(separator: ",").compactMap({ Int($0) }),
+      !counts.isEmpty, counts.allSatisfy({ $0 >= 1 })
+    else {
+      FileHandle.standardError.write(
+        Data("--threads needs counts such as 2 or 2,1\n\(usage)\n".utf8))
+      exit(2)
+    }
+    labrunThreads = counts
   case "--json":
     guard let path = arguments.popFirst() else {
       FileHandle.standardError.write(Data("--json needs a file\n\(usage)\n".utf8))
@@ -155,10 +171,23 @@ print("data: \(dataSource); \(training.count) training, \(test.count) test image
 // MARK: - Chapter 6's convolutional network, and PyTorch beside it
 
 @MainActor func appendConvolutionRows() {
-  let row = convolutionRow(
-    training: training, test: test, repetitions: quick ? 1 : 3,
-    peak: peak.gflops)
-  rows.append(row)
+  var row: BenchmarkRow?
+  for threads in labrunThreads {
+    let measured = convolutionRow(
+      training: training, test: test, repetitions: quick ? 1 : 3,
+      peak: peak.gflops, threads: threads)
+    rows.append(measured)
+    row = row ?? measured
+  }
+  if convolutionOnly {
+    for threads in labrunThreads {
+      rows.append(
+        convolutionRow(
+          training: training, test: test, repetitions: quick ? 1 : 3,
+          peak: peak.gflops, threads: threads, lecture22: true))
+    }
+  }
+  guard let row, torchWanted else { return }
   guard let mnistFolder else {
     print("note: no PyTorch row: MNIST not available (synthetic data)")
     return

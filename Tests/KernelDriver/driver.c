@@ -103,6 +103,23 @@ static void products(int variant) {
     // same bits: a zero factor's term changes nothing.
     times(variant, 1, rows, k, n, a, b, 1, other, list, at);
     same(name, c, other, (long)rows * n);
+    // B given by the rows of its transpose (lr_block_times_bt): the same
+    // bits as lr_block_times on B.
+    {
+      float *bt = malloc(sizeof(float) * (size_t)n * k);
+      float *slack = malloc(sizeof(float) * ((size_t)k * LR_BLOCK_ROWS + 16));
+      lr_transpose(k, n, b, n, bt, k);
+      for (int r = 0; r < rows; r += LR_BLOCK_ROWS) {
+        int count = rows - r < LR_BLOCK_ROWS ? rows - r : LR_BLOCK_ROWS;
+        int listed = lr_block_rows(a + (long)r * k, k, count, k, list, slack);
+        lr_block_times_bt(variant, count, list, listed, slack, bt, k, n, 1,
+                          other + (long)r * n, n);
+      }
+      snprintf(name, sizeof name, "times by rows of Bt %dx%dx%d", rows, k, n);
+      same(name, c, other, (long)rows * n);
+      free(bt);
+      free(slack);
+    }
     times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, -0.3f, c, list, at);
     snprintf(name, sizeof name, "times scaled %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);
@@ -222,6 +239,32 @@ static void convolution(int variant) {
   lr_max_pool(a, F, OH, OW, 2, pooled, where);
   report("max pool", pooled, sizeof pooled);
   report("  chosen", where, sizeof where);
+  {
+    // Ties, a NaN first in a window and a NaN later in one: the 2 × 2
+    // path against the rule written out (row-major, strictly larger wins).
+    enum { MH = 6, MW = 8 };
+    uint64_t saved = state;  // the cases after this one draw as before
+    float m[2 * MH * MW], got[2 * (MH / 2) * (MW / 2)];
+    int32_t chosen[2 * (MH / 2) * (MW / 2)];
+    for (int i = 0; i < 2 * MH * MW; i++) m[i] = (float)(next() % 3);
+    m[0] = __builtin_nanf("");
+    m[3] = __builtin_nanf("");
+    lr_max_pool(m, 2, MH, MW, 2, got, chosen);
+    for (int f = 0, o = 0; f < 2; f++)
+      for (int i = 0; i < MH / 2; i++)
+        for (int j = 0; j < MW / 2; j++, o++) {
+          int first = (f * MH + 2 * i) * MW + 2 * j, best = first;
+          for (int dy = 0; dy < 2; dy++)
+            for (int dx = 0; dx < 2; dx++)
+              if (m[first + dy * MW + dx] > m[best]) best = first + dy * MW + dx;
+          if (chosen[o] != best ||
+              memcmp(&got[o], &m[best], sizeof(float)) != 0) {
+            printf("DIFFERENT: max pool 2x2 window %d\n", o);
+            failures++;
+          }
+        }
+    state = saved;
+  }
   float *dpool = floats(F * (OH / 2) * (OW / 2), 0, 1);
   float *delta = calloc(F * P, sizeof(float));
   lr_max_pool_backward(dpool, where, F * (OH / 2) * (OW / 2), delta, F * P);

@@ -1,3 +1,4 @@
+import Datasets
 import Testing
 
 @testable import NeuralNet
@@ -59,5 +60,66 @@ struct ChanceLevelTests {
   func oneLabel() {
     let sevens = [UInt8](repeating: 7, count: 100)
     #expect(evaluation(sevens, sevens).chanceLevel == nil)
+  }
+}
+
+/// The check after training takes the evaluation the last epoch made of
+/// the validation images instead of running them again — and only when
+/// the network still has that epoch's weights.
+@Suite("The last epoch's evaluation, taken again")
+struct EvaluationMemoTests {
+  static let data = Fixtures.sparse(count: 500, classes: 10, seed: 43)
+  static let training = DataSplit(data, images: 0..<300)
+  static let validation = DataSplit(data, images: 300..<400)
+
+  static func trained(epochs: Int = 2) -> Network {
+    let network = Network(NetworkConfiguration(sizes: [784, 12, 10]), seed: 3)
+    network.train(
+      on: training, validation: validation,
+      options: TrainingOptions(
+        learningRate: 1, batchSize: 10, epochs: epochs,
+        monitor: [.validationAccuracy]),
+      shuffleSeed: 8)
+    return network
+  }
+
+  /// The evaluation a network that never evaluated anything gives.
+  static func fresh(_ network: Network) -> Evaluation {
+    network.copy().evaluate(on: data, images: validation.images)
+  }
+
+  @Test("after training, the validation set is not run again, and the numbers are the same")
+  func lastEpochAnswers() {
+    let network = Self.trained()
+    let before = network.computedEvaluations
+    let evaluation = network.evaluate(on: Self.data, images: Self.validation.images)
+    #expect(network.computedEvaluations == before)
+    #expect(evaluation == Self.fresh(network))
+  }
+
+  @Test("changed weights, other images or a cost asked for: evaluated anew")
+  func changesAreEvaluated() {
+    let network = Self.trained()
+    var count = network.computedEvaluations
+    // One weight a little larger: the memo must not answer.
+    var weights = network.weights
+    weights[0][0] = weights[0][0].nextUp
+    network.weights = weights
+    #expect(network.evaluate(on: Self.data, images: Self.validation.images) == Self.fresh(network))
+    #expect(network.computedEvaluations == count + 1)
+    count = network.computedEvaluations
+    _ = network.evaluate(on: Self.data, images: 300..<399)
+    #expect(network.computedEvaluations == count + 1)
+    count = network.computedEvaluations
+    let withCost = network.evaluate(on: Self.data, images: 300..<399, cost: true)
+    #expect(withCost.meanCost != nil)
+    #expect(network.computedEvaluations == count + 1)
+    // A copy of the data (its own storage) is not taken for the same data.
+    let copy = Dataset(
+      rows: Self.data.rows, columns: Self.data.columns,
+      pixels: Self.data.pixels.map { $0 }, labels: Self.data.labels.map { $0 })
+    count = network.computedEvaluations
+    _ = network.evaluate(on: copy, images: 300..<399)
+    #expect(network.computedEvaluations == count + 1)
   }
 }

@@ -116,11 +116,12 @@ import Testing
 
   static func train(
     _ architecture: NetworkArchitecture, _ options: TrainingOptions,
-    kernels: KernelVariant, trainingBlock: Int? = nil
+    kernels: KernelVariant, trainingBlock: Int? = nil, threads: Int? = nil
   ) -> VariantTests.Outcome {
     let network = Network(architecture, seed: 5)
     network.kernels = kernels
     if let trainingBlock { network.trainingBlock = trainingBlock }
+    if let threads { network.threads = threads }
     let stats = network.train(
       on: mnistShaped, images: 0..<200, options: options, shuffleSeed: 9)
     let evaluation = network.evaluate(on: mnistShaped, images: 200..<300)
@@ -144,6 +145,27 @@ import Testing
       let parts = Self.train(
         architecture, options, kernels: .current, trainingBlock: block)
       #expect(parts == reference, "parts of \(block) rows differ")
+    }
+  }
+
+  /// The layers split a batch between threads (examples for the forward
+  /// pass and the input gradient, taps for the weights' gradient): one,
+  /// two or three threads, on every variant, give the bits of the portable
+  /// kernels on one thread.
+  @Test(arguments: variantCases.indices)
+  func threadCountsChangeNoBit(index: Int) {
+    let (architecture, options) = Self.variantCases[index]
+    let reference = Self.train(
+      architecture, options, kernels: .portable, threads: 1)
+    #expect(reference.costs.allSatisfy { $0.isFinite })
+    for variant in KernelVariant.available {
+      for threads in [1, 2, 3] {
+        let outcome = Self.train(
+          architecture, options, kernels: variant, threads: threads)
+        #expect(
+          outcome == reference,
+          "\(variant) on \(threads) threads differs from portable on one")
+      }
     }
   }
 

@@ -101,6 +101,18 @@ void lr_block_times(int variant, int rows, const int32_t *list, int count,
                     const float *at, const float *b, long ldb, int n,
                     float alpha, float *c, long ldc);
 
+/// C = A·Bᵀ for a column block of A (`rows`, `list`, `count`, `at`), with
+/// B given by its rows: row i (n of them) at b + i·ldb, B[i][p] the factor
+/// of term p. For i < n:
+///   C[r][i] = alpha·acc, acc = +0; acc = fma(A[r][p], B[i][p], acc) for p
+/// in list order (a zero stored as +0): the bits of lr_block_times with
+/// the transpose of B as its right factor, without forming it. Reads
+/// LR_BLOCK_ROWS rounded up to the vector width from each term's values
+/// (the extra lanes are ignored), so `at` needs 16 floats of slack.
+void lr_block_times_bt(int variant, int rows, const int32_t *list,
+                       int count, const float *at, const float *b, long ldb,
+                       int n, float alpha, float *c, long ldc);
+
 /// The gradient of a product's right factor, for a column block of A
 /// (`rows`, `list`, `count`, `at`): for B's rows p in `list` and j < n (a
 /// multiple of 16), continuing each element's chain over the block's rows
@@ -223,6 +235,12 @@ void lr_argmax_rows(const float *a, long ld, int rows, int n,
 /// Columns from the positions' count to ldu are left as they are.
 void lr_conv_unfold(const float *x, int channels, int height, int width,
                     int size, float *u, long ldu);
+
+/// lr_conv_unfold's rows for the taps first ..< first + count only (tap t
+/// at u + (t − first)·ldu): a thread's share of the weight gradient.
+void lr_conv_unfold_taps(const float *x, int channels, int height,
+                         int width, int size, int first, int count, float *u,
+                         long ldu);
 
 /// The input gradient from the taps' gradient g (row p at g + p·ldg, tap t
 /// in column t): dx = 0, then dx[c][y + ky][x + kx] += g[p][t] for p

@@ -11,8 +11,11 @@ enum ChanceWarning {
   /// One warning per run that ended at chance (and did not diverge, which
   /// has its own warning).
   ///
-  /// Each network is measured once more on the validation images (else
-  /// the test images, else at most 10,000 training images): milliseconds.
+  /// Each network's evaluation of the validation images (else the test
+  /// images, else at most 10,000 training images): the one its last epoch
+  /// took when that epoch measured those images and the network kept its
+  /// weights (``Network`` gives back an evaluation of the same parameters
+  /// and images without running them again); else measured now.
   static func warnings(
     _ runs: [TrainingResult], networks: [Network], plans: [SGD.Plan],
     splits: Splits, at directive: Directive

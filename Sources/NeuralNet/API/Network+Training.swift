@@ -307,7 +307,7 @@ extension Network {
 
   /// Every parameter's values (padded buffers), in ``tensors`` order.
   private func snapshot() -> [[Float]] {
-    tensors.map { Array(UnsafeBufferPointer(start: $0.value.base, count: $0.value.count)) }
+    tensors.map(\.value.copied)
   }
 
   /// Puts back the values of a ``snapshot()``.
@@ -414,6 +414,8 @@ private final class MeasurementBeside: @unchecked Sendable {
     measure: @escaping (EpochStats, Network, Double) -> EpochStats
   ) {
     self.network = network.copy()
+    // Beside training, which has the other core.
+    self.network.threads = 1
     self.measure = measure
   }
 

@@ -31,7 +31,10 @@ public final class Network: @unchecked Sendable {
 
   /// Layers from the first hidden one to the output.
   private(set) var layers: [any Layer] {
-    didSet { tensors = layers.flatMap(\.parameters) }
+    didSet {
+      tensors = layers.flatMap(\.parameters)
+      spreadThreads()
+    }
   }
   /// Every layer's parameter tensors, for the optimiser's step.
   private(set) var tensors: [Parameter] = []
@@ -64,6 +67,28 @@ public final class Network: @unchecked Sendable {
 
   /// A parameter copy that evaluates half of a large set on a second thread.
   var cachedTwin: Network?
+  /// The last evaluation of a set and the parameters it was taken with.
+  var evaluationMemo: EvaluationMemo?
+  /// Evaluations run image by image (not answered by the memo): for tests.
+  var computedEvaluations = 0
+
+  /// Threads a batch's convolution and pooling work is split between
+  /// (each output element computed by one of them in the one-thread
+  /// order): any count gives the same bits. Two where the machine has a
+  /// second core.
+  public var threads = Network.defaultThreads {
+    didSet { spreadThreads() }
+  }
+
+  /// ``threads``' default: 2 where a second core is online, else 1.
+  public static let defaultThreads = hasSecondCore ? 2 : 1
+
+  /// Gives the layers that split their work the network's thread count.
+  private func spreadThreads() {
+    for case let layer as any SplitsWork in layers {
+      layer.threads = max(threads, 1)
+    }
+  }
 
   /// Most rows a training step pushes through the layers at once; larger
   /// mini-batches go in parts of this size (see ``trainBatch``), so the
@@ -150,6 +175,7 @@ public final class Network: @unchecked Sendable {
     tensors = layers.flatMap(\.parameters)
     dropouts = Self.dropouts(architecture, built)
     hasDropout = dropouts.contains { $0 != nil }
+    spreadThreads()
   }
 
   /// The dropouts of `architecture`'s layers.
@@ -175,6 +201,8 @@ public final class Network: @unchecked Sendable {
     dropouts = Self.dropouts(architecture, layers)
     hasDropout = other.hasDropout
     fixedDropoutMasks = other.fixedDropoutMasks
+    threads = other.threads
+    spreadThreads()
   }
 
   deinit { labels.deallocate() }

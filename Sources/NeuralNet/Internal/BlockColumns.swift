@@ -39,7 +39,9 @@ final class BlockColumns {
     counts = [Int32](repeating: 0, count: blocks)
     lists.deallocate()
     lists = .allocate(capacity: blocks * width)
-    values = FloatBuffer(count: blocks * width * Self.blockRows)
+    // 16 floats of slack: lr_block_times_bt reads a term's rows a whole
+    // vector at a time.
+    values = FloatBuffer(count: blocks * width * Self.blockRows + 16)
   }
 
   /// The blocks of the first `rows` rows of `matrix` (rows `stride` floats

@@ -12,7 +12,7 @@ import CKernels
 /// examples and positions in order. Rows of an example are its maps one
 /// after the other, (maps, positions) row-major, as the next layer (a pool
 /// or a fully-connected layer) reads them.
-final class ConvolutionLayer: Layer {
+final class ConvolutionLayer: Layer, SplitsWork {
   let input: TensorShape
   let size: Int
   let maps: Int
@@ -36,12 +36,13 @@ final class ConvolutionLayer: Layer {
   var parameters: [Parameter] { [weights, biases] }
   var takesColumns: Bool { false }
 
-  // Per-example scratch.
-  private let unfolded: FloatBuffer  // (taps, positionStride)
-  private let product: FloatBuffer  // (maps, positionStride)
-  private let filters: FloatBuffer  // Wᵀ, (maps, tapStride)
-  private let deltaByPosition: FloatBuffer  // δᵀ, (positions, weights.stride)
-  private let tapGradient: FloatBuffer  // (positions, tapStride)
+  /// Wᵀ, (maps, tapStride), for the forward and input-gradient products;
+  /// read by every thread.
+  private let filters: FloatBuffer
+  /// Per-example scratch, one set per thread.
+  private var scratch: [Scratch] = []
+  /// Threads a batch's work is split between (see ``SplitsWork``).
+  var threads = 1
   /// The batch's input as dense rows, when it came as pixels.
   private var dense = FloatBuffer(count: 0)  // (capacity, inputSize)
 
@@ -65,11 +66,28 @@ final class ConvolutionLayer: Layer {
     weights = Parameter(
       rows: taps, columns: maps, decays: true, tracksRows: false)
     biases = Parameter(rows: 1, columns: maps, decays: false, tracksRows: false)
-    unfolded = FloatBuffer(count: taps * positionStride)
-    product = FloatBuffer(count: maps * positionStride)
     filters = FloatBuffer(count: maps * tapStride)
-    deltaByPosition = FloatBuffer(count: positions * weights.stride)
-    tapGradient = FloatBuffer(count: positions * tapStride)
+  }
+
+  /// One thread's scratch for an example.
+  private final class Scratch {
+    let unfolded: FloatBuffer  // (taps, positionStride)
+    let product: FloatBuffer  // (maps, positionStride)
+    let deltaByPosition: FloatBuffer  // δᵀ, (positions, weights.stride)
+    let tapGradient: FloatBuffer  // (positions, tapStride)
+
+    init(_ layer: ConvolutionLayer) {
+      unfolded = FloatBuffer(count: layer.taps * layer.positionStride)
+      product = FloatBuffer(count: layer.maps * layer.positionStride)
+      deltaByPosition = FloatBuffer(
+        count: layer.positions * layer.weights.stride)
+      tapGradient = FloatBuffer(count: layer.positions * layer.tapStride)
+    }
+  }
+
+  /// The scratch of `parts` threads.
+  private func reserveScratch(_ parts: Int) {
+    while scratch.count < parts { scratch.append(Scratch(self)) }
   }
 
   func copy() -> any Layer {
@@ -79,6 +97,7 @@ final class ConvolutionLayer: Layer {
       from: weights.value.base, count: weights.value.count)
     other.biases.value.base.update(
       from: biases.value.base, count: biases.value.count)
+    other.threads = threads
     return other
   }
 
@@ -113,23 +132,31 @@ final class ConvolutionLayer: Layer {
       filters.base, tapStride)
   }
 
-  /// z = W ⊛ x + b and a = f(z), example by example.
+  /// z = W ⊛ x + b and a = f(z), example by example; the examples are
+  /// split between the threads (each example's outputs are its own).
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
     let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
     refreshFilters()
-    for row in 0..<input.rows {
-      lr_conv_unfold(
-        x + row * stride, Int32(self.input.channels), Int32(self.input.height),
-        Int32(self.input.width), Int32(size), unfolded.base, positionStride)
-      // (maps, positions) = Wᵀ (maps, taps) · unfolded (taps, positions).
-      lr_times(
-        kernels.index, Int32(maps), Int32(taps), filters.base, tapStride,
-        unfolded.base, positionStride, Int32(positionStride), 0,
-        product.base, positionStride)
-      lr_map_bias_activate(
-        activation.c, product.base, positionStride,
-        z.base + row * outputStride, output.base + row * outputStride,
-        biases.value.base, Int32(maps), Int32(positions))
+    let rows = input.rows
+    let parts = max(1, min(threads, rows))
+    reserveScratch(parts)
+    Parts.run(parts) { part in
+      let scratch = self.scratch[part]
+      for row in Parts.range(part, of: parts, rows) {
+        lr_conv_unfold(
+          x + row * stride, Int32(self.input.channels),
+          Int32(self.input.height), Int32(self.input.width), Int32(size),
+          scratch.unfolded.base, positionStride)
+        // (maps, positions) = Wᵀ (maps, taps) · unfolded (taps, positions).
+        lr_times(
+          kernels.index, Int32(maps), Int32(taps), filters.base, tapStride,
+          scratch.unfolded.base, positionStride, Int32(positionStride), 0,
+          scratch.product.base, positionStride)
+        lr_map_bias_activate(
+          activation.c, scratch.product.base, positionStride,
+          z.base + row * outputStride, output.base + row * outputStride,
+          biases.value.base, Int32(maps), Int32(positions))
+      }
     }
   }
 
@@ -138,6 +165,11 @@ final class ConvolutionLayer: Layer {
   /// Adds each filter's gradient (one chain per weight over the examples
   /// and positions in order) and each map's Σδ, and writes ∂C/∂x into
   /// `inputDelta`. The weights always go through the optimiser.
+  ///
+  /// Split between the threads so that no chain changes: each thread
+  /// takes a range of taps (rows of the weights' gradient) over every
+  /// example in order, and a range of examples for ∂C/∂x; the first
+  /// thread also sums the biases' gradient.
   func backward(
     _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
@@ -145,40 +177,64 @@ final class ConvolutionLayer: Layer {
   ) {
     let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
     if inputDelta != nil { refreshFilters() }
-    for row in 0..<input.rows {
-      lr_conv_unfold(
-        x + row * stride, Int32(self.input.channels), Int32(self.input.height),
-        Int32(self.input.width), Int32(size), unfolded.base, positionStride)
-      // δᵀ, (positions, maps): the padding columns stay zero.
-      lr_transpose(
-        Int32(maps), Int32(positions), delta.base + row * outputStride,
-        positions, deltaByPosition.base, weights.stride)
-      // G (taps, maps) += unfolded (taps, positions) · δᵀ.
-      lr_times(
-        kernels.index, Int32(taps), Int32(positions), unfolded.base,
-        positionStride, deltaByPosition.base, weights.stride,
-        Int32(weights.stride), 1, weights.gradient.base, weights.stride)
-      lr_column_sums(
-        Int32(positions), deltaByPosition.base, weights.stride, Int32(maps),
-        biases.gradient.base)
-      if let inputDelta {
-        // ∂C/∂taps (positions, taps) = δᵀ (positions, maps) · Wᵀ, folded
-        // back onto the input.
-        lr_times(
-          kernels.index, Int32(positions), Int32(maps), deltaByPosition.base,
-          weights.stride, filters.base, tapStride, Int32(tapStride), 0,
-          tapGradient.base, tapStride)
-        lr_conv_fold(
-          tapGradient.base, tapStride, Int32(self.input.channels),
-          Int32(self.input.height), Int32(self.input.width), Int32(size),
-          inputDelta + row * inputStride)
+    let rows = input.rows
+    let parts = max(1, min(threads, taps))
+    reserveScratch(parts)
+    Parts.run(parts) { part in
+      let scratch = self.scratch[part]
+      let mine = Parts.range(part, of: parts, taps)
+      let myRows = Parts.range(part, of: parts, rows)
+      for row in 0..<rows {
+        // δᵀ, (positions, maps): the padding columns stay zero.
+        lr_transpose(
+          Int32(maps), Int32(positions), delta.base + row * outputStride,
+          positions, scratch.deltaByPosition.base, weights.stride)
+        if !mine.isEmpty {
+          lr_conv_unfold_taps(
+            x + row * stride, Int32(self.input.channels),
+            Int32(self.input.height), Int32(self.input.width), Int32(size),
+            Int32(mine.lowerBound), Int32(mine.count), scratch.unfolded.base,
+            positionStride)
+          // G (my taps, maps) += unfolded (my taps, positions) · δᵀ.
+          lr_times(
+            kernels.index, Int32(mine.count), Int32(positions),
+            scratch.unfolded.base, positionStride,
+            scratch.deltaByPosition.base, weights.stride,
+            Int32(weights.stride), 1,
+            weights.gradient.base + mine.lowerBound * weights.stride,
+            weights.stride)
+        }
+        if part == 0 {
+          lr_column_sums(
+            Int32(positions), scratch.deltaByPosition.base, weights.stride,
+            Int32(maps), biases.gradient.base)
+        }
+        if let inputDelta, myRows.contains(row) {
+          // ∂C/∂taps (positions, taps) = δᵀ (positions, maps) · Wᵀ, folded
+          // back onto the input.
+          lr_times(
+            kernels.index, Int32(positions), Int32(maps),
+            scratch.deltaByPosition.base, weights.stride, filters.base,
+            tapStride, Int32(tapStride), 0, scratch.tapGradient.base,
+            tapStride)
+          lr_conv_fold(
+            scratch.tapGradient.base, tapStride, Int32(self.input.channels),
+            Int32(self.input.height), Int32(self.input.width), Int32(size),
+            inputDelta + row * inputStride)
+        }
       }
     }
   }
 
   func applyActivationDerivative(rows: Int) {
-    lr_activation_derivative(
-      activation.c, delta.base, z.base, output.base, outputStride,
-      Int32(rows), Int32(outputSize))
+    let parts = max(1, min(threads, rows))
+    Parts.run(parts) { part in
+      let mine = Parts.range(part, of: parts, rows)
+      let first = mine.lowerBound * outputStride
+      lr_activation_derivative(
+        activation.c, delta.base + first, z.base + first,
+        output.base + first, outputStride, Int32(mine.count),
+        Int32(outputSize))
+    }
   }
 }

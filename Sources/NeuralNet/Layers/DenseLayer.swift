@@ -16,9 +16,6 @@ final class DenseLayer: Layer {
   let biases: Parameter  // (1, out)
   var parameters: [Parameter] { [weights, biases] }
 
-  /// Wᵀ for the backward product δ · Wᵀ, refreshed before each use:
-  /// (out, padded in).
-  private var transposed = FloatBuffer(count: 0)
   /// The non-zero columns of the batch's δ, for δ · Wᵀ.
   private var deltaColumns: BlockColumns
 
@@ -118,7 +115,8 @@ final class DenseLayer: Layer {
   // MARK: - Backward
 
   /// Adds xᵀ·δ to the weights' gradient and Σδ to the biases', and writes
-  /// δ · Wᵀ (with the weights before this batch's step) into `inputDelta`.
+  /// δ · Wᵀ (with the weights before this batch's step) into `inputDelta`,
+  /// each element one chain over δ's listed columns in order.
   /// With `fusedStep`, the weights take their step at once instead.
   func backward(
     _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
@@ -127,18 +125,21 @@ final class DenseLayer: Layer {
   ) {
     let rows = input.rows
     if let inputDelta {
-      if transposed.count != outputSize * inputStride {
-        transposed = FloatBuffer(count: outputSize * inputStride)
-      }
-      lr_transpose(
-        Int32(inputSize), Int32(outputSize), weights.value.base, outputStride,
-        transposed.base, inputStride)
+      // δ · Wᵀ straight from W's (in, out) rows: no transposed copy to
+      // form for every batch.
       deltaColumns.load(delta.base, stride: outputStride, rows: rows)
       deltaColumns.forEachBlock { first, rows, list, values, count in
-        lr_block_times(
-          kernels.index, rows, list, count, values, transposed.base,
-          inputStride, Int32(inputStride), 1,
+        lr_block_times_bt(
+          kernels.index, rows, list, count, values, weights.value.base,
+          outputStride, Int32(inputSize), 1,
           inputDelta + first * inputStride, inputStride)
+      }
+      // The padding columns, +0 as the product would give them.
+      if inputStride > inputSize {
+        for row in 0..<rows {
+          (inputDelta + row * inputStride + inputSize).update(
+            repeating: 0, count: inputStride - inputSize)
+        }
       }
     }
     precondition(

@@ -67,6 +67,14 @@ extension Layer {
   var takesColumns: Bool { true }
 }
 
+/// A layer that splits a batch's work between threads, so that every
+/// output element is still computed by one thread in the one-thread
+/// order: any thread count gives the same bits.
+protocol SplitsWork: Layer {
+  /// Threads the layer's batch work may use (1: the calling thread alone).
+  var threads: Int { get set }
+}
+
 /// Rounds `count` floats up to a whole number of 16-float (64-byte) rows:
 /// the width the kernels compute.
 func padded(_ count: Int) -> Int { (count + 15) / 16 * 16 }

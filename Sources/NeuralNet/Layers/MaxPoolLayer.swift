@@ -7,7 +7,7 @@ import CKernels
 /// It passes the activations of the layer below through (max-pooling
 /// commutes with a monotonic activation), so its ``activation`` is that
 /// layer's and its derivative is the identity.
-final class MaxPoolLayer: Layer {
+final class MaxPoolLayer: Layer, SplitsWork {
   let input: TensorShape
   let size: Int
   let activation: Activation
@@ -25,6 +25,8 @@ final class MaxPoolLayer: Layer {
   /// The input's dense rows, when it came as pixels.
   private var dense = FloatBuffer(count: 0)  // (capacity, inputSize)
   var z: FloatBuffer { output }
+  /// Threads a batch's examples are split between.
+  var threads = 1
 
   init(input: TensorShape, size: Int, activation: Activation) {
     self.input = input
@@ -38,7 +40,9 @@ final class MaxPoolLayer: Layer {
   deinit { chosen.deallocate() }
 
   func copy() -> any Layer {
-    MaxPoolLayer(input: input, size: size, activation: activation)
+    let other = MaxPoolLayer(input: input, size: size, activation: activation)
+    other.threads = threads
+    return other
   }
 
   func reserve(rows: Int) {
@@ -62,11 +66,15 @@ final class MaxPoolLayer: Layer {
 
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
     let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
-    for row in 0..<input.rows {
-      lr_max_pool(
-        x + row * stride, Int32(self.input.channels),
-        Int32(self.input.height), Int32(self.input.width), Int32(size),
-        output.base + row * outputStride, chosen + row * outputSize)
+    let rows = input.rows
+    let parts = max(1, min(threads, rows))
+    Parts.run(parts) { part in
+      for row in Parts.range(part, of: parts, rows) {
+        lr_max_pool(
+          x + row * stride, Int32(self.input.channels),
+          Int32(self.input.height), Int32(self.input.width), Int32(size),
+          output.base + row * outputStride, chosen + row * outputSize)
+      }
     }
   }
 
@@ -76,10 +84,14 @@ final class MaxPoolLayer: Layer {
     kernels: KernelVariant
   ) {
     guard let inputDelta else { return }
-    for row in 0..<input.rows {
-      lr_max_pool_backward(
-        delta.base + row * outputStride, chosen + row * outputSize,
-        Int32(outputSize), inputDelta + row * inputStride, Int32(inputSize))
+    let rows = input.rows
+    let parts = max(1, min(threads, rows))
+    Parts.run(parts) { part in
+      for row in Parts.range(part, of: parts, rows) {
+        lr_max_pool_backward(
+          delta.base + row * outputStride, chosen + row * outputSize,
+          Int32(outputSize), inputDelta + row * inputStride, Int32(inputSize))
+      }
     }
   }
 

@@ -1,0 +1,32 @@
+import Dispatch
+
+/// Work cut into parts that run at the same time, one thread each.
+///
+/// Layers split a batch's work so that every output element is computed
+/// by one part, in the same order as on one thread: the parts change the
+/// time, never a bit.
+enum Parts {
+  /// Calls `body(part)` for every part in `0..<count` at once (the calling
+  /// thread runs one of them) and returns when all have finished.
+  static func run(_ count: Int, _ body: (Int) -> Void) {
+    guard count > 1 else {
+      body(0)
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      // The parts write disjoint memory; the caller guarantees it.
+      let work = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: count) { work.value($0) }
+    }
+  }
+
+  /// Part `part` of `0..<total` cut into `parts` near-equal ranges.
+  static func range(_ part: Int, of parts: Int, _ total: Int) -> Range<Int> {
+    total * part / parts..<total * (part + 1) / parts
+  }
+}
+
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
