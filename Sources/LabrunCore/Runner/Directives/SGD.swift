@@ -325,6 +325,9 @@ struct SGD: LabDirective {
       label: parameter == "repeat" ? "repeating" : "comparing \(parameter)",
       runs: plans.count,
       console: console)
+    // The runs already fill the cores side by side: each trains its layers
+    // on one thread (the thread count never changes a bit).
+    for network in networks { network.threads = 1 }
     DispatchQueue.concurrentPerform(iterations: plans.count) { index in
       results[index] = Self.train(
         networks[index], plan: plans[index], splits: splits,
@@ -334,6 +337,7 @@ struct SGD: LabDirective {
     }
     let runs = results.values
     let chosen = Self.bestRun(runs)
+    networks[chosen].threads = Network.defaultThreads
     session.network = networks[chosen]
     session.networkIsTrained = true
     warnings += Self.divergenceWarnings(runs, plans: plans, at: directive)
