@@ -1,8 +1,9 @@
 // libFuzzer target: the architecture notation (`28x28 conv5x5x20 pool2 100
-// 10`), compiled with the NeuralNet sources that define it (see fuzz/run).
+// 10`), in the NeuralNet module (see fuzz/run and Entry.swift).
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzArchitecture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@testable import NeuralNet
+
+func fuzzArchitecture(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }
 }
 

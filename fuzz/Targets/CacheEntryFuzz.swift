@@ -1,7 +1,7 @@
 // libFuzzer target: the cache-entry reader (`CacheEntry.decode`).
 //
 // Linked against LabrunCore built by SwiftPM with -enable-testing (see
-// fuzz/run), so the internal reader is reachable.
+// fuzz/run and Entry.swift), so the internal reader is reachable.
 //
 // An entry ends in a SHA-256 of the rest, so random changes would only
 // ever test the checksum. The first byte therefore chooses: odd, the input
@@ -15,8 +15,7 @@ import Datasets
 import Foundation
 @testable import LabrunCore
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCacheEntry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+func fuzzCacheEntry(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }
 }
 

@@ -1,9 +1,12 @@
 // libFuzzer target: the check language (`expect …` lines, a grading file).
 //
-// Compiled together with the Notebook module's sources (see fuzz/run); its entry point is in NotebookTargets.swift.
+// Against the Notebook module built with -enable-testing (see fuzz/run);
+// its entry point is in Entry.swift.
 // Every input is read as a file of checks; each check read is evaluated
 // against a small state, and every mistake must be located inside the file
 // with a printable message.
+
+@testable import Notebook
 
 func fuzzChecks(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }

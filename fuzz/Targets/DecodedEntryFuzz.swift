@@ -1,11 +1,12 @@
 // libFuzzer target: the reader of the decoded data cache's entries
 // (DecodedStore.read), on a file holding the input.
 //
-// Compiled together with the Datasets module's sources (see fuzz/run). The
+// Against the Datasets module built with -enable-testing (see fuzz/run). The
 // first byte says whether to make the entry's trailing SHA-256 right
 // (odd) before reading, so that the checks behind it (sizes against the
 // file's length, labels in range) are reached too; the rest is the file.
 
+@testable import Datasets
 import Foundation
 
 /// A folder of this process's own for the one entry file.
@@ -20,8 +21,7 @@ private let folder: String = {
 private let sums = Array(
   repeating: String(repeating: "ab", count: 32), count: 4)
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzDecodedEntry(_ data: UnsafePointer<UInt8>, _ size: Int)
+func fuzzDecodedEntry(_ data: UnsafePointer<UInt8>, _ size: Int)
   -> CInt
 {
   timed(data, size) { check(data, size) }

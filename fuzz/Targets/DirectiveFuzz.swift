@@ -1,10 +1,12 @@
 // libFuzzer target: the directive parser on one lab block's lines.
 //
-// Compiled together with the Notebook module's sources and
-// FuzzLanguage.swift (see fuzz/run); its entry point is in NotebookTargets.swift, so
-// the internal `DirectiveParser` is reachable. The first line, when it
+// Against the Notebook module built with -enable-testing (see fuzz/run), so
+// the internal `DirectiveParser` is reachable, in the language of
+// FuzzLanguage.swift; its entry point is in Entry.swift. The first line, when it
 // starts with `--set `, becomes a command-line override, so that override
 // parsing and its application to directives are fuzzed too.
+
+@testable import Notebook
 
 func fuzzDirectives(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }

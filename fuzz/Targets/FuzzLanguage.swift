@@ -1,10 +1,12 @@
 // The directive language the directives and notebook targets parse with.
 //
-// Those targets are compiled from the Notebook module's sources alone, and
 // labrun's directives are declared in LabrunCore (each verb's type holds
-// its schema and its run). So this file declares a language of the same
-// verbs and keys, with every kind of value, list and positional argument
+// its schema and its run) and change with it; the committed seeds need a
+// language that stays put. So this file declares one of the same verbs
+// and keys, with every kind of value, list and positional argument
 // the parser handles, for the committed seeds in fuzz/corpus to exercise.
+
+@testable import Notebook
 
 let fuzzLanguage: DirectiveLanguage = {
   let positive = ValueType.integer(min: 1, max: Int.max)

@@ -1,10 +1,11 @@
 // libFuzzer target: the IDX reader on bytes in memory, plain or gzipped.
 //
-// Compiled together with the Datasets module's sources (see fuzz/run). The
+// Against the Datasets module built with -enable-testing (see fuzz/run). The
 // first byte chooses images or labels; the rest is the file.
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzIDX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@testable import Datasets
+
+func fuzzIDX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }
 }
 

@@ -1,14 +1,14 @@
 // libFuzzer target: the network-file reader (docs/network-file.md).
 //
-// Compiled with NeuralNet's Configuration.swift, Architecture.swift and
-// NetworkFile.swift, against the Datasets module for SHA-256 (see
+// Against the NeuralNet module built with -enable-testing (see
 // fuzz/run). Most inputs die at the checksum, so the entry point also
 // reseals each input in both versions: the same bytes with a correct
 // length and SHA-256, which reaches each body parser with whatever the
 // fuzzer wrote there.
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzNetworkFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@testable import NeuralNet
+
+func fuzzNetworkFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     check(bytes)

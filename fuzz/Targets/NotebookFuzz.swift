@@ -1,7 +1,10 @@
 // libFuzzer target: the whole notebook reader — the UTF-8 check, front
 // matter (YAML), Markdown through libcmark, and every lab block.
 //
-// Compiled together with the Notebook module's sources (see fuzz/run); its entry point is in NotebookTargets.swift.
+// Against the Notebook module built with -enable-testing (see fuzz/run);
+// its entry point is in Entry.swift.
+
+@testable import Notebook
 
 func fuzzNotebook(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }

@@ -4,10 +4,11 @@
 // the markup is a tree of known MathML tags with no text that could
 // open another.
 //
-// Compiled together with the TeXMath module's sources (see fuzz/run).
+// Against the TeXMath module built with -enable-testing (see fuzz/run).
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTeXMath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+@testable import TeXMath
+
+func fuzzTeXMath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   timed(data, size) { check(data, size) }
 }
 
