@@ -64,62 +64,84 @@ struct ChanceLevelTests {
 }
 
 /// The check after training takes the evaluation the last epoch made of
-/// the validation images instead of running them again — and only when
-/// the network still has that epoch's weights.
-@Suite("The last epoch's evaluation, taken again")
-struct EvaluationMemoTests {
+/// the validation images instead of running them again: training hands it
+/// out — and only when the network still has that epoch's weights.
+@Suite("The last epoch's evaluation, handed out")
+struct FinalEvaluationTests {
   static let data = Fixtures.sparse(count: 500, classes: 10, seed: 43)
   static let training = DataSplit(data, images: 0..<300)
   static let validation = DataSplit(data, images: 300..<400)
 
-  static func trained(epochs: Int = 2) -> Network {
+  /// A fresh network trained with `options` (validation accuracy
+  /// monitored), and its run.
+  static func trained(
+    _ options: TrainingOptions = TrainingOptions(
+      learningRate: 1, batchSize: 10, epochs: 2),
+    beside: Bool = false,
+    observer: @escaping (TrainingEvent) -> TrainingDecision = { _ in .continue }
+  ) -> (Network, TrainingRun) {
+    var options = options
+    options.monitor.insert(.validationAccuracy)
     let network = Network(NetworkConfiguration(sizes: [784, 12, 10]), seed: 3)
-    network.train(
-      on: training, validation: validation,
-      options: TrainingOptions(
-        learningRate: 1, batchSize: 10, epochs: epochs,
-        monitor: [.validationAccuracy]),
-      shuffleSeed: 8)
-    return network
+    let run = network.train(
+      on: training, validation: validation, options: options,
+      shuffleSeed: 8, measuringBeside: beside, observer: observer)
+    return (network, run)
   }
 
-  /// The evaluation a network that never evaluated anything gives.
+  /// What evaluating the validation images with the network's parameters
+  /// now gives.
   static func fresh(_ network: Network) -> Evaluation {
     network.copy().evaluate(on: data, images: validation.images)
   }
 
-  @Test("after training, the validation set is not run again, and the numbers are the same")
-  func lastEpochAnswers() {
-    let network = Self.trained()
-    let before = network.computedEvaluations
-    let evaluation = network.evaluate(on: Self.data, images: Self.validation.images)
-    #expect(network.computedEvaluations == before)
-    #expect(evaluation == Self.fresh(network))
+  @Test("after training, the validation set's evaluation is the one the network gives now")
+  func lastEpochHandedOut() throws {
+    let (network, run) = Self.trained()
+    let evaluations = try #require(run.finalEvaluations)
+    #expect(evaluations.validation == Self.fresh(network))
+    #expect(evaluations.validation?.total == 100)
+    // Sets not measured are not handed out.
+    #expect(evaluations.training == nil && evaluations.test == nil)
   }
 
-  @Test("changed weights, other images or a cost asked for: evaluated anew")
-  func changesAreEvaluated() {
-    let network = Self.trained()
-    var count = network.computedEvaluations
-    // One weight a little larger: the memo must not answer.
-    var weights = network.weights
-    weights[0][0] = weights[0][0].nextUp
-    network.weights = weights
-    #expect(network.evaluate(on: Self.data, images: Self.validation.images) == Self.fresh(network))
-    #expect(network.computedEvaluations == count + 1)
-    count = network.computedEvaluations
-    _ = network.evaluate(on: Self.data, images: 300..<399)
-    #expect(network.computedEvaluations == count + 1)
-    count = network.computedEvaluations
-    let withCost = network.evaluate(on: Self.data, images: 300..<399, cost: true)
-    #expect(withCost.meanCost != nil)
-    #expect(network.computedEvaluations == count + 1)
-    // A copy of the data (its own storage) is not taken for the same data.
-    let copy = Dataset(
-      rows: Self.data.rows, columns: Self.data.columns,
-      pixels: Self.data.pixels.map { $0 }, labels: Self.data.labels.map { $0 })
-    count = network.computedEvaluations
-    _ = network.evaluate(on: copy, images: 300..<399)
-    #expect(network.computedEvaluations == count + 1)
+  @Test("measured beside training: the same evaluation")
+  func besideHandsOutTheSame() throws {
+    let options = TrainingOptions(learningRate: 1, batchSize: 10, epochs: 3)
+    let (network, beside) = Self.trained(options, beside: true)
+    let (_, between) = Self.trained(options, beside: false)
+    let handed = try #require(beside.finalEvaluations?.validation)
+    #expect(handed == between.finalEvaluations?.validation)
+    #expect(handed == Self.fresh(network))
+  }
+
+  @Test("stopped inside an epoch: nothing handed out")
+  func stoppedInsideAnEpoch() {
+    let (_, run) = Self.trained { event in
+      if case .progress(let epoch, let fraction) = event, epoch == 2, fraction >= 0.5 {
+        return .stop
+      }
+      return .continue
+    }
+    #expect(run.epochs.count == 1)
+    #expect(run.finalEvaluations == nil)
+  }
+
+  @Test("the best epoch's weights given back: nothing handed out; else the last epoch's")
+  func restoredBestEpoch() {
+    var restored = 0
+    for rate: Float in [1, 8, 30, 100] {
+      let (network, run) = Self.trained(
+        TrainingOptions(
+          learningRate: rate, batchSize: 10, epochs: 6, earlyStopping: 1))
+      if run.restoredBestEpoch {
+        restored += 1
+        #expect(run.finalEvaluations == nil)
+      } else {
+        #expect(run.finalEvaluations?.validation == Self.fresh(network))
+      }
+    }
+    // At least one of the rates ends on a worse epoch than its best.
+    #expect(restored > 0)
   }
 }

@@ -13,11 +13,10 @@ enum ChanceWarning {
   ///
   /// Each network's evaluation of the validation images (else the test
   /// images, else at most 10,000 training images): the one its last epoch
-  /// took when that epoch measured those images and the network kept its
-  /// weights (``Network`` gives back an evaluation of the same parameters
-  /// and images without running them again); else measured now.
+  /// took, when that epoch measured those images and the network kept its
+  /// weights (the training run hands it out); else measured now.
   static func warnings(
-    _ runs: [TrainingResult], networks: [Network], plans: [SGD.Plan],
+    _ runs: [SGD.Trained], networks: [Network], plans: [SGD.Plan],
     splits: Splits, at directive: Directive
   ) -> [Diagnostic] {
     let (split, name) =
@@ -32,14 +31,25 @@ enum ChanceWarning {
     let classNames = splits.name.classNames
     return zip(zip(runs, networks), plans).compactMap { pair, plan in
       let (run, network) = pair
-      guard run.divergedAtEpoch == nil,
-        network.incompatibility(with: split.data) == nil,
-        let level = network.evaluate(on: split.data, images: split.images)
-          .chanceLevel
+      guard run.result.divergedAtEpoch == nil,
+        network.incompatibility(with: split.data) == nil
       else { return nil }
+      let measured: Evaluation? =
+        switch name {
+        case "validation": run.evaluations?.validation
+        case "test": run.evaluations?.test
+        // Training measures the whole training set: the same images only
+        // when there are at most 10,000.
+        default:
+          split.images == splits.training.images
+            ? run.evaluations?.training : nil
+        }
+      let evaluation =
+        measured ?? network.evaluate(on: split.data, images: split.images)
+      guard let level = evaluation.chanceLevel else { return nil }
       return warning(
-        level, run: run, plan: plan, split: name, classNames: classNames,
-        at: directive)
+        level, run: run.result, plan: plan, split: name,
+        classNames: classNames, at: directive)
     }
   }
 

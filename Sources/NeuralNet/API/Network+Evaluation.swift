@@ -2,12 +2,6 @@ import CKernels
 import Datasets
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 extension Network {
   // MARK: - Evaluation
 
@@ -49,15 +43,9 @@ extension Network {
     precondition(
       images.lowerBound >= 0 && images.upperBound <= data.count,
       "images \(images) outside 0..<\(data.count)")
-    if let memo = evaluationMemo, memo.answers(data, images, cost: cost, self) {
-      var evaluation = memo.evaluation
-      if !cost { evaluation.meanCost = nil }
-      return evaluation
-    }
     let count = images.count
     let chunk = Self.evaluationChunk
     let chunks = (count + chunk - 1) / chunk
-    computedEvaluations += 1
     var predictions = [UInt8](repeating: 0, count: count)
     var chunkCosts = [Double](repeating: 0, count: cost ? chunks : 0)
     let halves = twoThreads && count >= 4 * chunk ? 2 : 1
@@ -91,9 +79,6 @@ extension Network {
       for value in chunkCosts { sum += value }
       evaluation.meanCost = count == 0 ? 0 : sum / Double(count)
     }
-    evaluationMemo = EvaluationMemo(
-      data: data, images: images, parameters: tensors.map(\.value.copied),
-      evaluation: evaluation)
     return evaluation
   }
 
@@ -184,61 +169,6 @@ extension Network {
 private struct SendablePointer<Element>: @unchecked Sendable {
   let buffer: UnsafeMutableBufferPointer<Element>
   init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
-}
-
-/// A network's last evaluation of a set, with the parameters it was taken
-/// with: the same images evaluated again with the same parameters (the
-/// chance-level check after training asks what the last epoch measured)
-/// give it back instead of running every image once more. Exact by
-/// construction: it answers only for bit-identical parameters and the
-/// same images of the same data.
-final class EvaluationMemo {
-  /// The data, kept so that its storage (compared by address) lives on.
-  let data: Dataset
-  let images: Range<Int>
-  /// Every parameter tensor's values, in ``Network/tensors`` order.
-  let parameters: [[Float]]
-  let evaluation: Evaluation
-
-  init(
-    data: Dataset, images: Range<Int>, parameters: [[Float]],
-    evaluation: Evaluation
-  ) {
-    self.data = data
-    self.images = images
-    self.parameters = parameters
-    self.evaluation = evaluation
-  }
-
-  /// Whether this is the evaluation of `images` of `data` (with its cost,
-  /// when `cost`) by `network`'s current parameters.
-  func answers(
-    _ data: Dataset, _ images: Range<Int>, cost: Bool, _ network: Network
-  ) -> Bool {
-    guard images == self.images, !cost || evaluation.meanCost != nil,
-      data.rows == self.data.rows, data.columns == self.data.columns,
-      Self.sameStorage(data.pixels, self.data.pixels),
-      Self.sameStorage(data.labels, self.data.labels),
-      parameters.count == network.tensors.count
-    else { return false }
-    for (saved, tensor) in zip(parameters, network.tensors) {
-      guard saved.count == tensor.value.count,
-        saved.withUnsafeBytes({ saved in
-          saved.isEmpty
-            || memcmp(saved.baseAddress!, tensor.value.base, saved.count) == 0
-        })
-      else { return false }
-    }
-    return true
-  }
-
-  /// Whether two arrays share one storage (so have the same elements).
-  private static func sameStorage(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.count == b.count
-      && a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
-      }
-  }
 }
 
 extension FloatBuffer {

@@ -132,25 +132,27 @@ extension Network {
 
     var control = EpochControl(options: options)
     let monitor = options.monitor
-    /// `stats` with the sets measured on `network` as asked.
+    /// `stats` with the sets measured on `network` as asked, and the
+    /// evaluations behind them.
     func measured(
       _ stats: EpochStats, on network: Network, regularization penalty: Double,
       twoThreads: Bool
-    ) -> EpochStats {
+    ) -> MeasuredEpoch {
       var stats = stats
-      stats.training = network.measure(
+      var evaluations = SetEvaluations()
+      (stats.training, evaluations.training) = network.measure(
         training, accuracy: monitor.contains(.trainingAccuracy),
         cost: monitor.contains(.trainingCost), regularization: penalty,
         twoThreads: twoThreads)
-      stats.validation = network.measure(
+      (stats.validation, evaluations.validation) = network.measure(
         validation, accuracy: options.needsValidationAccuracy,
         cost: monitor.contains(.validationCost), regularization: penalty,
         twoThreads: twoThreads)
-      stats.test = network.measure(
+      (stats.test, evaluations.test) = network.measure(
         test, accuracy: monitor.contains(.testAccuracy),
         cost: monitor.contains(.testCost), regularization: penalty,
         twoThreads: twoThreads)
-      return stats
+      return MeasuredEpoch(stats: stats, evaluations: evaluations)
     }
     // Asked to, and when nothing decides by an epoch's measurements (no
     // early stopping, no schedule), they are taken on a copy of the network
@@ -167,8 +169,13 @@ extension Network {
         measured($0, on: $1, regularization: $2, twoThreads: false)
       } : nil
     /// Takes in an epoch's figures; false when training stops after it.
-    func report(_ stats: EpochStats) -> Bool {
+    /// The network has the epoch's parameters (again, when it stops).
+    func report(_ epoch: MeasuredEpoch) -> Bool {
+      let stats = epoch.stats
       run.epochs.append(stats)
+      let evaluations = epoch.evaluations
+      run.finalEvaluations =
+        evaluations == SetEvaluations() ? nil : evaluations
       if control.recordValidation(stats) { control.best = snapshot() }
       if observer(.epochFinished(stats)) == .stop {
         run.stop = .observer
@@ -180,8 +187,8 @@ extension Network {
     /// network given back that epoch's parameters, as if the next had not
     /// begun) when training stops after it.
     func reportBeside(_ beside: MeasurementBeside) -> Bool {
-      guard let stats = beside.finish() else { return true }
-      if report(stats) { return true }
+      guard let epoch = beside.finish() else { return true }
+      if report(epoch) { return true }
       for (parameter, saved) in zip(tensors, beside.network.tensors) {
         parameter.value.base.update(from: saved.value.base, count: saved.value.count)
       }
@@ -222,6 +229,8 @@ extension Network {
               if observer(.progress(epoch: epoch, fraction: fraction)) == .stop
               {
                 run.stop = .observer
+                // Part of this epoch is trained: no evaluation fits.
+                run.finalEvaluations = nil
                 return
               }
             }
@@ -256,22 +265,27 @@ extension Network {
     if let best = control.best, control.bestEpoch != run.lastEpoch {
       restore(best)
       run.restoredBestEpoch = true
+      run.finalEvaluations = nil
     }
     return run
   }
 
-  /// One set measured as asked, or nil when nothing is asked of it.
+  /// One set measured as asked, and its evaluation; nils when nothing is
+  /// asked of it.
   private func measure(
     _ split: DataSplit?, accuracy: Bool, cost: Bool, regularization: Double,
     twoThreads: Bool
-  ) -> SetMeasurement? {
-    guard let split, split.count > 0, accuracy || cost else { return nil }
+  ) -> (SetMeasurement?, Evaluation?) {
+    guard let split, split.count > 0, accuracy || cost else { return (nil, nil) }
     let evaluation = evaluate(
       on: split.data, images: split.images, cost: cost, twoThreads: twoThreads)
-    return SetMeasurement(
-      total: evaluation.total, correct: accuracy ? evaluation.correct : nil,
-      dataCost: cost ? evaluation.meanCost : nil,
-      regularization: cost ? regularization : nil)
+    return (
+      SetMeasurement(
+        total: evaluation.total, correct: accuracy ? evaluation.correct : nil,
+        dataCost: cost ? evaluation.meanCost : nil,
+        regularization: cost ? regularization : nil),
+      evaluation
+    )
   }
 
   /// The regularisation term `λ/(2n) Σw² + λ₁/n Σ|w|` of the current
@@ -394,24 +408,30 @@ extension Network {
   static let hasSecondCore = sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1
 }
 
+/// An epoch's figures with the evaluations they came from.
+private struct MeasuredEpoch {
+  var stats: EpochStats
+  var evaluations: SetEvaluations
+}
+
 /// An epoch's measurements, taken on a copy of the network on a thread of
 /// their own while the next epoch trains; one at a time.
 private final class MeasurementBeside: @unchecked Sendable {
   /// The copy: the parameters of the epoch being measured.
   let network: Network
-  private let measure: (EpochStats, Network, Double) -> EpochStats
+  private let measure: (EpochStats, Network, Double) -> MeasuredEpoch
   private let queue = DispatchQueue(label: "labrun.measure-beside")
   private let group = DispatchGroup()
   private var allocated = false
   private var stats: EpochStats?
   private var regularization: Double = 0
-  private var result: EpochStats?
+  private var result: MeasuredEpoch?
   /// Whether an epoch has been started and not yet finished.
   private(set) var isBusy = false
 
   init(
     copying network: Network,
-    measure: @escaping (EpochStats, Network, Double) -> EpochStats
+    measure: @escaping (EpochStats, Network, Double) -> MeasuredEpoch
   ) {
     self.network = network.copy()
     // Beside training, which has the other core.
@@ -442,7 +462,7 @@ private final class MeasurementBeside: @unchecked Sendable {
   var isFinished: Bool { group.wait(timeout: .now()) == .success }
 
   /// The measured epoch, waiting for it; nil when none was started.
-  func finish() -> EpochStats? {
+  func finish() -> MeasuredEpoch? {
     guard isBusy else { return nil }
     group.wait()
     isBusy = false

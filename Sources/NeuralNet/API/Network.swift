@@ -67,10 +67,6 @@ public final class Network: @unchecked Sendable {
 
   /// A parameter copy that evaluates half of a large set on a second thread.
   var cachedTwin: Network?
-  /// The last evaluation of a set and the parameters it was taken with.
-  var evaluationMemo: EvaluationMemo?
-  /// Evaluations run image by image (not answered by the memo): for tests.
-  var computedEvaluations = 0
 
   /// Threads a batch's convolution and pooling work is split between
   /// (each output element computed by one of them in the one-thread

@@ -272,20 +272,45 @@ public struct TrainingRun: Sendable, Equatable {
   /// Whether the network was given back the best epoch's weights (early
   /// stopping, when a later epoch was worse).
   public var restoredBestEpoch: Bool
+  /// The evaluations behind the last epoch's figures, when the network
+  /// ends with that epoch's parameters: what evaluating those sets again
+  /// would give, without running their images once more. Nil when the
+  /// network ends with other parameters (the best epoch's given back, or
+  /// part of an unreported epoch trained) or nothing was measured.
+  public var finalEvaluations: SetEvaluations?
 
   public init(
     epochs: [EpochStats], stop: TrainingStop, bestEpoch: Int?,
-    learningRateChanges: [LearningRateChange], restoredBestEpoch: Bool
+    learningRateChanges: [LearningRateChange], restoredBestEpoch: Bool,
+    finalEvaluations: SetEvaluations? = nil
   ) {
     self.epochs = epochs
     self.stop = stop
     self.bestEpoch = bestEpoch
     self.learningRateChanges = learningRateChanges
     self.restoredBestEpoch = restoredBestEpoch
+    self.finalEvaluations = finalEvaluations
   }
 
   /// The last epoch that ran, if any.
   public var lastEpoch: Int? { epochs.last?.epoch }
+}
+
+/// The evaluations of an epoch's monitored sets, each of the images
+/// training was given for it (nil for a set not measured).
+public struct SetEvaluations: Sendable, Equatable {
+  public var training: Evaluation?
+  public var validation: Evaluation?
+  public var test: Evaluation?
+
+  public init(
+    training: Evaluation? = nil, validation: Evaluation? = nil,
+    test: Evaluation? = nil
+  ) {
+    self.training = training
+    self.validation = validation
+    self.test = test
+  }
 }
 
 /// Something the training loop tells its observer.

@@ -240,15 +240,16 @@ struct SGD: LabDirective {
       + (1..<repeats).map { _ in session.generator.next() }
 
     if plans.count == 1 {
-      let result = Self.train(
+      let trained = Self.train(
         start, plan: plans[0], splits: splits, shuffleSeed: shuffleSeeds[0],
         console: session.console, options: session.options)
-      warnings += Self.divergenceWarnings([result], plans: plans, at: directive)
+      warnings += Self.divergenceWarnings(
+        [trained.result], plans: plans, at: directive)
       warnings += ChanceWarning.warnings(
-        [result], networks: [start], plans: plans, splits: splits,
+        [trained], networks: [start], plans: plans, splits: splits,
         at: directive)
       session.networkIsTrained = true
-      return CellResult(result)
+      return CellResult(trained.result)
     }
     // A comparison: every run starts from the same weights and sees the
     // images in the same order, so only the compared parameter differs.
@@ -320,7 +321,7 @@ struct SGD: LabDirective {
   ) -> ComparisonResult {
     let console = session.console
     let options = session.options
-    let results = ResultSlots<TrainingResult>(count: plans.count)
+    let results = ResultSlots<Trained>(count: plans.count)
     let progress = ComparisonProgress(
       label: parameter == "repeat" ? "repeating" : "comparing \(parameter)",
       runs: plans.count,
@@ -335,14 +336,16 @@ struct SGD: LabDirective {
         console: console, options: options,
         progress: { progress.update(run: index, fraction: $0) })
     }
-    let runs = results.values
+    let trained = results.values
+    let runs = trained.map(\.result)
     let chosen = Self.bestRun(runs)
     networks[chosen].threads = Network.defaultThreads
     session.network = networks[chosen]
     session.networkIsTrained = true
     warnings += Self.divergenceWarnings(runs, plans: plans, at: directive)
     warnings += ChanceWarning.warnings(
-      runs, networks: networks, plans: plans, splits: splits, at: directive)
+      trained, networks: networks, plans: plans, splits: splits,
+      at: directive)
     let comparison = ComparisonResult(
       parameter: parameter, values: plans.map(\.value), runs: runs,
       chosen: chosen)
@@ -463,13 +466,21 @@ struct SGD: LabDirective {
     }
   }
 
+  /// A run's figures, with the evaluations its last epoch took when the
+  /// network kept that epoch's parameters (see
+  /// ``TrainingRun/finalEvaluations``).
+  struct Trained: Sendable {
+    var result: TrainingResult
+    var evaluations: SetEvaluations?
+  }
+
   /// Trains `network` in place, numbering epochs on from its earlier
   /// training and measuring after every epoch what the plan monitors.
   private static func train(
     _ network: Network, plan: Plan, splits: Splits, shuffleSeed: UInt64,
     console: Console, options: RunOptions,
     progress: ((Double) -> Void)? = nil
-  ) -> TrainingResult {
+  ) -> Trained {
     let epochs = plan.options.epochs
     let first = network.epochsTrained + 1
     let last = network.epochsTrained + epochs
@@ -561,7 +572,7 @@ struct SGD: LabDirective {
     if let text = TrainingSummary.ending(result) {
       console.line("  \(prefix)" + text)
     }
-    return result
+    return Trained(result: result, evaluations: run.finalEvaluations)
   }
 
   /// An epoch's figures as the report keeps them.
