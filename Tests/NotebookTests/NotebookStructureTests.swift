@@ -238,11 +238,13 @@ struct FrontMatterTests {
         ---
         # One
         ## Two *em*
+        ## Energy e<sup>2</sup> [in a link](https://example.org) ![a picture](x.png)
         ## The cost $C < \\frac{1}{2}$ & `sgd`
         ## Bad $\\foo$
         """, path: "nb.md")
     #expect(notebook.diagnostics.map(\.message) == [
-      "unsupported TeX command '\\foo'; the formula is shown as TeX"
+      "image 'x.png' not found (looked for 'x.png')",
+      "unsupported TeX command '\\foo'; the formula is shown as TeX",
     ])
     #expect(
       notebook.frontMatter
@@ -253,14 +255,18 @@ struct FrontMatterTests {
     #expect(
       notebook.headings == [
         SectionHeading(level: 1, id: "one", text: "One"),
-        SectionHeading(level: 2, id: "two-em", text: "Two em"),
-        // The contents show formulas as MathML, the rest escaped.
+        // The contents show the heading as the page does, formulas as
+        // MathML, without links and pictures (a picture's description stays).
+        SectionHeading(level: 2, id: "two-em", text: "Two em", markup: "Two <em>em</em>"),
+        SectionHeading(
+          level: 2, id: "energy-e2-in-a-link-a-picture", text: "Energy e2 in a link a picture",
+          markup: "Energy e<sup>2</sup> in a link a picture"),
         SectionHeading(
           level: 2, id: "the-cost-c--frac12--sgd", text: "The cost C < \\frac{1}{2} & sgd",
-          markup: "The cost <math><mrow><mi>C</mi><mo>&lt;</mo><mfrac><mn>1</mn><mn>2</mn></mfrac></mrow></math> &amp; sgd"),
+          markup: "The cost <math><mrow><mi>C</mi><mo>&lt;</mo><mfrac><mn>1</mn><mn>2</mn></mfrac></mrow></math> &amp; <code>sgd</code>"),
         SectionHeading(
           level: 2, id: "bad-foo", text: "Bad \\foo",
-          markup: "Bad <code class=\"tex-error\">$\\foo$</code>"),
+          markup: "Bad <code class=\"tex-error\" title=\"unsupported TeX command &#39;\\foo&#39;\">$\\foo$</code>"),
       ])
     let two = Notebook.parse(
       source: "---\nauthor:\n  - A. Turing\n  - G. Hopper\ntoc: false\n---\n",

@@ -277,6 +277,7 @@ enum CommonMarkConverter {
     -> (OpaquePointer, [SectionHeading])
   {
     var headings: [SectionHeading] = []
+    var headingNodes: [OpaquePointer] = []
     var inlines: [OpaquePointer] = []
     var mathBlocks: [(node: OpaquePointer, block: CodeBlock)] = []
     var labelled: [(node: OpaquePointer, block: CodeBlock)] = []
@@ -294,21 +295,12 @@ enum CommonMarkConverter {
       } else if type == CMARK_NODE_HTML_BLOCK {
         htmlBlocks.append(node)
       } else if type == CMARK_NODE_HEADING {
-        let plain = plainText(node)
-        let text = context.math.restoring(plain) { $0.tex }
-        // For the contents: the text escaped, its formulas converted (a
-        // problem was already reported where the heading is shown).
-        let markup =
-          text == plain
-          ? nil
-          : context.math.restoring(plain.htmlEscaped) {
-            TeXMath.convert($0.tex, display: false).mathML
-              ?? "<code class=\"tex-error\">\($0.source.htmlEscaped)</code>"
-          }
+        let text = context.math.restoring(plainText(node)) { $0.tex }
+        headingNodes.append(node)
         headings.append(
           SectionHeading(
             level: Int(cmark_node_get_heading_level(node)),
-            id: context.headingID(text), text: text, markup: markup))
+            id: context.headingID(text), text: text))
       } else if let block = codeBlock(node) {
         if block.isMath {
           mathBlocks.append((node, block))
@@ -331,6 +323,11 @@ enum CommonMarkConverter {
       }
     }
     keepAllowedTags(htmlInlines, context)
+    // For the contents: each heading as it is shown, once its formulas
+    // and tags are in place.
+    for (index, node) in headingNodes.enumerated() {
+      headings[index].markup = contentsMarkup(node, text: headings[index].text)
+    }
     // An image in the description of one embedded or replaced by a
     // placeholder goes with it (its text stays in the description).
     var gone: Set<OpaquePointer> = []
@@ -603,6 +600,30 @@ enum CommonMarkConverter {
     }
     return text.trimmingSpaces()
   }
+
+  /// A heading's inline HTML for the table of contents, whose entries are
+  /// links themselves: its links and footnote references keep only their
+  /// text, its images only their description. Nil when it is just the
+  /// plain text. Called before images are embedded, so that no picture's
+  /// bytes are written twice.
+  private static func contentsMarkup(_ heading: OpaquePointer, text: String) -> String? {
+    let html = render(heading)
+    // libcmark writes `<hN>…</hN>\n`.
+    guard let open = html.firstIndex(of: ">"), let close = html.lastIndex(of: "<"),
+      open < close
+    else { return nil }
+    let inner = String(
+      html[html.index(after: open)..<close]
+        .replacing(linkTag, with: "")
+        .replacing(imageTag) { String($0.output.1) })
+    return inner == text.htmlEscaped ? nil : inner
+  }
+
+  /// A link's tags and an image as libcmark writes them (`<a href="…">`,
+  /// `</a>`, `<img src="…" alt="…" />`; safe mode escapes every `<` and `"`
+  /// of text, so these are only its own tags).
+  nonisolated(unsafe) private static let linkTag = #/</?a(\s[^>]*)?>/#
+  nonisolated(unsafe) private static let imageTag = #/<img\s[^>]*?alt="([^"]*)"[^>]*>/#
 
   /// Safe-mode HTML of one node and its children.
   private static func render(_ node: OpaquePointer) -> String {
