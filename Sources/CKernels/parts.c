@@ -1,12 +1,13 @@
 // Work cut into parts that run at the same time: the calling thread runs
 // part 0 and a crew of helper threads of its own (started on its first
-// split, kept for the thread's life) the others. A layer splits a batch's
-// work several times per mini-batch, every few hundred microseconds, so a
-// helper waits for its next part by spinning a little before it sleeps,
-// and the caller waits for the helpers the same way: handing a part over
-// costs well under a microsecond while both cores are busy with the batch,
-// and nothing once training stops. No arithmetic here: which part computes
-// an element never changes its bits.
+// split, kept for the thread's life) claim the others; the caller then
+// runs any part no helper has claimed yet, so a helper that the operating
+// system has not scheduled (a busy machine) costs no waiting. A layer
+// splits a batch's work several times per mini-batch, every few hundred
+// microseconds, so a helper waits for its next part by spinning a little
+// before it sleeps, and the caller waits for the claimed parts the same
+// way. No arithmetic here: which thread computes a part never changes a
+// bit.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,48 +31,73 @@ static inline void relax(void) {
 #endif
 }
 
+// The task's state in one word, so that a part is claimed for the task it
+// belongs to: generation (32 bits), parts (16), the next unclaimed part
+// (16).
+static inline uint64_t state_of(unsigned generation, int parts, int next) {
+  return (uint64_t)generation << 32 | (uint64_t)parts << 16 | (uint64_t)next;
+}
+static inline unsigned generation_of(uint64_t s) { return s >> 32; }
+static inline int parts_of(uint64_t s) { return (int)(s >> 16 & 0xFFFF); }
+static inline int next_of(uint64_t s) { return (int)(s & 0xFFFF); }
+
 typedef struct crew {
-  // Bumped by the caller to hand out a new task; helpers wait for it to
-  // change.
-  _Atomic unsigned generation;
-  // Helpers that have not yet finished the current task.
-  _Atomic int remaining;
+  _Atomic uint64_t state;
+  // Parts of the current task finished.
+  _Atomic int done;
   // Helpers asleep on `wake`, and whether the caller sleeps on `done`.
   _Atomic int sleepers;
   _Atomic int callerSleeps;
   _Atomic int stop;
-  // The task, written before `generation` is bumped.
-  int parts;
+  // The task, written before its state is published and read only by a
+  // thread that has claimed one of its parts.
   void (*body)(void *context, int part);
   void *context;
   int helpers;
   pthread_t threads[MAX_HELPERS];
   pthread_mutex_t lock;
-  pthread_cond_t wake, done;
+  pthread_cond_t wake, finished;
 } crew;
 
-typedef struct {
-  crew *crew;
-  int index;  // the part it runs: 1, 2, …
-  unsigned seen;
-} helper_start;
-
-// Waits until `generation` differs from `seen`; returns it.
+// Waits until the task's generation differs from `seen`; returns it.
 static unsigned next_task(crew *c, unsigned seen) {
   for (int i = 0; i < SPINS; i++) {
-    unsigned g = atomic_load_explicit(&c->generation, memory_order_acquire);
+    unsigned g = generation_of(
+        atomic_load_explicit(&c->state, memory_order_acquire));
     if (g != seen) return g;
     relax();
   }
   pthread_mutex_lock(&c->lock);
   atomic_fetch_add(&c->sleepers, 1);
   unsigned g;
-  while ((g = atomic_load(&c->generation)) == seen)
+  while ((g = generation_of(atomic_load(&c->state))) == seen &&
+         !atomic_load(&c->stop))
     pthread_cond_wait(&c->wake, &c->lock);
   atomic_fetch_sub(&c->sleepers, 1);
   pthread_mutex_unlock(&c->lock);
   return g;
 }
+
+// Runs unclaimed parts of the task of `generation` until none is left.
+static void take_parts(crew *c, unsigned generation) {
+  uint64_t s = atomic_load(&c->state);
+  while (generation_of(s) == generation && next_of(s) < parts_of(s)) {
+    if (!atomic_compare_exchange_weak(&c->state, &s, s + 1)) continue;
+    c->body(c->context, next_of(s));
+    if (atomic_fetch_add(&c->done, 1) + 1 == parts_of(s) &&
+        atomic_load(&c->callerSleeps)) {
+      pthread_mutex_lock(&c->lock);
+      pthread_cond_signal(&c->finished);
+      pthread_mutex_unlock(&c->lock);
+    }
+    s = atomic_load(&c->state);
+  }
+}
+
+typedef struct {
+  crew *crew;
+  unsigned seen;
+} helper_start;
 
 static void *helper_main(void *argument) {
   helper_start start = *(helper_start *)argument;
@@ -81,40 +107,34 @@ static void *helper_main(void *argument) {
   for (;;) {
     seen = next_task(c, seen);
     if (atomic_load(&c->stop)) return NULL;
-    if (start.index < c->parts) c->body(c->context, start.index);
-    // Every helper reports every task, taking part or not, so none lags
-    // behind into the next one.
-    if (atomic_fetch_sub(&c->remaining, 1) == 1 &&
-        atomic_load(&c->callerSleeps)) {
-      pthread_mutex_lock(&c->lock);
-      pthread_cond_signal(&c->done);
-      pthread_mutex_unlock(&c->lock);
-    }
+    take_parts(c, seen);
   }
 }
 
-// Hands out a task to every helper (they must all be waiting).
-static void hand_out(crew *c) {
-  atomic_store(&c->remaining, c->helpers);
-  atomic_fetch_add(&c->generation, 1);
+// Publishes a task of `parts` parts, part 0 taken by the caller.
+static unsigned hand_out(crew *c, int parts) {
+  atomic_store(&c->done, 0);
+  unsigned generation =
+      generation_of(atomic_load(&c->state)) + 1;
+  atomic_store(&c->state, state_of(generation, parts, 1));
   if (atomic_load(&c->sleepers) > 0) {
     pthread_mutex_lock(&c->lock);
     pthread_cond_broadcast(&c->wake);
     pthread_mutex_unlock(&c->lock);
   }
+  return generation;
 }
 
-// Waits until every helper has reported the current task.
-static void wait_for_helpers(crew *c) {
+// Waits until all `parts` parts are done.
+static void wait_for_parts(crew *c, int parts) {
   for (int i = 0; i < SPINS; i++) {
-    if (atomic_load_explicit(&c->remaining, memory_order_acquire) == 0)
-      return;
+    if (atomic_load_explicit(&c->done, memory_order_acquire) == parts) return;
     relax();
   }
   pthread_mutex_lock(&c->lock);
   atomic_store(&c->callerSleeps, 1);
-  while (atomic_load(&c->remaining) != 0)
-    pthread_cond_wait(&c->done, &c->lock);
+  while (atomic_load(&c->done) != parts)
+    pthread_cond_wait(&c->finished, &c->lock);
   atomic_store(&c->callerSleeps, 0);
   pthread_mutex_unlock(&c->lock);
 }
@@ -125,8 +145,7 @@ static int hire(crew *c, int helpers) {
     helper_start *start = malloc(sizeof *start);
     if (!start) return 0;
     start->crew = c;
-    start->index = c->helpers + 1;
-    start->seen = atomic_load(&c->generation);
+    start->seen = generation_of(atomic_load(&c->state));
     if (pthread_create(&c->threads[c->helpers], NULL, helper_main, start)) {
       free(start);
       return 0;
@@ -140,12 +159,11 @@ static int hire(crew *c, int helpers) {
 static void dismiss(void *pointer) {
   crew *c = pointer;
   atomic_store(&c->stop, 1);
-  c->parts = 0;
-  hand_out(c);
+  hand_out(c, 0);
   for (int i = 0; i < c->helpers; i++) pthread_join(c->threads[i], NULL);
   pthread_mutex_destroy(&c->lock);
   pthread_cond_destroy(&c->wake);
-  pthread_cond_destroy(&c->done);
+  pthread_cond_destroy(&c->finished);
   free(c);
 }
 
@@ -162,7 +180,7 @@ static crew *my_crew(void) {
   if (!c) return NULL;
   pthread_mutex_init(&c->lock, NULL);
   pthread_cond_init(&c->wake, NULL);
-  pthread_cond_init(&c->done, NULL);
+  pthread_cond_init(&c->finished, NULL);
   pthread_setspecific(crew_key, c);
   mine = c;
   return c;
@@ -177,10 +195,13 @@ void lr_parts_run(int parts, void (*body)(void *context, int part),
     for (int part = 0; part < parts; part++) body(context, part);
     return;
   }
-  c->parts = parts;
   c->body = body;
   c->context = context;
-  hand_out(c);
+  unsigned generation = hand_out(c, parts);
   body(context, 0);
-  wait_for_helpers(c);
+  atomic_fetch_add(&c->done, 1);
+  // The parts no helper has begun yet: a helper that is not running (the
+  // machine busy with other work) costs no waiting.
+  take_parts(c, generation);
+  wait_for_parts(c, parts);
 }

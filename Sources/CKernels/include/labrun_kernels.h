@@ -192,10 +192,11 @@ double lr_sum_squares(const float *x, long count);
 // MARK: - Parts on threads
 
 /// Calls body(context, part) for every part in 0..<parts at the same time
-/// and returns when all have finished: the calling thread runs part 0 and
+/// and returns when all have finished: the calling thread runs part 0,
 /// helper threads of its own (kept for the thread's life, waiting between
-/// calls) the others. Where a helper cannot start, the parts run one after
-/// the other on the calling thread.
+/// calls) claim the others, and the caller runs those no helper has
+/// claimed. Where a helper cannot start, the parts run one after the other
+/// on the calling thread.
 void lr_parts_run(int parts, void (*body)(void *context, int part),
                   void *context);
 

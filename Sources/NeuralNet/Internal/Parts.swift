@@ -7,8 +7,8 @@ import CKernels
 /// time, never a bit.
 enum Parts {
   /// Calls `body(part)` for every part in `0..<count` at once (the calling
-  /// thread runs one of them, helper threads of its own the others; see
-  /// `lr_parts_run`) and returns when all have finished.
+  /// thread runs one of them and those its helper threads have not begun;
+  /// see `lr_parts_run`) and returns when all have finished.
   static func run(_ count: Int, _ body: (Int) -> Void) {
     guard count > 1 else {
       body(0)

@@ -28,9 +28,9 @@ final class DenseLayer: Layer, SplitsWork {
   var threads = 1
   /// Multiply-adds per example (inputs × padded outputs) from which the
   /// layer splits its work: below, handing parts to another thread costs
-  /// more than it saves (lecture 20's 784 × 30 stays whole; the 2880 × 100
-  /// after chapter 6's convolution splits).
-  var splitsFrom = 1 << 16
+  /// more than it saves (lecture 20's 784 × 30 and lecture 22's 640 × 100
+  /// stay whole; the 2880 × 100 after chapter 6's convolution splits).
+  var splitsFrom = 1 << 17
 
   private(set) var capacity = 0
   private(set) var z = FloatBuffer(count: 0)  // (capacity, outputStride)
