@@ -27,6 +27,54 @@ void lr_conv_unfold(const float *x, int channels, int height, int width,
                       channels * size * size, u, ldu);
 }
 
+// Copies n floats; the short runs of a filter row as fixed-size moves.
+static inline void copy_run(float *to, const float *from, int n) {
+  switch (n) {
+#define RUN(N)                                                             \
+  case N:                                                                  \
+    memcpy(to, from, sizeof(float) * N);                                   \
+    break;
+    RUN(1) RUN(2) RUN(3) RUN(4) RUN(5) RUN(6) RUN(7) RUN(8)
+#undef RUN
+  default:
+    memcpy(to, from, sizeof(float) * n);
+  }
+}
+
+void lr_conv_unfold_positions(const float *x, int channels, int height,
+                              int width, int size, int first, int count,
+                              float *u, long ldu) {
+  int oh = height - size + 1, ow = width - size + 1;
+  int taps = channels * size * size, last = first + count;
+  // The filter rows (c, ky) whose taps t0 ..< t0 + size meet the columns.
+  int end = last < taps ? last : taps;
+  int firstRow = first / size, lastRow = (end + size - 1) / size;
+  for (int y = 0; y < oh; y++)
+    for (int px = 0; px < ow; px++) {
+      // Column t of this position at row[t].
+      float *row = u + (long)(y * ow + px) * ldu - first;
+      int c = firstRow / size, ky = firstRow % size;
+      const float *in =
+          firstRow < lastRow ? x + ((long)c * height + y + ky) * width + px
+                             : x;
+      for (int r = firstRow; r < lastRow; r++) {
+        int t0 = r * size;
+        int from = first > t0 ? first - t0 : 0;
+        int to = last - t0 < size ? last - t0 : size;
+        copy_run(row + t0 + from, in + from, to - from);
+        // The next filter row: one input row down, or the next channel.
+        in += width;
+        if (++ky == size) {
+          ky = 0;
+          in += (long)(height - size) * width;
+        }
+      }
+      // The bias's column of ones, and +0 beyond.
+      for (int t = taps > first ? taps : first; t < last; t++)
+        row[t] = t == taps ? 1.0f : 0.0f;
+    }
+}
+
 void lr_conv_fold(const float *g, long ldg, int channels, int height,
                   int width, int size, float *dx) {
   int oh = height - size + 1, ow = width - size + 1;

@@ -278,6 +278,33 @@ static void convolution(int variant) {
   lr_column_sums(P, byPosition, FS, F, gb);
   report("conv weight gradient", g, sizeof(float) * T * FS);
   report("  bias gradient", gb, sizeof(float) * FS);
+  {
+    // ConvolutionLayer's own path: Gᵀ (maps, taps + 1) += δ · Uᵀ, the input
+    // unfolded by position with a ones column for the bias, in two column
+    // chunks (the second cuts a filter row), two passes: the chains of g
+    // and of gb summed twice, bit for bit.
+    enum { GS = 32 };
+    float *u = calloc(P * GS, sizeof(float)), *gt = calloc(F * GS, sizeof(float));
+    float *gb2 = calloc(FS, sizeof(float));
+    for (int pass = 0; pass < 2; pass++) {
+      lr_column_sums(P, byPosition, FS, F, gb2);
+      for (int first = 0; first < GS; first += 16) {
+        lr_conv_unfold_positions(x, C, H, W, K, first, 16, u + first, GS);
+        lr_times(variant, F, P, delta, P, u + first, GS, 16, 1, gt + first, GS);
+      }
+    }
+    report("conv unfold by position", u, sizeof(float) * P * GS);
+    report("conv gradient by map", gt, sizeof(float) * F * GS);
+    for (int f = 0; f < F; f++)
+      for (int t = 0; t <= T; t++) {
+        float expected = t < T ? g[t * FS + f] : gb2[f];
+        if (memcmp(&gt[f * GS + t], &expected, sizeof(float)) != 0) {
+          printf("DIFFERENT: conv gradient by map [%d][%d]\n", f, t);
+          failures++;
+        }
+      }
+    free(u), free(gt), free(gb2);
+  }
   float *taps = calloc(P * TS, sizeof(float)), *dx = floats(C * H * W, 0, 1);
   lr_times(variant, P, F, byPosition, FS, filters, TS, TS, 0, taps, TS);
   lr_conv_fold(taps, TS, C, H, W, K, dx);

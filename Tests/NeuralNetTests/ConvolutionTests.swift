@@ -116,12 +116,17 @@ import Testing
 
   static func train(
     _ architecture: NetworkArchitecture, _ options: TrainingOptions,
-    kernels: KernelVariant, trainingBlock: Int? = nil, threads: Int? = nil
+    kernels: KernelVariant, trainingBlock: Int? = nil, threads: Int? = nil,
+    splitDense: Bool = false
   ) -> VariantTests.Outcome {
     let network = Network(architecture, seed: 5)
     network.kernels = kernels
     if let trainingBlock { network.trainingBlock = trainingBlock }
     if let threads { network.threads = threads }
+    if splitDense {
+      // Every dense layer splits, however narrow (even softmax's).
+      for case let dense as DenseLayer in network.layers { dense.splitsFrom = 0 }
+    }
     let stats = network.train(
       on: mnistShaped, images: 0..<200, options: options, shuffleSeed: 9)
     let evaluation = network.evaluate(on: mnistShaped, images: 200..<300)
@@ -165,6 +170,38 @@ import Testing
         #expect(
           outcome == reference,
           "\(variant) on \(threads) threads differs from portable on one")
+      }
+    }
+  }
+
+  /// Fully-connected layers split too (output columns forward, input rows
+  /// backward, with the fused step and without): the same bits as one
+  /// thread on the portable kernels, for the conv nets and a plain
+  /// 784-30-10 network in batches of one block and of several.
+  @Test(arguments: 0..<(variantCases.count + 2))
+  func splitDenseLayersChangeNoBit(index: Int) {
+    let (architecture, options) =
+      index < Self.variantCases.count
+      ? Self.variantCases[index]
+      : (
+        try! NetworkArchitecture.parse(
+          "28x28 30 10", hidden: .sigmoid, output: .softmax,
+          cost: .crossEntropy),
+        TrainingOptions(
+          learningRate: 0.5, batchSize: index == Self.variantCases.count ? 10 : 25,
+          epochs: 1, momentum: index == Self.variantCases.count ? 0 : 0.5)
+      )
+    let reference = Self.train(
+      architecture, options, kernels: .portable, threads: 1)
+    #expect(reference.costs.allSatisfy { $0.isFinite })
+    for variant in KernelVariant.available {
+      for threads in [2, 3] {
+        let outcome = Self.train(
+          architecture, options, kernels: variant, threads: threads,
+          splitDense: true)
+        #expect(
+          outcome == reference,
+          "\(variant), dense layers on \(threads) threads, differs")
       }
     }
   }

@@ -189,6 +189,17 @@ void lr_transpose(int rows, int columns, const float *src, long lds,
 /// combined in order).
 double lr_sum_squares(const float *x, long count);
 
+// MARK: - Parts on threads
+
+/// Calls body(context, part) for every part in 0..<parts at the same time
+/// and returns when all have finished: the calling thread runs part 0,
+/// helper threads of its own (kept for the thread's life, waiting between
+/// calls) claim the others, and the caller runs those no helper has
+/// claimed. Where a helper cannot start, the parts run one after the other
+/// on the calling thread.
+void lr_parts_run(int parts, void (*body)(void *context, int part),
+                  void *context);
+
 // MARK: - Activations and costs
 
 typedef enum {
@@ -241,6 +252,15 @@ void lr_conv_unfold(const float *x, int channels, int height, int width,
 void lr_conv_unfold_taps(const float *x, int channels, int height,
                          int width, int size, int first, int count, float *u,
                          long ldu);
+
+/// The unfolded input by position, for the columns first ..< first + count
+/// of u[p][t]: x[c][y + ky][x + kx] for a tap t < taps (= channels ·
+/// size · size), 1 in column `taps` (the bias's, whose gradient is then
+/// the chain of δ · 1 = δ), +0 beyond; position p's row at u + p·ldu
+/// (column t at row + t − first).
+void lr_conv_unfold_positions(const float *x, int channels, int height,
+                              int width, int size, int first, int count,
+                              float *u, long ldu);
 
 /// The input gradient from the taps' gradient g (row p at g + p·ldg, tap t
 /// in column t): dx = 0, then dx[c][y + ky][x + kx] += g[p][t] for p

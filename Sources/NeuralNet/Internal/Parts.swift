@@ -1,4 +1,4 @@
-import Dispatch
+import CKernels
 
 /// Work cut into parts that run at the same time, one thread each.
 ///
@@ -7,16 +7,24 @@ import Dispatch
 /// time, never a bit.
 enum Parts {
   /// Calls `body(part)` for every part in `0..<count` at once (the calling
-  /// thread runs one of them) and returns when all have finished.
+  /// thread runs one of them and those its helper threads have not begun;
+  /// see `lr_parts_run`) and returns when all have finished.
   static func run(_ count: Int, _ body: (Int) -> Void) {
     guard count > 1 else {
       body(0)
       return
     }
+    // The parts write disjoint memory; the caller guarantees it.
     withoutActuallyEscaping(body) { body in
-      // The parts write disjoint memory; the caller guarantees it.
-      let work = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: count) { work.value($0) }
+      var work = body
+      withUnsafeMutablePointer(to: &work) { work in
+        lr_parts_run(
+          Int32(count),
+          { context, part in
+            context!.assumingMemoryBound(to: ((Int) -> Void).self)
+              .pointee(Int(part))
+          }, work)
+      }
     }
   }
 
@@ -24,9 +32,4 @@ enum Parts {
   static func range(_ part: Int, of parts: Int, _ total: Int) -> Range<Int> {
     total * part / parts..<total * (part + 1) / parts
   }
-}
-
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-  let value: Value
-  init(_ value: Value) { self.value = value }
 }

@@ -28,6 +28,8 @@ final class ConvolutionLayer: Layer, SplitsWork {
   let positions: Int
   private let positionStride: Int
   private let tapStride: Int
+  /// Floats per row of ``gradientByMap``: taps + 1 (the bias) padded.
+  private let gradientStride: Int
 
   /// W stored (taps, maps) — tap-major, as a dense layer stores (in, out) —
   /// with rows padded to 16 floats; the public view is (maps, taps).
@@ -39,6 +41,9 @@ final class ConvolutionLayer: Layer, SplitsWork {
   /// Wᵀ, (maps, tapStride), for the forward and input-gradient products;
   /// read by every thread.
   private let filters: FloatBuffer
+  /// The batch's gradient sums while it goes back, Gᵀ: (maps,
+  /// gradientStride), the weights' taps then the bias's column.
+  private let gradientByMap: FloatBuffer
   /// Per-example scratch, one set per thread.
   private var scratch: [Scratch] = []
   /// Threads a batch's work is split between (see ``SplitsWork``).
@@ -67,6 +72,8 @@ final class ConvolutionLayer: Layer, SplitsWork {
       rows: taps, columns: maps, decays: true, tracksRows: false)
     biases = Parameter(rows: 1, columns: maps, decays: false, tracksRows: false)
     filters = FloatBuffer(count: maps * tapStride)
+    gradientStride = padded(taps + 1)
+    gradientByMap = FloatBuffer(count: maps * gradientStride)
   }
 
   /// One thread's scratch for an example.
@@ -75,6 +82,8 @@ final class ConvolutionLayer: Layer, SplitsWork {
     let product: FloatBuffer  // (maps, positionStride)
     let deltaByPosition: FloatBuffer  // δᵀ, (positions, weights.stride)
     let tapGradient: FloatBuffer  // (positions, tapStride)
+    /// The input unfolded by position, Uᵀ: (positions, gradientStride).
+    let byPosition: FloatBuffer
 
     init(_ layer: ConvolutionLayer) {
       unfolded = FloatBuffer(count: layer.taps * layer.positionStride)
@@ -82,6 +91,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
       deltaByPosition = FloatBuffer(
         count: layer.positions * layer.weights.stride)
       tapGradient = FloatBuffer(count: layer.positions * layer.tapStride)
+      byPosition = FloatBuffer(count: layer.positions * layer.gradientStride)
     }
   }
 
@@ -166,10 +176,13 @@ final class ConvolutionLayer: Layer, SplitsWork {
   /// and positions in order) and each map's Σδ, and writes ∂C/∂x into
   /// `inputDelta`. The weights always go through the optimiser.
   ///
-  /// Split between the threads so that no chain changes: each thread
-  /// takes a range of taps (rows of the weights' gradient) over every
-  /// example in order, and a range of examples for ∂C/∂x; the first
-  /// thread also sums the biases' gradient.
+  /// The gradients form as Gᵀ (maps, taps + 1) += δ (maps, positions) ·
+  /// Uᵀ (positions, taps + 1), example by example, where Uᵀ is the input
+  /// unfolded by position with a last column of ones: δ is read as the
+  /// layer stores it, and the ones column's chain, fma(δ, 1, s) = s + δ, is
+  /// the bias's gradient in its order. Split between the threads so that
+  /// no chain changes: each thread takes 16-column chunks of Gᵀ over every
+  /// example in order, and a range of examples for ∂C/∂x.
   func backward(
     _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
@@ -178,38 +191,32 @@ final class ConvolutionLayer: Layer, SplitsWork {
     let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
     if inputDelta != nil { refreshFilters() }
     let rows = input.rows
-    let parts = max(1, min(threads, taps))
+    let chunks = gradientStride / 16
+    let parts = max(1, min(threads, chunks))
     reserveScratch(parts)
     Parts.run(parts) { part in
       let scratch = self.scratch[part]
-      let mine = Parts.range(part, of: parts, taps)
+      let mine = Parts.range(part, of: parts, chunks)
+      let (first, count) = (mine.lowerBound * 16, mine.count * 16)
       let myRows = Parts.range(part, of: parts, rows)
+      self.loadGradient(columns: first..<first + count)
       for row in 0..<rows {
-        // δᵀ, (positions, maps): the padding columns stay zero.
-        lr_transpose(
-          Int32(maps), Int32(positions), delta.base + row * outputStride,
-          positions, scratch.deltaByPosition.base, weights.stride)
-        if !mine.isEmpty {
-          lr_conv_unfold_taps(
-            x + row * stride, Int32(self.input.channels),
-            Int32(self.input.height), Int32(self.input.width), Int32(size),
-            Int32(mine.lowerBound), Int32(mine.count), scratch.unfolded.base,
-            positionStride)
-          // G (my taps, maps) += unfolded (my taps, positions) · δᵀ.
-          lr_times(
-            kernels.index, Int32(mine.count), Int32(positions),
-            scratch.unfolded.base, positionStride,
-            scratch.deltaByPosition.base, weights.stride,
-            Int32(weights.stride), 1,
-            weights.gradient.base + mine.lowerBound * weights.stride,
-            weights.stride)
-        }
-        if part == 0 {
-          lr_column_sums(
-            Int32(positions), scratch.deltaByPosition.base, weights.stride,
-            Int32(maps), biases.gradient.base)
-        }
+        lr_conv_unfold_positions(
+          x + row * stride, Int32(self.input.channels),
+          Int32(self.input.height), Int32(self.input.width), Int32(size),
+          Int32(first), Int32(count), scratch.byPosition.base + first,
+          gradientStride)
+        // Gᵀ (maps, my columns) += δ (maps, positions) · Uᵀ.
+        lr_times(
+          kernels.index, Int32(maps), Int32(positions),
+          delta.base + row * outputStride, positions,
+          scratch.byPosition.base + first, gradientStride, Int32(count), 1,
+          gradientByMap.base + first, gradientStride)
         if let inputDelta, myRows.contains(row) {
+          // δᵀ, (positions, maps): the padding columns stay zero.
+          lr_transpose(
+            Int32(maps), Int32(positions), delta.base + row * outputStride,
+            positions, scratch.deltaByPosition.base, weights.stride)
           // ∂C/∂taps (positions, taps) = δᵀ (positions, maps) · Wᵀ, folded
           // back onto the input.
           lr_times(
@@ -222,6 +229,37 @@ final class ConvolutionLayer: Layer, SplitsWork {
             Int32(self.input.height), Int32(self.input.width), Int32(size),
             inputDelta + row * inputStride)
         }
+      }
+      self.storeGradient(columns: first..<first + count)
+    }
+  }
+
+  /// Gᵀ's `columns` from the gradient sums: weights' taps, then the bias.
+  private func loadGradient(columns: Range<Int>) {
+    let g = weights.gradient.base
+    for t in columns where t < taps {
+      for f in 0..<maps {
+        gradientByMap.base[f * gradientStride + t] = g[t * weights.stride + f]
+      }
+    }
+    if columns.contains(taps) {
+      for f in 0..<maps {
+        gradientByMap.base[f * gradientStride + taps] = biases.gradient.base[f]
+      }
+    }
+  }
+
+  /// Gᵀ's `columns` back into the gradient sums.
+  private func storeGradient(columns: Range<Int>) {
+    let g = weights.gradient.base
+    for t in columns where t < taps {
+      for f in 0..<maps {
+        g[t * weights.stride + f] = gradientByMap.base[f * gradientStride + t]
+      }
+    }
+    if columns.contains(taps) {
+      for f in 0..<maps {
+        biases.gradient.base[f] = gradientByMap.base[f * gradientStride + taps]
       }
     }
   }

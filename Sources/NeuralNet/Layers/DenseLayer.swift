@@ -6,7 +6,13 @@ import CKernels
 /// (out, in) — with rows padded to 16 floats, so the forward product
 /// broadcasts one input value across a contiguous row of W. The public
 /// (out, in) view is ``weightMatrix``.
-final class DenseLayer: Layer {
+///
+/// A wide layer (``splitsFrom``) splits a batch between ``threads``
+/// threads: the forward product by its output columns, the backward pass
+/// by its input rows (δ·Wᵀ's columns and W's gradient rows alike, so each
+/// thread reads and steps only its own rows of W); every element keeps its
+/// one chain.
+final class DenseLayer: Layer, SplitsWork {
   let inputSize: Int
   let outputSize: Int
   let outputStride: Int
@@ -18,6 +24,13 @@ final class DenseLayer: Layer {
 
   /// The non-zero columns of the batch's δ, for δ · Wᵀ.
   private var deltaColumns: BlockColumns
+  /// Threads a batch's work may be split between (see ``SplitsWork``).
+  var threads = 1
+  /// Multiply-adds per example (inputs × padded outputs) from which the
+  /// layer splits its work: below, handing parts to another thread costs
+  /// more than it saves (lecture 20's 784 × 30 and lecture 22's 640 × 100
+  /// stay whole; the 2880 × 100 after chapter 6's convolution splits).
+  var splitsFrom = 1 << 17
 
   private(set) var capacity = 0
   private(set) var z = FloatBuffer(count: 0)  // (capacity, outputStride)
@@ -44,6 +57,13 @@ final class DenseLayer: Layer {
     weights = other.weights.copy()
     biases = other.biases.copy()
     deltaColumns = BlockColumns(width: other.outputSize)
+    threads = other.threads
+    splitsFrom = other.splitsFrom
+  }
+
+  /// The threads this layer's batch work goes on now.
+  private var parts: Int {
+    inputSize * outputStride >= splitsFrom ? max(1, threads) : 1
   }
 
   func copy() -> any Layer { DenseLayer(copying: self) }
@@ -74,16 +94,34 @@ final class DenseLayer: Layer {
   // MARK: - Forward
 
   /// z = x · W + b and a = f(z) for the rows of `input`.
+  ///
+  /// Split between threads by output columns, 16 at a time (softmax, which
+  /// needs whole rows, activates after the split products).
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
-    input.forEachBlock { first, rows, list, values, count in
-      lr_block_times(
-        kernels.index, rows, list, count, values, weights.value.base,
-        outputStride, Int32(outputStride), 1,
-        z.base + first * outputStride, outputStride)
+    let chunks = outputStride / 16
+    let parts = min(self.parts, chunks)
+    let rowWise = activation == .softmax && parts > 1
+    Parts.run(parts) { part in
+      let mine = Parts.range(part, of: parts, chunks)
+      let j = mine.lowerBound * 16
+      input.forEachBlock { first, rows, list, values, count in
+        lr_block_times(
+          kernels.index, rows, list, count, values, weights.value.base + j,
+          outputStride, Int32(mine.count * 16), 1,
+          z.base + first * outputStride + j, outputStride)
+      }
+      if !rowWise {
+        let end = min(mine.upperBound * 16, outputSize)
+        lr_bias_activate(
+          activation.c, z.base + j, output.base + j, outputStride,
+          biases.value.base + j, Int32(input.rows), Int32(max(0, end - j)))
+      }
     }
-    lr_bias_activate(
-      activation.c, z.base, output.base, outputStride, biases.value.base,
-      Int32(input.rows), Int32(outputSize))
+    if rowWise {
+      lr_bias_activate(
+        activation.c, z.base, output.base, outputStride, biases.value.base,
+        Int32(input.rows), Int32(outputSize))
+    }
   }
 
   /// ``forward(_:kernels:)`` for the images `images[0..<rows]` of
@@ -118,50 +156,79 @@ final class DenseLayer: Layer {
   /// δ · Wᵀ (with the weights before this batch's step) into `inputDelta`,
   /// each element one chain over δ's listed columns in order.
   /// With `fusedStep`, the weights take their step at once instead.
+  ///
+  /// Split between threads by W's rows (the layer's inputs): a thread
+  /// forms δ·Wᵀ's columns for its rows, then their gradient (or step),
+  /// so no thread reads a row of W another one steps.
   func backward(
     _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
     kernels: KernelVariant
   ) {
     let rows = input.rows
-    if let inputDelta {
-      // δ · Wᵀ straight from W's (in, out) rows: no transposed copy to
-      // form for every batch.
-      deltaColumns.load(delta.base, stride: outputStride, rows: rows)
-      deltaColumns.forEachBlock { first, rows, list, values, count in
-        lr_block_times_bt(
-          kernels.index, rows, list, count, values, weights.value.base,
-          outputStride, Int32(inputSize), 1,
-          inputDelta + first * inputStride, inputStride)
-      }
-      // The padding columns, +0 as the product would give them.
-      if inputStride > inputSize {
-        for row in 0..<rows {
-          (inputDelta + row * inputStride + inputSize).update(
-            repeating: 0, count: inputStride - inputSize)
-        }
-      }
-    }
     precondition(
       fusedStep == nil || rows <= BlockColumns.blockRows,
       "a fused step needs the batch in one block")
-    input.forEachBlock { first, rows, list, values, count in
-      let d = delta.base + first * outputStride
-      if let fusedStep {
-        lr_block_gradient(
-          kernels.index, rows, list, count, values, d, outputStride,
-          Int32(outputStride), nil, 0, nil, fusedStep.alpha, fusedStep.beta,
-          weights.value.base, outputStride)
-      } else {
-        lr_block_gradient(
-          kernels.index, rows, list, count, values, d, outputStride,
-          Int32(outputStride), weights.gradient.base, outputStride,
-          weights.touched, 0, 0, nil, 0)
+    if inputDelta != nil {
+      deltaColumns.load(delta.base, stride: outputStride, rows: rows)
+    }
+    let parts = min(self.parts, inputSize)
+    Parts.run(parts) { part in
+      let mine = Parts.range(part, of: parts, inputSize)
+      if let inputDelta {
+        // δ · Wᵀ straight from W's (in, out) rows: no transposed copy to
+        // form for every batch.
+        deltaColumns.forEachBlock { first, rows, list, values, count in
+          lr_block_times_bt(
+            kernels.index, rows, list, count, values,
+            weights.value.base + mine.lowerBound * outputStride,
+            outputStride, Int32(mine.count), 1,
+            inputDelta + first * inputStride + mine.lowerBound, inputStride)
+        }
+      }
+      input.forEachBlock { first, rows, list, values, count in
+        // The block's listed inputs that are mine: the list ascends.
+        let from = Self.firstListed(atLeast: mine.lowerBound, list, count)
+        let to = Self.firstListed(atLeast: mine.upperBound, list, count)
+        let (list, values) = (list + from, values + from * BlockColumns.blockRows)
+        let count = Int32(to - from)
+        let d = delta.base + first * outputStride
+        if let fusedStep {
+          lr_block_gradient(
+            kernels.index, rows, list, count, values, d, outputStride,
+            Int32(outputStride), nil, 0, nil, fusedStep.alpha, fusedStep.beta,
+            weights.value.base, outputStride)
+        } else {
+          lr_block_gradient(
+            kernels.index, rows, list, count, values, d, outputStride,
+            Int32(outputStride), weights.gradient.base, outputStride,
+            weights.touched, 0, 0, nil, 0)
+        }
+      }
+    }
+    // The padding columns, +0 as the product would give them.
+    if let inputDelta, inputStride > inputSize {
+      for row in 0..<rows {
+        (inputDelta + row * inputStride + inputSize).update(
+          repeating: 0, count: inputStride - inputSize)
       }
     }
     lr_column_sums(
       Int32(rows), delta.base, outputStride, Int32(outputStride),
       biases.gradient.base)
+  }
+
+  /// The first index of `list[0..<count]` (ascending) whose column is at
+  /// least `column`, or `count`.
+  private static func firstListed(
+    atLeast column: Int, _ list: UnsafePointer<Int32>, _ count: Int32
+  ) -> Int {
+    var (low, high) = (0, Int(count))
+    while low < high {
+      let middle = (low + high) / 2
+      if Int(list[middle]) < column { low = middle + 1 } else { high = middle }
+    }
+    return low
   }
 
   func applyActivationDerivative(rows: Int) {
