@@ -188,12 +188,16 @@ struct WatchUnitTests {
 
   @Test("a taken port is skipped for the next free one")
   func portFallback() async throws {
+    // The servers' tasks run on Swift's shared threads, which the other
+    // tests' long synchronous runs can hold for a minute and more on a
+    // 2-core machine: a generous bound, so that only a port can fail this.
+    let bound: TimeInterval = 600
     let first = PreviewServer(root: NSTemporaryDirectory())
-    let taken = try await first.start(port: 0)
+    let taken = try await first.start(port: 0, listenTimeout: bound)
     defer { first.stop() }
     #expect(!PreviewServer.isFree(taken))
     let second = PreviewServer(root: NSTemporaryDirectory())
-    let port = try await second.start(port: taken, attempts: 20)
+    let port = try await second.start(port: taken, attempts: 20, listenTimeout: bound)
     defer { second.stop() }
     #expect(port != taken)
     #expect(port > taken && Int(port) < Int(taken) + 20)

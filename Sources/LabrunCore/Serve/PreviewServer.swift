@@ -33,12 +33,13 @@ public final class PreviewServer: @unchecked Sendable {
   // MARK: - Starting
 
   /// Starts serving on 127.0.0.1 at `port`, or at the first free port of
-  /// the next `attempts`; port 0 lets the system choose.
+  /// the next `attempts`; port 0 lets the system choose. A port counts as
+  /// taken when its server is not listening within `listenTimeout` seconds.
   /// - Returns: the port it listens on.
   /// - Throws: `ServeError.noFreePort` when every port tried is taken.
-  public func start(port: UInt16, attempts: Int = 20) async throws(ServeError)
-    -> UInt16
-  {
+  public func start(
+    port: UInt16, attempts: Int = 20, listenTimeout: TimeInterval = 20
+  ) async throws(ServeError) -> UInt16 {
     let candidates: [UInt16] =
       port == 0
       ? [0]
@@ -56,7 +57,7 @@ public final class PreviewServer: @unchecked Sendable {
         // Returns as soon as the socket listens; the bound is for a machine
         // so loaded that the server's task starts late (3 s was seen to
         // run out while other builds ran).
-        try await server.waitUntilListening(timeout: 20)
+        try await server.waitUntilListening(timeout: listenTimeout)
         guard case .ip4(_, let bound) = await server.listeningAddress else {
           task.cancel()
           continue
