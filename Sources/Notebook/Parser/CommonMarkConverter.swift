@@ -612,18 +612,39 @@ enum CommonMarkConverter {
     guard let open = html.firstIndex(of: ">"), let close = html.lastIndex(of: "<"),
       open < close
     else { return nil }
-    let inner = String(
-      html[html.index(after: open)..<close]
-        .replacing(linkTag, with: "")
-        .replacing(imageTag) { String($0.output.1) })
+    let inner = withoutLinksAndImages(html[html.index(after: open)..<close])
     return inner == text.htmlEscaped ? nil : inner
   }
 
-  /// A link's tags and an image as libcmark writes them (`<a href="…">`,
-  /// `</a>`, `<img src="…" alt="…" />`; safe mode escapes every `<` and `"`
-  /// of text, so these are only its own tags).
-  nonisolated(unsafe) private static let linkTag = #/</?a(\s[^>]*)?>/#
-  nonisolated(unsafe) private static let imageTag = #/<img\s[^>]*?alt="([^"]*)"[^>]*>/#
+  /// `html` without its links' tags (`<a …>`, `</a>`) and with each image
+  /// (`<img src="…" alt="…" />`) replaced by its description. Safe mode
+  /// escapes every `<` and `"` of text, so each `<` starts one of libcmark's
+  /// own tags, which end at the next `>`.
+  static func withoutLinksAndImages(_ html: Substring) -> String {
+    var result = ""
+    var rest = html
+    while let start = rest.firstIndex(of: "<") {
+      result += rest[..<start]
+      let tail = rest[start...]
+      guard let end = tail.firstIndex(of: ">") else {
+        rest = tail
+        break
+      }
+      let tag = tail[...end]
+      rest = tail[tail.index(after: end)...]
+      if tag.hasPrefix("<a ") || tag == "<a>" || tag == "</a>" { continue }
+      if tag.hasPrefix("<img ") {
+        if let alt = tag.range(of: " alt=\""),
+          let quote = tag[alt.upperBound...].firstIndex(of: "\"")
+        {
+          result += tag[alt.upperBound..<quote]
+        }
+        continue
+      }
+      result += tag
+    }
+    return result + rest
+  }
 
   /// Safe-mode HTML of one node and its children.
   private static func render(_ node: OpaquePointer) -> String {
