@@ -7,24 +7,16 @@
 
 #include "table.h"
 
-void lr_conv_unfold_taps(const float *x, int channels, int height,
-                         int width, int size, int first, int count, float *u,
-                         long ldu) {
-  (void)channels;
+void lr_conv_unfold(const float *x, int channels, int height, int width,
+                    int size, float *u, long ldu) {
   int oh = height - size + 1, ow = width - size + 1;
-  for (int t = first; t < first + count; t++) {
+  for (int t = 0; t < channels * size * size; t++) {
     int c = t / (size * size), ky = t / size % size, kx = t % size;
-    float *row = u + (long)(t - first) * ldu;
+    float *row = u + (long)t * ldu;
     const float *map = x + (long)c * height * width + ky * width + kx;
     for (int y = 0; y < oh; y++)
       memcpy(row + y * ow, map + y * width, sizeof(float) * ow);
   }
-}
-
-void lr_conv_unfold(const float *x, int channels, int height, int width,
-                    int size, float *u, long ldu) {
-  lr_conv_unfold_taps(x, channels, height, width, size, 0,
-                      channels * size * size, u, ldu);
 }
 
 // Copies n floats; the short runs of a filter row as fixed-size moves.

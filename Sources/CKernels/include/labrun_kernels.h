@@ -247,12 +247,6 @@ void lr_argmax_rows(const float *a, long ld, int rows, int n,
 void lr_conv_unfold(const float *x, int channels, int height, int width,
                     int size, float *u, long ldu);
 
-/// lr_conv_unfold's rows for the taps first ..< first + count only (tap t
-/// at u + (t − first)·ldu): a thread's share of the weight gradient.
-void lr_conv_unfold_taps(const float *x, int channels, int height,
-                         int width, int size, int first, int count, float *u,
-                         long ldu);
-
 /// The unfolded input by position, for the columns first ..< first + count
 /// of u[p][t]: x[c][y + ky][x + kx] for a tap t < taps (= channels ·
 /// size · size), 1 in column `taps` (the bias's, whose gradient is then

@@ -620,7 +620,7 @@ enum CommonMarkConverter {
   /// (`<img src="…" alt="…" />`) replaced by its description. Safe mode
   /// escapes every `<` and `"` of text, so each `<` starts one of libcmark's
   /// own tags, which end at the next `>`.
-  static func withoutLinksAndImages(_ html: Substring) -> String {
+  private static func withoutLinksAndImages(_ html: Substring) -> String {
     var result = ""
     var rest = html
     while let start = rest.firstIndex(of: "<") {
