@@ -138,6 +138,24 @@ void lr_rows_times(int variant, int rows, const int32_t *counts,
                              alpha, c, ldc);
 }
 
+void lr_bias_activate(int variant, lr_activation activation, float *z,
+                      float *a, long ld, const float *bias, int rows, int n) {
+  table(variant)->bias_activate(activation, z, a, ld, bias, rows, n);
+}
+
+void lr_map_bias_activate(int variant, lr_activation activation,
+                          const float *s, long lds, float *z, float *a,
+                          const float *bias, int maps, int positions) {
+  table(variant)->map_bias_activate(activation, s, lds, z, a, bias, maps,
+                                    positions);
+}
+
+void lr_activation_derivative(int variant, lr_activation activation,
+                              float *delta, const float *z, const float *a,
+                              long ld, int rows, int n) {
+  table(variant)->activation_derivative(activation, delta, z, a, ld, rows, n);
+}
+
 void lr_pixel_rows_times(int variant, int rows, const uint8_t *pixels,
                          const int32_t *images, int width, int32_t *list,
                          float *values, const float *b, long ldb, int n,

@@ -10,6 +10,7 @@
 #include <immintrin.h>
 #endif
 
+#include "activations.h"
 #include "table.h"
 
 
@@ -267,41 +268,13 @@ double lr_sum_squares(const float *x, long count) {
 
 // MARK: - Element-wise maths
 
-// Reinterpreting bits through a union: defined in C, and free once
-// compiled.
-typedef union { float f; uint32_t u; } float_word;
 typedef union { double d; uint64_t u; } double_word;
-static inline uint32_t float_bits(float x) { return (float_word){.f = x}.u; }
-static inline float bits_float(uint32_t u) { return (float_word){.u = u}.f; }
 static inline uint64_t double_bits(double x) { return (double_word){.d = x}.u; }
 static inline double bits_double(uint64_t u) { return (double_word){.u = u}.d; }
 
-float lr_expf(float x) {
-  float v = x;
-  v = v < -87.3f ? -87.3f : v;  // e^-87.3 is just above the smallest normal
-  v = v > 88.3f ? 88.3f : v;    // keeps n ≤ 127, so 2ⁿ stays finite
-  // n = round(v / ln 2): adding 1.5·2²³ rounds to an integer, which then
-  // sits in the low bits of the mantissa.
-  const float magic = 12582912.0f;
-  float shifted = v * 1.442695041f + magic;
-  float n = shifted - magic;
-  // r = v − n ln 2 (ln 2 split in two for precision), |r| ≤ ln 2 / 2.
-  float r = (v - n * 0.693145752f) - n * 1.42860677e-6f;
-  // e^r by its Taylor polynomial to degree 6 (error below 2⁻²³ here).
-  float p = 1.0f / 720.0f;
-  p = p * r + 1.0f / 120.0f;
-  p = p * r + 1.0f / 24.0f;
-  p = p * r + 1.0f / 6.0f;
-  p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  // 2ⁿ from its exponent bits, without a float→int conversion.
-  float twoToN =
-      bits_float((float_bits(shifted) - float_bits(magic) + 127u) << 23);
-  return p * twoToN;
-}
+float lr_expf(float x) { return lr_expf_inline(x); }
 
-float lr_sigmoidf(float x) { return 1.0f / (1.0f + lr_expf(-x)); }
+float lr_sigmoidf(float x) { return lr_sigmoidf_inline(x); }
 
 static const double ln2Hi = 6.93147180369123816490e-01;  // 32 bits: n·hi exact
 static const double ln2Lo = 1.90821492927058770002e-10;
@@ -387,86 +360,6 @@ double lr_polar_factor(double s) {
   return sqrt(-2.0 * lr_log(s) / s);
 }
 
-// MARK: - Activations
-
-void lr_bias_activate(lr_activation activation, float *z, float *a, long ld,
-                      const float *bias, int rows, int n) {
-  for (int r = 0; r < rows; r++) {
-    float *zr = z + r * ld, *ar = a + r * ld;
-    for (int j = 0; j < n; j++) zr[j] = zr[j] + bias[j];
-    switch (activation) {
-    case LR_SIGMOID:
-      for (int j = 0; j < n; j++) ar[j] = lr_sigmoidf(zr[j]);
-      break;
-    case LR_RELU:
-      for (int j = 0; j < n; j++) ar[j] = zr[j] > 0 ? zr[j] : 0.0f;
-      break;
-    case LR_TANH:
-      for (int j = 0; j < n; j++) ar[j] = lr_tanhf(zr[j]);
-      break;
-    case LR_SOFTMAX: {
-      float largest = -1.0f / 0.0f;
-      for (int j = 0; j < n; j++) largest = zr[j] > largest ? zr[j] : largest;
-      float sum = 0;
-      for (int j = 0; j < n; j++) {
-        ar[j] = lr_expf(zr[j] - largest);
-        sum = sum + ar[j];
-      }
-      float scale = 1.0f / sum;
-      for (int j = 0; j < n; j++) ar[j] = ar[j] * scale;
-      break;
-    }
-    }
-  }
-}
-
-void lr_map_bias_activate(lr_activation activation, const float *s,
-                          long lds, float *z, float *a, const float *bias,
-                          int maps, int positions) {
-  for (int f = 0; f < maps; f++) {
-    const float *sf = s + f * lds;
-    float *zf = z + (long)f * positions, *af = a + (long)f * positions;
-    float b = bias[f];
-    for (int p = 0; p < positions; p++) zf[p] = sf[p] + b;
-    switch (activation) {
-    case LR_SIGMOID:
-      for (int p = 0; p < positions; p++) af[p] = lr_sigmoidf(zf[p]);
-      break;
-    case LR_RELU:
-      for (int p = 0; p < positions; p++) af[p] = zf[p] > 0 ? zf[p] : 0.0f;
-      break;
-    case LR_TANH:
-      for (int p = 0; p < positions; p++) af[p] = lr_tanhf(zf[p]);
-      break;
-    case LR_SOFTMAX:  // not a hidden activation: the values pass unchanged
-      memcpy(af, zf, sizeof(float) * positions);
-      break;
-    }
-  }
-}
-
-void lr_activation_derivative(lr_activation activation, float *delta,
-                              const float *z, const float *a, long ld,
-                              int rows, int n) {
-  for (int r = 0; r < rows; r++) {
-    float *d = delta + r * ld;
-    const float *zr = z + r * ld, *ar = a + r * ld;
-    switch (activation) {
-    case LR_SIGMOID:  // σ′ = σ(1 − σ)
-      for (int j = 0; j < n; j++) d[j] = d[j] * (ar[j] * (1.0f - ar[j]));
-      break;
-    case LR_RELU:  // 1 where z > 0
-      for (int j = 0; j < n; j++) d[j] = zr[j] > 0 ? d[j] : 0.0f;
-      break;
-    case LR_TANH:  // 1 − tanh²
-      for (int j = 0; j < n; j++) d[j] = d[j] * (1.0f - ar[j] * ar[j]);
-      break;
-    case LR_SOFTMAX:  // an output activation only: the output delta has it
-      break;
-    }
-  }
-}
-
 // MARK: - Output delta and cost
 
 double lr_output_delta_cost(lr_cost cost, lr_activation activation,
@@ -499,7 +392,7 @@ double lr_output_delta_cost(lr_cost cost, lr_activation activation,
         d[j] = error;
       }
       rowCost = rowCost * 0.5f;
-      lr_activation_derivative(activation, d, zr, ar, ld, 1, n);
+      lr_activation_derivative_rows(activation, d, zr, ar, ld, 1, n);
     } else if (activation == LR_SOFTMAX) {
       // −ln a_label = ln Σ exp(z) − z_label, from z so that a vanishing
       // a_label cannot give ln 0.

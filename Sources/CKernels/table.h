@@ -2,6 +2,7 @@
 #ifndef LABRUN_KERNEL_TABLE_H
 #define LABRUN_KERNEL_TABLE_H
 
+#include "activations.h"
 #include "labrun_kernels.h"
 
 // No a·b + c may become one fused operation behind the code's back: only
@@ -32,6 +33,14 @@ typedef struct {
   void (*rows_times)(int rows, const int32_t *counts, const int32_t *lists,
                      const float *values, long ldl, const float *b, long ldb,
                      int n, float alpha, float *c, long ldc);
+  void (*bias_activate)(lr_activation activation, float *z, float *a, long ld,
+                        const float *bias, int rows, int n);
+  void (*map_bias_activate)(lr_activation activation, const float *s,
+                            long lds, float *z, float *a, const float *bias,
+                            int maps, int positions);
+  void (*activation_derivative)(lr_activation activation, float *delta,
+                                const float *z, const float *a, long ld,
+                                int rows, int n);
 } lr_kernel_table;
 
 extern const lr_kernel_table lr_portable_kernels;

@@ -232,7 +232,7 @@ static void convolution(int variant) {
   report("conv unfold", unfolded, sizeof(float) * T * PS);
   lr_transpose(T, F, wt, FS, filters, TS);
   lr_times(variant, F, T, filters, TS, unfolded, PS, PS, 0, product, PS);
-  lr_map_bias_activate(LR_SIGMOID, product, PS, z, a, bias, F, P);
+  lr_map_bias_activate(variant, LR_SIGMOID, product, PS, z, a, bias, F, P);
   report("conv forward", a, sizeof(float) * F * P);
   float pooled[F * (OH / 2) * (OW / 2)];
   int32_t where[F * (OH / 2) * (OW / 2)];
@@ -268,7 +268,7 @@ static void convolution(int variant) {
   float *dpool = floats(F * (OH / 2) * (OW / 2), 0, 1);
   float *delta = calloc(F * P, sizeof(float));
   lr_max_pool_backward(dpool, where, F * (OH / 2) * (OW / 2), delta, F * P);
-  lr_activation_derivative(LR_SIGMOID, delta, z, a, F * P, 1, F * P);
+  lr_activation_derivative(variant, LR_SIGMOID, delta, z, a, F * P, 1, F * P);
   report("max pool backward", delta, sizeof(float) * F * P);
   float *byPosition = calloc(P * FS, sizeof(float));
   lr_transpose(F, P, delta, P, byPosition, FS);
@@ -384,7 +384,7 @@ static void pixel_rows(int variant) {
 
 // MARK: - Element-wise maths, activations, costs
 
-static void elementwise(void) {
+static void elementwise(int variant) {
   enum { count = 200000 };
   float *x = malloc(sizeof(float) * count), *y = malloc(sizeof(float) * count);
   double *dx = malloc(sizeof(double) * count), *dy = malloc(sizeof(double) * count);
@@ -402,6 +402,30 @@ static void elementwise(void) {
     for (int i = 0; i < count; i++) y[i] = functions[f](x[i]);
     canonical_nans(y, count);
     report(names[f], y, sizeof(float) * count);
+  }
+  {
+    // The variant's activation loops (vectorised at its width) against
+    // the scalar functions, element for element, over the same sweep.
+    float *z = malloc(sizeof(float) * count), *a = malloc(sizeof(float) * count);
+    float *zero = calloc(count, sizeof(float)), *scalar = malloc(sizeof(float) * count);
+    lr_activation activations[] = {LR_SIGMOID, LR_TANH};
+    float (*scalars[])(float) = {lr_sigmoidf, lr_tanhf};
+    for (int f = 0; f < 2; f++) {
+      memcpy(z, x, sizeof(float) * count);
+      lr_bias_activate(variant, activations[f], z, a, count, zero, 1, count);
+      for (int i = 0; i < count; i++) scalar[i] = scalars[f](x[i] + 0.0f);
+      canonical_nans(a, count);
+      canonical_nans(scalar, count);
+      same(f == 0 ? "sigmoid rows against lr_sigmoidf"
+                  : "tanh rows against lr_tanhf", a, scalar, count);
+      memcpy(z, x, sizeof(float) * count);
+      lr_map_bias_activate(variant, activations[f], x, count, z, a, zero, 1,
+                           count);
+      canonical_nans(a, count);
+      same(f == 0 ? "sigmoid maps against lr_sigmoidf"
+                  : "tanh maps against lr_tanhf", a, scalar, count);
+    }
+    free(z), free(a), free(zero), free(scalar);
   }
   for (int i = 0; i < count; i++) y[i] = lr_logf(x[i] < 0 ? -x[i] : x[i]);
   canonical_nans(y, count);
@@ -422,7 +446,7 @@ static void elementwise(void) {
       float *delta = floats(rows * ld, 0, 1), *bias = floats(ld, 0, 1);
       int32_t labels[23];
       for (int r = 0; r < rows; r++) labels[r] = (int32_t)(next() % 11);
-      lr_bias_activate((lr_activation)act, z, a, ld, bias, rows, n);
+      lr_bias_activate(variant, (lr_activation)act, z, a, ld, bias, rows, n);
       double total = lr_output_delta_cost((lr_cost)cost, (lr_activation)act,
                                           z, a, delta, ld, labels, rows, n);
       char name[64];
@@ -431,7 +455,7 @@ static void elementwise(void) {
       report("  delta", delta, sizeof(float) * rows * ld);
       report("  cost", &total, sizeof total);
       if (act != LR_SOFTMAX) {
-        lr_activation_derivative((lr_activation)act, delta, z, a, ld, rows, n);
+        lr_activation_derivative(variant, (lr_activation)act, delta, z, a, ld, rows, n);
         report("  derivative", delta, sizeof(float) * rows * ld);
       }
       uint8_t predictions[23];
@@ -491,12 +515,12 @@ static void training(int variant) {
       int listed =
           lr_block_pixels(variant, pixels, rowsOrder, batch, inputs, list, at);
       lr_block_times(variant, batch, list, listed, at, w1, hp, hp, 1, z1, hp);
-      lr_bias_activate(LR_SIGMOID, z1, a1, hp, b1, batch, hidden);
+      lr_bias_activate(variant, LR_SIGMOID, z1, a1, hp, b1, batch, hidden);
       int hiddenListed =
           lr_block_rows(a1, hp, batch, hidden, hiddenList, hiddenAt);
       lr_block_times(variant, batch, hiddenList, hiddenListed, hiddenAt, w2,
                      op, op, 1, z2, op);
-      lr_bias_activate(LR_SIGMOID, z2, a2, op, b2, batch, outputs);
+      lr_bias_activate(variant, LR_SIGMOID, z2, a2, op, b2, batch, outputs);
       costs += lr_output_delta_cost(LR_QUADRATIC, LR_SIGMOID, z2, a2, d2, op,
                                     batchLabels, batch, outputs);
       // δ1 = (δ2 · W2ᵀ) ⊙ σ′, before W2 changes.
@@ -505,7 +529,7 @@ static void training(int variant) {
           lr_block_rows(d2, op, batch, outputs, outputList, outputAt);
       lr_block_times(variant, batch, outputList, outputListed, outputAt, w2t,
                      hp, hp, 1, d1, hp);
-      lr_activation_derivative(LR_SIGMOID, d1, z1, a1, hp, batch, hidden);
+      lr_activation_derivative(variant, LR_SIGMOID, d1, z1, a1, hp, batch, hidden);
       lr_block_gradient(variant, batch, hiddenList, hiddenListed, hiddenAt,
                         d2, op, op, g2, op, NULL, 0, 0, NULL, 0);
       lr_column_sums(batch, d2, op, op, gb2);
@@ -552,7 +576,7 @@ int main(int argc, char **argv) {
   convolution(variant);
   pixels(variant);
   pixel_rows(variant);
-  elementwise();
+  elementwise(variant);
   training(variant);
   return failures ? 1 : 0;
 }

@@ -215,13 +215,15 @@ typedef enum {
 } lr_cost;
 
 /// z = z + b per row, then a = f(z), for j < n of each of `rows` rows.
-void lr_bias_activate(lr_activation activation, float *z, float *a, long ld,
-                      const float *bias, int rows, int n);
+/// Every variant gives the same bits (each element on its own); the
+/// variant only sets how many are computed at once.
+void lr_bias_activate(int variant, lr_activation activation, float *z,
+                      float *a, long ld, const float *bias, int rows, int n);
 
 /// δ = δ ⊙ f′(z) for a hidden activation (not softmax).
-void lr_activation_derivative(lr_activation activation, float *delta,
-                              const float *z, const float *a, long ld,
-                              int rows, int n);
+void lr_activation_derivative(int variant, lr_activation activation,
+                              float *delta, const float *z, const float *a,
+                              long ld, int rows, int n);
 
 /// Writes ∂C/∂z of the output layer into `delta` and returns the batch's
 /// summed cost (each row's cost in float, summed in double in row order).
@@ -265,9 +267,9 @@ void lr_conv_fold(const float *g, long ldg, int channels, int height,
 /// z[f][p] = s[f][p] + bias[f], a = f(z), for `maps` rows of `positions`
 /// (s's row f at s + f·lds; z and a compact, map after map). A hidden
 /// activation (not softmax).
-void lr_map_bias_activate(lr_activation activation, const float *s,
-                          long lds, float *z, float *a, const float *bias,
-                          int maps, int positions);
+void lr_map_bias_activate(int variant, lr_activation activation,
+                          const float *s, long lds, float *z, float *a,
+                          const float *bias, int maps, int positions);
 
 /// Max-pooling of `maps` maps of height × width by size × size windows
 /// (size divides both): y[f][i][j] is the largest of its window, the first

@@ -454,7 +454,7 @@ public final class Network: @unchecked Sendable {
       if hasDropout, let below, let dropout = dropouts[index - 1] {
         dropout.backward(below.delta.base, rows: rows)
       }
-      below?.applyActivationDerivative(rows: rows)
+      below?.applyActivationDerivative(rows: rows, kernels: kernels)
     }
     return cost
   }

@@ -163,7 +163,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
           scratch.unfolded.base, positionStride, Int32(positionStride), 0,
           scratch.product.base, positionStride)
         lr_map_bias_activate(
-          activation.c, scratch.product.base, positionStride,
+          kernels.index, activation.c, scratch.product.base, positionStride,
           z.base + row * outputStride, output.base + row * outputStride,
           biases.value.base, Int32(maps), Int32(positions))
       }
@@ -264,13 +264,13 @@ final class ConvolutionLayer: Layer, SplitsWork {
     }
   }
 
-  func applyActivationDerivative(rows: Int) {
+  func applyActivationDerivative(rows: Int, kernels: KernelVariant) {
     let parts = max(1, min(threads, rows))
     Parts.run(parts) { part in
       let mine = Parts.range(part, of: parts, rows)
       let first = mine.lowerBound * outputStride
       lr_activation_derivative(
-        activation.c, delta.base + first, z.base + first,
+        kernels.index, activation.c, delta.base + first, z.base + first,
         output.base + first, outputStride, Int32(mine.count),
         Int32(outputSize))
     }

@@ -113,14 +113,14 @@ final class DenseLayer: Layer, SplitsWork {
       if !rowWise {
         let end = min(mine.upperBound * 16, outputSize)
         lr_bias_activate(
-          activation.c, z.base + j, output.base + j, outputStride,
+          kernels.index, activation.c, z.base + j, output.base + j, outputStride,
           biases.value.base + j, Int32(input.rows), Int32(max(0, end - j)))
       }
     }
     if rowWise {
       lr_bias_activate(
-        activation.c, z.base, output.base, outputStride, biases.value.base,
-        Int32(input.rows), Int32(outputSize))
+        kernels.index, activation.c, z.base, output.base, outputStride,
+        biases.value.base, Int32(input.rows), Int32(outputSize))
     }
   }
 
@@ -140,8 +140,8 @@ final class DenseLayer: Layer, SplitsWork {
       scratch.list, scratch.values, weights.value.base, outputStride,
       Int32(outputStride), z.base, outputStride)
     lr_bias_activate(
-      activation.c, z.base, output.base, outputStride, biases.value.base,
-      Int32(rows), Int32(outputSize))
+      kernels.index, activation.c, z.base, output.base, outputStride,
+      biases.value.base, Int32(rows), Int32(outputSize))
   }
 
   /// Whether every weight is finite: then a row's chain over its block's
@@ -231,9 +231,9 @@ final class DenseLayer: Layer, SplitsWork {
     return low
   }
 
-  func applyActivationDerivative(rows: Int) {
+  func applyActivationDerivative(rows: Int, kernels: KernelVariant) {
     lr_activation_derivative(
-      activation.c, delta.base, z.base, output.base, outputStride,
+      kernels.index, activation.c, delta.base, z.base, output.base, outputStride,
       Int32(rows), Int32(outputSize))
   }
 }

@@ -25,7 +25,7 @@ protocol Layer: AnyObject {
   var z: FloatBuffer { get }
   /// f(z) of the last forward pass: (capacity, outputStride).
   var output: FloatBuffer { get }
-  /// ∂C/∂z (after ``applyActivationDerivative(rows:)``): (capacity,
+  /// ∂C/∂z (after ``applyActivationDerivative(rows:kernels:)``): (capacity,
   /// outputStride).
   var delta: FloatBuffer { get }
 
@@ -47,7 +47,7 @@ protocol Layer: AnyObject {
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
     kernels: KernelVariant)
   /// Turns ∂C/∂a in ``delta`` into ∂C/∂z (hidden layers).
-  func applyActivationDerivative(rows: Int)
+  func applyActivationDerivative(rows: Int, kernels: KernelVariant)
   /// The weights in the book's layout, (out, in) row-major: the one
   /// layout the cache, the report and the playground read.
   var weightMatrix: [Float] { get set }

@@ -95,5 +95,5 @@ final class MaxPoolLayer: Layer, SplitsWork {
     }
   }
 
-  func applyActivationDerivative(rows: Int) {}
+  func applyActivationDerivative(rows: Int, kernels: KernelVariant) {}
 }
