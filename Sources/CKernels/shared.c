@@ -121,49 +121,110 @@ static int block_pixels(const uint8_t *pixels, const int32_t *images,
 }
 
 #if defined(__x86_64__)
-/// lr_block_pixels with AVX2 (the same values: (float)pixel · (1/255)):
-/// a column's eight bytes widened and converted in one instruction each.
+/// Column k of sixteen rows of eight bytes (r[i]'s low 8 bytes) in t[k]:
+/// a 16×8 byte transpose in SSE2.
+static inline __attribute__((always_inline)) void transpose16x8(
+    const __m128i *r, __m128i *t) {
+  __m128i a[8], b[8], c[8];
+  for (int i = 0; i < 8; i++) a[i] = _mm_unpacklo_epi8(r[2 * i], r[2 * i + 1]);
+  for (int i = 0; i < 4; i++) {
+    b[2 * i] = _mm_unpacklo_epi16(a[2 * i], a[2 * i + 1]);
+    b[2 * i + 1] = _mm_unpackhi_epi16(a[2 * i], a[2 * i + 1]);
+  }
+  // c[0..3]: columns (0, 1), (2, 3), (4, 5), (6, 7) of rows 0-7; c[4..7]
+  // the same of rows 8-15.
+  for (int h = 0; h < 2; h++) {
+    __m128i *ch = c + 4 * h;
+    const __m128i *bh = b + 4 * h;
+    ch[0] = _mm_unpacklo_epi32(bh[0], bh[2]);
+    ch[1] = _mm_unpackhi_epi32(bh[0], bh[2]);
+    ch[2] = _mm_unpacklo_epi32(bh[1], bh[3]);
+    ch[3] = _mm_unpackhi_epi32(bh[1], bh[3]);
+  }
+  for (int i = 0; i < 4; i++) {
+    t[2 * i] = _mm_unpacklo_epi64(c[i], c[4 + i]);
+    t[2 * i + 1] = _mm_unpackhi_epi64(c[i], c[4 + i]);
+  }
+}
+
+/// The body of lr_block_pixels with AVX2 or AVX-512F: eight pixels of
+/// each row loaded straight into a register (a round trip through memory
+/// stalled on forwarding 8-byte stores to 16-byte loads), transposed into
+/// columns of up to 16 rows, and each column stored by STORE_COLUMN(column,
+/// bytes) as (float)pixel · (1/255), the same values as the plain loop.
+#define LR_BLOCK_PIXELS_BODY(STORE_COLUMN)                                   \
+  const uint8_t *image[16];                                                  \
+  for (int r = 0; r < rows; r++) image[r] = pixels + (long)images[r] * width;\
+  int count = 0, j0 = 0;                                                     \
+  for (; j0 + 8 <= width; j0 += 8) {                                         \
+    __m128i r[16], any = _mm_setzero_si128();                                \
+    for (int i = 0; i < 16; i++) {                                           \
+      r[i] = i < rows ? _mm_loadl_epi64((const __m128i *)(image[i] + j0))    \
+                      : _mm_setzero_si128();                                 \
+      any = _mm_or_si128(any, r[i]);                                         \
+    }                                                                        \
+    uint64_t inked = (uint64_t)_mm_cvtsi128_si64(any);                       \
+    if (inked == 0) continue;                                                \
+    __m128i t[8];                                                            \
+    transpose16x8(r, t);                                                     \
+    for (int k = 0; k < 8; k++) {                                            \
+      STORE_COLUMN(at + (long)count * LR_BLOCK_ROWS, t[k]);                  \
+      list[count] = j0 + k;                                                  \
+      count += ((inked >> (8 * k)) & 0xFF) != 0;                             \
+    }                                                                        \
+  }                                                                          \
+  if (j0 < width) {                                                          \
+    uint64_t words[16];                                                      \
+    uint64_t any =                                                           \
+        pixel_words(pixels, images, width, rows, j0, width - j0, words);     \
+    if (any)                                                                 \
+      count = pixel_columns(words, any, rows, j0, width - j0, count, list,   \
+                            at);                                             \
+  }                                                                          \
+  return count;
+
+/// lr_block_pixels with AVX2: rows 0-7 of a column widened and converted
+/// in one instruction each, rows 8-11 in a second.
 __attribute__((target("avx2"))) static int avx2_block_pixels(
     const uint8_t *pixels, const int32_t *images, int rows, int width,
     int32_t *list, float *at) {
   const __m256 scale8 = _mm256_set1_ps(1.0f / 255.0f);
   const __m128 scale4 = _mm_set1_ps(1.0f / 255.0f);
-  int count = 0;
-  for (int j0 = 0; j0 < width; j0 += 8) {
-    uint64_t words[16];
-    int size = width - j0 < 8 ? width - j0 : 8;
-    uint64_t any = pixel_words(pixels, images, width, rows, j0, size, words);
-    if (any == 0) continue;
-    if (size < 8) {
-      count = pixel_columns(words, any, rows, j0, size, count, list, at);
-      continue;
-    }
-    __m128i low[8], high[8];
-    transpose8(words, low);
-    if (rows > 8) transpose8(words + 8, high);
-    for (int k = 0; k < 8; k++) {
-      float *column = at + (long)count * LR_BLOCK_ROWS;
-      _mm256_storeu_ps(
-          column,
-          _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(low[k])),
-                        scale8));
-      if (rows > 8)
-        _mm_storeu_ps(
-            column + 8,
-            _mm_mul_ps(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(high[k])), scale4));
-      list[count] = j0 + k;
-      count += ((any >> (8 * k)) & 0xFF) != 0;
-    }
-  }
-  return count;
+#define STORE_COLUMN(column, bytes)                                          \
+  _mm256_storeu_ps(                                                          \
+      (column),                                                              \
+      _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)), scale8)); \
+  if (rows > 8)                                                              \
+    _mm_storeu_ps((column) + 8,                                              \
+                  _mm_mul_ps(_mm_cvtepi32_ps(_mm_cvtepu8_epi32(              \
+                                 _mm_srli_si128((bytes), 8))),               \
+                             scale4));
+  LR_BLOCK_PIXELS_BODY(STORE_COLUMN)
+#undef STORE_COLUMN
+}
+
+/// lr_block_pixels with AVX-512F: a column's rows converted at once and
+/// stored under a mask of its `rows` values.
+__attribute__((target("avx512f"))) static int avx512_block_pixels(
+    const uint8_t *pixels, const int32_t *images, int rows, int width,
+    int32_t *list, float *at) {
+  const __m512 scale16 = _mm512_set1_ps(1.0f / 255.0f);
+  const __mmask16 used = (__mmask16)((1u << rows) - 1);
+#define STORE_COLUMN(column, bytes)                                          \
+  _mm512_mask_storeu_ps(                                                     \
+      (column), used,                                                        \
+      _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(bytes)), scale16));
+  LR_BLOCK_PIXELS_BODY(STORE_COLUMN)
+#undef STORE_COLUMN
 }
 #endif
 
 int lr_block_pixels(int variant, const uint8_t *pixels, const int32_t *images,
                     int rows, int width, int32_t *list, float *at) {
 #if defined(__x86_64__)
-  if ((variant == LR_VARIANT_AVX2 || variant == LR_VARIANT_AVX512) &&
-      lr_variant_available((lr_variant)variant))
+  if (variant == LR_VARIANT_AVX512 && lr_variant_available(LR_VARIANT_AVX512))
+    return avx512_block_pixels(pixels, images, rows, width, list, at);
+  if (variant == LR_VARIANT_AVX2 && lr_variant_available(LR_VARIANT_AVX2))
     return avx2_block_pixels(pixels, images, rows, width, list, at);
 #endif
   (void)variant;
