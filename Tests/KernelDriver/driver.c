@@ -433,18 +433,20 @@ static void elementwise(int variant) {
     float (*scalars[])(float) = {lr_sigmoidf, lr_tanhf};
     for (int f = 0; f < 2; f++) {
       memcpy(z, x, sizeof(float) * count);
-      lr_bias_activate(variant, activations[f], z, a, count, zero, 1, count);
+      // count − 5: a last group shorter than any vector.
+      lr_bias_activate(variant, activations[f], z, a, count, zero, 1,
+                       count - 5);
       for (int i = 0; i < count; i++) scalar[i] = scalars[f](x[i] + 0.0f);
-      canonical_nans(a, count);
+      canonical_nans(a, count - 5);
       canonical_nans(scalar, count);
       same(f == 0 ? "sigmoid rows against lr_sigmoidf"
-                  : "tanh rows against lr_tanhf", a, scalar, count);
+                  : "tanh rows against lr_tanhf", a, scalar, count - 5);
       memcpy(z, x, sizeof(float) * count);
       lr_map_bias_activate(variant, activations[f], x, count, z, a, zero, 1,
-                           count);
-      canonical_nans(a, count);
+                           count - 5);
+      canonical_nans(a, count - 5);
       same(f == 0 ? "sigmoid maps against lr_sigmoidf"
-                  : "tanh maps against lr_tanhf", a, scalar, count);
+                  : "tanh maps against lr_tanhf", a, scalar, count - 5);
     }
     free(z), free(a), free(zero), free(scalar);
   }
