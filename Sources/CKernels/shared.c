@@ -120,6 +120,37 @@ static int block_pixels(const uint8_t *pixels, const int32_t *images,
   return count;
 }
 
+/// The inked pixels of one image: their columns into list, ascending, and
+/// their values (float)pixel · (1/255) into values[t · stride]; returns
+/// how many. list and values need room for `width` entries.
+static int inked_pixels(const uint8_t *image, int width, int32_t *list,
+                        float *values, long stride) {
+  const float scale = 1.0f / 255.0f;  // as lr_block_pixels scales
+  int count = 0, j0 = 0;
+#if defined(__x86_64__)
+  // Sixteen pixels compared with zero at once; only the inked ones listed.
+  const __m128i zero = _mm_setzero_si128();
+  for (; j0 + 16 <= width; j0 += 16) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(image + j0));
+    unsigned inked =
+        ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)) & 0xFFFFu;
+    while (inked) {
+      int k = __builtin_ctz(inked);
+      inked &= inked - 1;
+      list[count] = j0 + k;
+      values[count * stride] = (float)image[j0 + k] * scale;
+      count++;
+    }
+  }
+#endif
+  for (int j = j0; j < width; j++) {
+    list[count] = j;
+    values[count * stride] = (float)image[j] * scale;
+    count += image[j] != 0;
+  }
+  return count;
+}
+
 #if defined(__x86_64__)
 /// Column k of sixteen rows of eight bytes (r[i]'s low 8 bytes) in t[k]:
 /// a 16×8 byte transpose in SSE2.
@@ -221,6 +252,11 @@ __attribute__((target("avx512f"))) static int avx512_block_pixels(
 
 int lr_block_pixels(int variant, const uint8_t *pixels, const int32_t *images,
                     int rows, int width, int32_t *list, float *at) {
+  // A block of one image (a batch of 1): its inked pixels, with no
+  // transpose of rows that are not there.
+  if (rows == 1)
+    return inked_pixels(pixels + (long)images[0] * width, width, list, at,
+                        LR_BLOCK_ROWS);
 #if defined(__x86_64__)
   if (variant == LR_VARIANT_AVX512 && lr_variant_available(LR_VARIANT_AVX512))
     return avx512_block_pixels(pixels, images, rows, width, list, at);
@@ -233,30 +269,7 @@ int lr_block_pixels(int variant, const uint8_t *pixels, const int32_t *images,
 
 int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,
                    float *values) {
-  const float scale = 1.0f / 255.0f;  // as lr_block_pixels scales
-  int count = 0, j0 = 0;
-#if defined(__x86_64__)
-  // Sixteen pixels compared with zero at once; only the inked ones listed.
-  const __m128i zero = _mm_setzero_si128();
-  for (; j0 + 16 <= width; j0 += 16) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)(image + j0));
-    unsigned inked =
-        ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero)) & 0xFFFFu;
-    while (inked) {
-      int k = __builtin_ctz(inked);
-      inked &= inked - 1;
-      list[count] = j0 + k;
-      values[count] = (float)image[j0 + k] * scale;
-      count++;
-    }
-  }
-#endif
-  for (int j = j0; j < width; j++) {
-    list[count] = j;
-    values[count] = (float)image[j] * scale;
-    count += image[j] != 0;
-  }
-  return count;
+  return inked_pixels(image, width, list, values, 1);
 }
 
 int lr_block_rows(const float *x, long ldx, int rows, int width,
