@@ -5,6 +5,10 @@
 // the variants' lr_times; nothing here reorders a sum.
 #include <string.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "table.h"
 
 void lr_conv_unfold(const float *x, int channels, int height, int width,
@@ -33,9 +37,10 @@ static inline void copy_run(float *to, const float *from, int n) {
   }
 }
 
-void lr_conv_unfold_positions(const float *x, int channels, int height,
-                              int width, int size, int first, int count,
-                              float *u, long ldu) {
+/// lr_conv_unfold_positions one short run at a time (any columns).
+static void unfold_positions(const float *x, int channels, int height,
+                             int width, int size, int first, int count,
+                             float *u, long ldu) {
   int oh = height - size + 1, ow = width - size + 1;
   int taps = channels * size * size, last = first + count;
   // The filter rows (c, ky) whose taps t0 ..< t0 + size meet the columns.
@@ -65,6 +70,139 @@ void lr_conv_unfold_positions(const float *x, int channels, int height,
       for (int t = taps > first ? taps : first; t < last; t++)
         row[t] = t == taps ? 1.0f : 0.0f;
     }
+}
+
+#if defined(__x86_64__)
+// The vectorised unfold: each group of LANES columns of a position's row is
+// the same few filter rows' runs at fixed offsets from the position's
+// top-left input, so the runs are planned once per call and each position
+// is then a masked load per run (masked-out lanes neither fault nor read),
+// merged into the group's constant (the bias's 1 and the +0 beyond).
+
+/// One filter row's run inside a group: lanes `mask` of the group take
+/// x[position's top-left + offset + lane] (the offset moved back by the
+/// run's first lane, so that lane l reads tap kx = l − first lane + kx0).
+typedef struct {
+  long offset;
+  unsigned mask;
+} unfold_run;
+
+// A plan covers at most UNFOLD_COLUMNS columns; wider calls take several.
+// Every run has a lane of its own, so a plan has at most as many runs as
+// columns.
+enum { UNFOLD_COLUMNS = 256 };
+
+typedef struct {
+  int groups;
+  int ends[UNFOLD_COLUMNS];          // group g's runs: ends[g−1] ..< ends[g]
+  unfold_run runs[UNFOLD_COLUMNS];
+  float constant[UNFOLD_COLUMNS];    // group g's at constant[g · lanes]
+} unfold_plan;
+
+/// The plan for columns first ..< first + count (count a multiple of
+/// lanes, at most UNFOLD_COLUMNS).
+static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
+                                int width, int size, int first, int count,
+                                int lanes) {
+  int taps = channels * size * size, n = 0;
+  plan->groups = count / lanes;
+  for (int g = 0; g < plan->groups; g++) {
+    int g0 = first + g * lanes;
+    for (int l = 0; l < lanes; l++)
+      plan->constant[g * lanes + l] = g0 + l == taps ? 1.0f : 0.0f;
+    for (int l = 0; l < lanes && g0 + l < taps;) {
+      int t = g0 + l, r = t / size, kx = t % size;
+      int c = r / size, ky = r % size;
+      // The run ends with its filter row (taps is a whole number of rows)
+      // or with the group.
+      int length = size - kx < lanes - l ? size - kx : lanes - l;
+      // Never before x: the offset of row r is at least r · width ≥
+      // r · size ≥ l, as height and width are at least size.
+      plan->runs[n].offset = ((long)c * height + ky) * width + kx - l;
+      plan->runs[n].mask = ((1u << length) - 1) << l;
+      n++;
+      l += length;
+    }
+    plan->ends[g] = n;
+  }
+}
+
+/// The body of avx512_unfold and avx2_unfold: for every position, each
+/// planned group of LANES columns loaded as the group's constant
+/// (LOAD(floats)), its runs merged in by v = RUN(v, r, from) and stored by
+/// STORE(to, v).
+#define UNFOLD_BODY(LANES, VECTOR, LOAD, RUN, STORE)                        \
+  int oh = height - size + 1, ow = width - size + 1;                        \
+  for (int y = 0; y < oh; y++)                                              \
+    for (int px = 0; px < ow; px++) {                                       \
+      const float *at = x + (long)y * width + px;                           \
+      float *row = u + (long)(y * ow + px) * ldu;                           \
+      for (int g = 0, r = 0; g < plan->groups; g++) {                       \
+        VECTOR v = LOAD(plan->constant + g * LANES);                        \
+        for (; r < plan->ends[g]; r++)                                      \
+          v = RUN(v, r, at + plan->runs[r].offset);                         \
+        STORE(row + g * LANES, v);                                          \
+      }                                                                     \
+    }
+
+/// The planned groups of every position with AVX-512F: 16 columns each,
+/// a run loaded under its mask over the lanes it leaves.
+__attribute__((target("avx512f"))) static void avx512_unfold(
+    const float *x, int height, int width, int size, const unfold_plan *plan,
+    float *u, long ldu) {
+#define RUN(v, r, from)                                                     \
+  _mm512_mask_loadu_ps((v), (__mmask16)plan->runs[r].mask, (from))
+  UNFOLD_BODY(16, __m512, _mm512_loadu_ps, RUN, _mm512_storeu_ps)
+#undef RUN
+}
+
+/// The planned groups of every position with AVX2: 8 columns each, a
+/// run's lanes as a vector mask; the runs' lanes and the constant's are
+/// disjoint, so OR merges them.
+__attribute__((target("avx2"))) static void avx2_unfold(
+    const float *x, int height, int width, int size, const unfold_plan *plan,
+    float *u, long ldu) {
+  __m256i masks[UNFOLD_COLUMNS];
+  const __m256i bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+  for (int r = 0; r < plan->ends[plan->groups - 1]; r++) {
+    __m256i mask = _mm256_set1_epi32((int)plan->runs[r].mask);
+    masks[r] = _mm256_cmpeq_epi32(_mm256_and_si256(mask, bits), bits);
+  }
+#define RUN(v, r, from) _mm256_or_ps((v), _mm256_maskload_ps((from), masks[r]))
+  UNFOLD_BODY(8, __m256, _mm256_loadu_ps, RUN, _mm256_storeu_ps)
+#undef RUN
+}
+#undef UNFOLD_BODY
+#endif
+
+void lr_conv_unfold_positions(int variant, const float *x, int channels,
+                              int height, int width, int size, int first,
+                              int count, float *u, long ldu) {
+  int done = 0;
+#if defined(__x86_64__)
+  int lanes = 0;
+  if (variant == LR_VARIANT_AVX512 && lr_variant_available(LR_VARIANT_AVX512))
+    lanes = 16;
+  else if (variant == LR_VARIANT_AVX2 && lr_variant_available(LR_VARIANT_AVX2))
+    lanes = 8;
+  // Whole groups through a plan; the columns after them, if any, below.
+  while (lanes && count - done >= lanes) {
+    int chunk = (count - done) / lanes * lanes;
+    if (chunk > UNFOLD_COLUMNS) chunk = UNFOLD_COLUMNS;
+    unfold_plan plan;
+    unfold_plan_columns(&plan, channels, height, width, size, first + done,
+                        chunk, lanes);
+    if (lanes == 16)
+      avx512_unfold(x, height, width, size, &plan, u + done, ldu);
+    else
+      avx2_unfold(x, height, width, size, &plan, u + done, ldu);
+    done += chunk;
+  }
+#endif
+  (void)variant;
+  if (done < count)
+    unfold_positions(x, channels, height, width, size, first + done,
+                     count - done, u + done, ldu);
 }
 
 void lr_conv_fold(const float *g, long ldg, int channels, int height,
