@@ -127,38 +127,75 @@ static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
   }
 }
 
-/// The body of avx512_unfold and avx2_unfold: for every position, each
-/// planned group of LANES columns loaded as the group's constant
-/// (LOAD(floats)), its runs merged in by v = RUN(v, r, from) and stored by
-/// STORE(to, v).
-#define UNFOLD_BODY(LANES, VECTOR, LOAD, RUN, STORE)                        \
+/// The body of avx512_unfold_group and avx2_unfold_group: for every
+/// position, the group's n runs merged into its constant (VECTOR c) by v =
+/// RUN(v, r, from) and stored by STORE(to, v).
+#define UNFOLD_GROUP_BODY(VECTOR, RUN, STORE)                               \
   int oh = height - size + 1, ow = width - size + 1;                        \
   for (int y = 0; y < oh; y++)                                              \
     for (int px = 0; px < ow; px++) {                                       \
       const float *at = x + (long)y * width + px;                           \
-      float *row = u + (long)(y * ow + px) * ldu;                           \
-      for (int g = 0, r = 0; g < plan->groups; g++) {                       \
-        VECTOR v = LOAD(plan->constant + g * LANES);                        \
-        for (; r < plan->ends[g]; r++)                                      \
-          v = RUN(v, r, at + plan->runs[r].offset);                         \
-        STORE(row + g * LANES, v);                                          \
-      }                                                                     \
+      VECTOR v = c;                                                         \
+      for (int r = 0; r < n; r++) v = RUN(v, r, at + runs[r].offset);       \
+      STORE(u + (long)(y * ow + px) * ldu, v);                              \
     }
 
-/// The planned groups of every position with AVX-512F: 16 columns each,
-/// a run loaded under its mask over the lanes it leaves.
-__attribute__((target("avx512f"))) static void avx512_unfold(
-    const float *x, int height, int width, int size, const unfold_plan *plan,
-    float *u, long ldu) {
+/// The body of avx512_unfold and avx2_unfold: group by group (a group's
+/// runs then stay in registers through all positions), each by GROUP(g,
+/// first run, n) with n a constant for up to five runs, so that the
+/// runs' loop unrolls.
+#define UNFOLD_BODY(GROUP)                                                  \
+  for (int g = 0; g < plan->groups; g++) {                                  \
+    int begin = g ? plan->ends[g - 1] : 0, n = plan->ends[g] - begin;       \
+    switch (n) {                                                            \
+    case 0: GROUP(g, begin, 0); break;                                      \
+    case 1: GROUP(g, begin, 1); break;                                      \
+    case 2: GROUP(g, begin, 2); break;                                      \
+    case 3: GROUP(g, begin, 3); break;                                      \
+    case 4: GROUP(g, begin, 4); break;                                      \
+    case 5: GROUP(g, begin, 5); break;                                      \
+    default: GROUP(g, begin, n);                                            \
+    }                                                                       \
+  }
+
+/// One planned group of 16 columns of every position with AVX-512F: a run
+/// loaded under its mask over the lanes it leaves.
+__attribute__((target("avx512f"), always_inline)) static inline void
+avx512_unfold_group(const float *x, int height, int width, int size,
+                    const unfold_run *runs, int n, const float *constant,
+                    float *u, long ldu) {
+  __m512 c = _mm512_loadu_ps(constant);
 #define RUN(v, r, from)                                                     \
-  _mm512_mask_loadu_ps((v), (__mmask16)plan->runs[r].mask, (from))
-  UNFOLD_BODY(16, __m512, _mm512_loadu_ps, RUN, _mm512_storeu_ps)
+  _mm512_mask_loadu_ps((v), (__mmask16)runs[r].mask, (from))
+  UNFOLD_GROUP_BODY(__m512, RUN, _mm512_storeu_ps)
 #undef RUN
 }
 
-/// The planned groups of every position with AVX2: 8 columns each, a
-/// run's lanes as a vector mask; the runs' lanes and the constant's are
+/// The planned groups of every position with AVX-512F.
+__attribute__((target("avx512f"))) static void avx512_unfold(
+    const float *x, int height, int width, int size, const unfold_plan *plan,
+    float *u, long ldu) {
+#define GROUP(g, begin, n)                                                  \
+  avx512_unfold_group(x, height, width, size, plan->runs + (begin), (n),    \
+                      plan->constant + (g) * 16, u + (g) * 16, ldu)
+  UNFOLD_BODY(GROUP)
+#undef GROUP
+}
+
+/// One planned group of 8 columns of every position with AVX2: a run's
+/// lanes as a vector mask; the runs' lanes and the constant's are
 /// disjoint, so OR merges them.
+__attribute__((target("avx2"), always_inline)) static inline void
+avx2_unfold_group(const float *x, int height, int width, int size,
+                  const unfold_run *runs, const __m256i *masks, int n,
+                  const float *constant, float *u, long ldu) {
+  __m256 c = _mm256_loadu_ps(constant);
+#define RUN(v, r, from) _mm256_or_ps((v), _mm256_maskload_ps((from), masks[r]))
+  UNFOLD_GROUP_BODY(__m256, RUN, _mm256_storeu_ps)
+#undef RUN
+}
+
+/// The planned groups of every position with AVX2.
 __attribute__((target("avx2"))) static void avx2_unfold(
     const float *x, int height, int width, int size, const unfold_plan *plan,
     float *u, long ldu) {
@@ -168,11 +205,15 @@ __attribute__((target("avx2"))) static void avx2_unfold(
     __m256i mask = _mm256_set1_epi32((int)plan->runs[r].mask);
     masks[r] = _mm256_cmpeq_epi32(_mm256_and_si256(mask, bits), bits);
   }
-#define RUN(v, r, from) _mm256_or_ps((v), _mm256_maskload_ps((from), masks[r]))
-  UNFOLD_BODY(8, __m256, _mm256_loadu_ps, RUN, _mm256_storeu_ps)
-#undef RUN
+#define GROUP(g, begin, n)                                                  \
+  avx2_unfold_group(x, height, width, size, plan->runs + (begin),           \
+                    masks + (begin), (n), plan->constant + (g) * 8,         \
+                    u + (g) * 8, ldu)
+  UNFOLD_BODY(GROUP)
+#undef GROUP
 }
 #undef UNFOLD_BODY
+#undef UNFOLD_GROUP_BODY
 #endif
 
 void lr_conv_unfold_positions(int variant, const float *x, int channels,
