@@ -75,13 +75,14 @@ static void unfold_positions(const float *x, int channels, int height,
 #if defined(__x86_64__)
 // The vectorised unfold: each group of LANES columns of a position's row is
 // the same few filter rows' runs at fixed offsets from the position's
-// top-left input, so the runs are planned once per call and each position
-// is then a masked load per run (masked-out lanes neither fault nor read),
-// merged into the group's constant (the bias's 1 and the +0 beyond).
+// top-left input, so the runs are planned once per call; then, group by
+// group, each position's group is a masked load per run (masked-out lanes
+// neither fault nor read) merged into the group's constant (the bias's 1
+// and the +0 beyond), and one store.
 
 /// One filter row's run inside a group: lanes `mask` of the group take
-/// x[position's top-left + offset + lane] (the offset moved back by the
-/// run's first lane, so that lane l reads tap kx = l − first lane + kx0).
+/// x[position's top-left + offset + lane], the offset being that of the
+/// run's first tap moved back by the run's first lane.
 typedef struct {
   long offset;
   unsigned mask;
@@ -116,8 +117,8 @@ static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
       // The run ends with its filter row (taps is a whole number of rows)
       // or with the group.
       int length = size - kx < lanes - l ? size - kx : lanes - l;
-      // Never before x: the offset of row r is at least r · width ≥
-      // r · size ≥ l, as height and width are at least size.
+      // Never before x: a run past lane 0 starts its row (l = r · size −
+      // g0), and row r's offset is at least r · width ≥ r · size.
       plan->runs[n].offset = ((long)c * height + ky) * width + kx - l;
       plan->runs[n].mask = ((1u << length) - 1) << l;
       n++;
