@@ -5,6 +5,10 @@
 // the variants' lr_times; nothing here reorders a sum.
 #include <string.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "table.h"
 
 void lr_conv_unfold(const float *x, int channels, int height, int width,
@@ -33,9 +37,10 @@ static inline void copy_run(float *to, const float *from, int n) {
   }
 }
 
-void lr_conv_unfold_positions(const float *x, int channels, int height,
-                              int width, int size, int first, int count,
-                              float *u, long ldu) {
+/// lr_conv_unfold_positions one short run at a time (any columns).
+static void unfold_positions(const float *x, int channels, int height,
+                             int width, int size, int first, int count,
+                             float *u, long ldu) {
   int oh = height - size + 1, ow = width - size + 1;
   int taps = channels * size * size, last = first + count;
   // The filter rows (c, ky) whose taps t0 ..< t0 + size meet the columns.
@@ -65,6 +70,181 @@ void lr_conv_unfold_positions(const float *x, int channels, int height,
       for (int t = taps > first ? taps : first; t < last; t++)
         row[t] = t == taps ? 1.0f : 0.0f;
     }
+}
+
+#if defined(__x86_64__)
+// The vectorised unfold: each group of LANES columns of a position's row is
+// the same few filter rows' runs at fixed offsets from the position's
+// top-left input, so the runs are planned once per call; then, group by
+// group, each position's group is a masked load per run (masked-out lanes
+// neither fault nor read) merged into the group's constant (the bias's 1
+// and the +0 beyond), and one store.
+
+/// One filter row's run inside a group: lanes `mask` of the group take
+/// x[position's top-left + offset + lane], the offset being that of the
+/// run's first tap moved back by the run's first lane.
+typedef struct {
+  long offset;
+  unsigned mask;
+} unfold_run;
+
+// A plan covers at most UNFOLD_COLUMNS columns; wider calls take several.
+// Every run has a lane of its own, so a plan has at most as many runs as
+// columns.
+enum { UNFOLD_COLUMNS = 256 };
+
+typedef struct {
+  int groups;
+  int ends[UNFOLD_COLUMNS];          // group g's runs: ends[g−1] ..< ends[g]
+  unfold_run runs[UNFOLD_COLUMNS];
+  float constant[UNFOLD_COLUMNS];    // group g's at constant[g · lanes]
+} unfold_plan;
+
+/// The plan for columns first ..< first + count (count a multiple of
+/// lanes, at most UNFOLD_COLUMNS).
+static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
+                                int width, int size, int first, int count,
+                                int lanes) {
+  int taps = channels * size * size, n = 0;
+  plan->groups = count / lanes;
+  for (int g = 0; g < plan->groups; g++) {
+    int g0 = first + g * lanes;
+    for (int l = 0; l < lanes; l++)
+      plan->constant[g * lanes + l] = g0 + l == taps ? 1.0f : 0.0f;
+    for (int l = 0; l < lanes && g0 + l < taps;) {
+      int t = g0 + l, r = t / size, kx = t % size;
+      int c = r / size, ky = r % size;
+      // The run ends with its filter row (taps is a whole number of rows)
+      // or with the group.
+      int length = size - kx < lanes - l ? size - kx : lanes - l;
+      // Never before x: a run past lane 0 starts its row (l = r · size −
+      // g0), and row r's offset is at least r · width ≥ r · size.
+      plan->runs[n].offset = ((long)c * height + ky) * width + kx - l;
+      plan->runs[n].mask = ((1u << length) - 1) << l;
+      n++;
+      l += length;
+    }
+    plan->ends[g] = n;
+  }
+}
+
+/// The body of avx512_unfold_group and avx2_unfold_group: for every
+/// position, the group's n runs merged into its constant (VECTOR c) by v =
+/// RUN(v, r, from) and stored by STORE(to, v).
+#define UNFOLD_GROUP_BODY(VECTOR, RUN, STORE)                               \
+  int oh = height - size + 1, ow = width - size + 1;                        \
+  for (int y = 0; y < oh; y++)                                              \
+    for (int px = 0; px < ow; px++) {                                       \
+      const float *at = x + (long)y * width + px;                           \
+      VECTOR v = c;                                                         \
+      for (int r = 0; r < n; r++) v = RUN(v, r, at + runs[r].offset);       \
+      STORE(u + (long)(y * ow + px) * ldu, v);                              \
+    }
+
+/// The body of avx512_unfold and avx2_unfold: group by group (a group's
+/// runs then stay in registers through all positions), each by GROUP(g,
+/// first run, n) with n a constant for up to five runs, so that the
+/// runs' loop unrolls.
+#define UNFOLD_BODY(GROUP)                                                  \
+  for (int g = 0; g < plan->groups; g++) {                                  \
+    int begin = g ? plan->ends[g - 1] : 0, n = plan->ends[g] - begin;       \
+    switch (n) {                                                            \
+    case 0: GROUP(g, begin, 0); break;                                      \
+    case 1: GROUP(g, begin, 1); break;                                      \
+    case 2: GROUP(g, begin, 2); break;                                      \
+    case 3: GROUP(g, begin, 3); break;                                      \
+    case 4: GROUP(g, begin, 4); break;                                      \
+    case 5: GROUP(g, begin, 5); break;                                      \
+    default: GROUP(g, begin, n);                                            \
+    }                                                                       \
+  }
+
+/// One planned group of 16 columns of every position with AVX-512F: a run
+/// loaded under its mask over the lanes it leaves.
+__attribute__((target("avx512f"), always_inline)) static inline void
+avx512_unfold_group(const float *x, int height, int width, int size,
+                    const unfold_run *runs, int n, const float *constant,
+                    float *u, long ldu) {
+  __m512 c = _mm512_loadu_ps(constant);
+#define RUN(v, r, from)                                                     \
+  _mm512_mask_loadu_ps((v), (__mmask16)runs[r].mask, (from))
+  UNFOLD_GROUP_BODY(__m512, RUN, _mm512_storeu_ps)
+#undef RUN
+}
+
+/// The planned groups of every position with AVX-512F.
+__attribute__((target("avx512f"))) static void avx512_unfold(
+    const float *x, int height, int width, int size, const unfold_plan *plan,
+    float *u, long ldu) {
+#define GROUP(g, begin, n)                                                  \
+  avx512_unfold_group(x, height, width, size, plan->runs + (begin), (n),    \
+                      plan->constant + (g) * 16, u + (g) * 16, ldu)
+  UNFOLD_BODY(GROUP)
+#undef GROUP
+}
+
+/// One planned group of 8 columns of every position with AVX2: a run's
+/// lanes as a vector mask; the runs' lanes and the constant's are
+/// disjoint, so OR merges them.
+__attribute__((target("avx2"), always_inline)) static inline void
+avx2_unfold_group(const float *x, int height, int width, int size,
+                  const unfold_run *runs, const __m256i *masks, int n,
+                  const float *constant, float *u, long ldu) {
+  __m256 c = _mm256_loadu_ps(constant);
+#define RUN(v, r, from) _mm256_or_ps((v), _mm256_maskload_ps((from), masks[r]))
+  UNFOLD_GROUP_BODY(__m256, RUN, _mm256_storeu_ps)
+#undef RUN
+}
+
+/// The planned groups of every position with AVX2.
+__attribute__((target("avx2"))) static void avx2_unfold(
+    const float *x, int height, int width, int size, const unfold_plan *plan,
+    float *u, long ldu) {
+  __m256i masks[UNFOLD_COLUMNS];
+  const __m256i bits = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+  for (int r = 0; r < plan->ends[plan->groups - 1]; r++) {
+    __m256i mask = _mm256_set1_epi32((int)plan->runs[r].mask);
+    masks[r] = _mm256_cmpeq_epi32(_mm256_and_si256(mask, bits), bits);
+  }
+#define GROUP(g, begin, n)                                                  \
+  avx2_unfold_group(x, height, width, size, plan->runs + (begin),           \
+                    masks + (begin), (n), plan->constant + (g) * 8,         \
+                    u + (g) * 8, ldu)
+  UNFOLD_BODY(GROUP)
+#undef GROUP
+}
+#undef UNFOLD_BODY
+#undef UNFOLD_GROUP_BODY
+#endif
+
+void lr_conv_unfold_positions(int variant, const float *x, int channels,
+                              int height, int width, int size, int first,
+                              int count, float *u, long ldu) {
+  int done = 0;
+#if defined(__x86_64__)
+  int lanes = 0;
+  if (variant == LR_VARIANT_AVX512 && lr_variant_available(LR_VARIANT_AVX512))
+    lanes = 16;
+  else if (variant == LR_VARIANT_AVX2 && lr_variant_available(LR_VARIANT_AVX2))
+    lanes = 8;
+  // Whole groups through a plan; the columns after them, if any, below.
+  while (lanes && count - done >= lanes) {
+    int chunk = (count - done) / lanes * lanes;
+    if (chunk > UNFOLD_COLUMNS) chunk = UNFOLD_COLUMNS;
+    unfold_plan plan;
+    unfold_plan_columns(&plan, channels, height, width, size, first + done,
+                        chunk, lanes);
+    if (lanes == 16)
+      avx512_unfold(x, height, width, size, &plan, u + done, ldu);
+    else
+      avx2_unfold(x, height, width, size, &plan, u + done, ldu);
+    done += chunk;
+  }
+#endif
+  (void)variant;
+  if (done < count)
+    unfold_positions(x, channels, height, width, size, first + done,
+                     count - done, u + done, ldu);
 }
 
 void lr_conv_fold(const float *g, long ldg, int channels, int height,

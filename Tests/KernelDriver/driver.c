@@ -289,7 +289,8 @@ static void convolution(int variant) {
     for (int pass = 0; pass < 2; pass++) {
       lr_column_sums(P, byPosition, FS, F, gb2);
       for (int first = 0; first < GS; first += 16) {
-        lr_conv_unfold_positions(x, C, H, W, K, first, 16, u + first, GS);
+        lr_conv_unfold_positions(variant, x, C, H, W, K, first, 16, u + first,
+                                 GS);
         lr_times(variant, F, P, delta, P, u + first, GS, 16, 1, gt + first, GS);
       }
     }
@@ -312,6 +313,45 @@ static void convolution(int variant) {
   free(x), free(wt), free(bias), free(unfolded), free(filters), free(product);
   free(z), free(a), free(dpool), free(delta), free(byPosition), free(g);
   free(gb), free(taps), free(dx);
+}
+
+/// lr_conv_unfold_positions under the variant against the portable code,
+/// byte for byte, on whole rows (the columns outside first ..< first +
+/// count must keep the bytes they had): shapes whose filter rows fall
+/// across vector groups in every way, columns that start past 0 or past
+/// the taps, a count no multiple of a vector and one wider than a plan.
+static void unfold_positions(int variant) {
+  static const struct { int channels, height, width, size; } shapes[] = {
+      {1, 28, 28, 5}, {20, 12, 12, 5}, {3, 9, 7, 3}};
+  static const struct { int first, count; } columns[] = {
+      {0, 16}, {16, 16}, {0, 32}, {48, 32}, {8, 24}, {32, 16}, {0, 512}};
+  for (int s = 0; s < 3; s++) {
+    int C = shapes[s].channels, H = shapes[s].height, W = shapes[s].width;
+    int K = shapes[s].size, P = (H - K + 1) * (W - K + 1), LD = 528;
+    state = 7000 + s;
+    float *x = floats(C * H * W, 0.4, 1);
+    x[1] = -0.0f;  // copied as its bits, not as a value
+    float *mine = malloc(sizeof(float) * P * LD);
+    float *portable = malloc(sizeof(float) * P * LD);
+    for (int k = 0; k < 7; k++) {
+      int first = columns[k].first, count = columns[k].count;
+      memset(mine, 0xA5, sizeof(float) * P * LD);
+      memset(portable, 0xA5, sizeof(float) * P * LD);
+      lr_conv_unfold_positions(variant, x, C, H, W, K, first, count,
+                               mine + first, LD);
+      lr_conv_unfold_positions(LR_VARIANT_PORTABLE, x, C, H, W, K, first,
+                               count, portable + first, LD);
+      char name[64];
+      snprintf(name, sizeof name, "unfold %dx%dx%d size %d, %d+%d", C, H, W,
+               K, first, count);
+      report(name, mine, sizeof(float) * P * LD);
+      if (memcmp(mine, portable, sizeof(float) * P * LD) != 0) {
+        printf("DIFFERENT: %s against portable\n", name);
+        failures++;
+      }
+    }
+    free(x), free(mine), free(portable);
+  }
 }
 
 // MARK: - Loading pixels
@@ -599,6 +639,7 @@ int main(int argc, char **argv) {
   products(variant);
   dense_products(variant);
   convolution(variant);
+  unfold_positions(variant);
   pixels(variant);
   pixel_rows(variant);
   elementwise(variant);

@@ -253,10 +253,11 @@ void lr_conv_unfold(const float *x, int channels, int height, int width,
 /// of u[p][t]: x[c][y + ky][x + kx] for a tap t < taps (= channels ·
 /// size · size), 1 in column `taps` (the bias's, whose gradient is then
 /// the chain of δ · 1 = δ), +0 beyond; position p's row at u + p·ldu
-/// (column t at row + t − first).
-void lr_conv_unfold_positions(const float *x, int channels, int height,
-                              int width, int size, int first, int count,
-                              float *u, long ldu);
+/// (column t at row + t − first). `variant` picks the instructions (masked
+/// vector loads under avx2 and avx512); the result is the same.
+void lr_conv_unfold_positions(int variant, const float *x, int channels,
+                              int height, int width, int size, int first,
+                              int count, float *u, long ldu);
 
 /// The input gradient from the taps' gradient g (row p at g + p·ldg, tap t
 /// in column t): dx = 0, then dx[c][y + ky][x + kx] += g[p][t] for p

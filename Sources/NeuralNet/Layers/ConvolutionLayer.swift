@@ -202,7 +202,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
       self.loadGradient(columns: first..<first + count)
       for row in 0..<rows {
         lr_conv_unfold_positions(
-          x + row * stride, Int32(self.input.channels),
+          kernels.index, x + row * stride, Int32(self.input.channels),
           Int32(self.input.height), Int32(self.input.width), Int32(size),
           Int32(first), Int32(count), scratch.byPosition.base + first,
           gradientStride)
