@@ -128,7 +128,7 @@ static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
   }
 }
 
-/// The body of avx512_unfold_group and avx2_unfold_group: for every
+/// The body of avx2_unfold_group (a vector type V and its RUN): for every
 /// position, the group's n runs merged into its constant (VECTOR c) by v =
 /// RUN(v, r, from) and stored by STORE(to, v).
 #define UNFOLD_GROUP_BODY(VECTOR, RUN, STORE)                               \
@@ -141,7 +141,7 @@ static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
       STORE(u + (long)(y * ow + px) * ldu, v);                              \
     }
 
-/// The body of avx512_unfold and avx2_unfold: group by group (a group's
+/// The body of avx2_unfold: group by group (a group's
 /// runs then stay in registers through all positions), each by GROUP(g,
 /// first run, n) with n a constant for up to five runs, so that the
 /// runs' loop unrolls.
@@ -158,30 +158,6 @@ static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
     default: GROUP(g, begin, n);                                            \
     }                                                                       \
   }
-
-/// One planned group of 16 columns of every position with AVX-512F: a run
-/// loaded under its mask over the lanes it leaves.
-__attribute__((target("avx512f"), always_inline)) static inline void
-avx512_unfold_group(const float *x, int height, int width, int size,
-                    const unfold_run *runs, int n, const float *constant,
-                    float *u, long ldu) {
-  __m512 c = _mm512_loadu_ps(constant);
-#define RUN(v, r, from)                                                     \
-  _mm512_mask_loadu_ps((v), (__mmask16)runs[r].mask, (from))
-  UNFOLD_GROUP_BODY(__m512, RUN, _mm512_storeu_ps)
-#undef RUN
-}
-
-/// The planned groups of every position with AVX-512F.
-__attribute__((target("avx512f"))) static void avx512_unfold(
-    const float *x, int height, int width, int size, const unfold_plan *plan,
-    float *u, long ldu) {
-#define GROUP(g, begin, n)                                                  \
-  avx512_unfold_group(x, height, width, size, plan->runs + (begin), (n),    \
-                      plan->constant + (g) * 16, u + (g) * 16, ldu)
-  UNFOLD_BODY(GROUP)
-#undef GROUP
-}
 
 /// One planned group of 8 columns of every position with AVX2: a run's
 /// lanes as a vector mask; the runs' lanes and the constant's are
@@ -222,10 +198,13 @@ void lr_conv_unfold_positions(int variant, const float *x, int channels,
                               int count, float *u, long ldu) {
   int done = 0;
 #if defined(__x86_64__)
+  // Groups of 8 columns with AVX2 under both x86-64 variants: on a Zen 4,
+  // groups of 16 with AVX-512 took 1.2-1.5× as long for chapter 6's first
+  // layer (four 512-bit masked loads per position where two groups of 8
+  // need three) and about as long for its second.
   int lanes = 0;
-  if (variant == LR_VARIANT_AVX512 && lr_variant_available(LR_VARIANT_AVX512))
-    lanes = 16;
-  else if (variant == LR_VARIANT_AVX2 && lr_variant_available(LR_VARIANT_AVX2))
+  if ((variant == LR_VARIANT_AVX512 || variant == LR_VARIANT_AVX2) &&
+      lr_variant_available((lr_variant)variant))
     lanes = 8;
   // Whole groups through a plan; the columns after them, if any, below.
   while (lanes && count - done >= lanes) {
@@ -234,10 +213,7 @@ void lr_conv_unfold_positions(int variant, const float *x, int channels,
     unfold_plan plan;
     unfold_plan_columns(&plan, channels, height, width, size, first + done,
                         chunk, lanes);
-    if (lanes == 16)
-      avx512_unfold(x, height, width, size, &plan, u + done, ldu);
-    else
-      avx2_unfold(x, height, width, size, &plan, u + done, ldu);
+    avx2_unfold(x, height, width, size, &plan, u + done, ldu);
     done += chunk;
   }
 #endif
