@@ -61,6 +61,15 @@ final class DenseLayer: Layer, SplitsWork {
     splitsFrom = other.splitsFrom
   }
 
+  /// Columns of z the bias and activation go over: a hidden-style
+  /// activation takes the padding too, so that it runs in whole vectors
+  /// (30 outputs as two vectors of 16, not one and 14 single values). The
+  /// padding of z is +0 (W's and b's padding columns are zero) and no one
+  /// reads that of the output; softmax normalises over the outputs alone.
+  private var activatedColumns: Int {
+    activation == .softmax ? outputSize : outputStride
+  }
+
   /// The threads this layer's batch work goes on now.
   private var parts: Int {
     inputSize * outputStride >= splitsFrom ? max(1, threads) : 1
@@ -111,7 +120,7 @@ final class DenseLayer: Layer, SplitsWork {
           z.base + first * outputStride + j, outputStride)
       }
       if !rowWise {
-        let end = min(mine.upperBound * 16, outputSize)
+        let end = min(mine.upperBound * 16, activatedColumns)
         lr_bias_activate(
           kernels.index, activation.c, z.base + j, output.base + j, outputStride,
           biases.value.base + j, Int32(input.rows), Int32(max(0, end - j)))
@@ -141,7 +150,7 @@ final class DenseLayer: Layer, SplitsWork {
       Int32(outputStride), z.base, outputStride)
     lr_bias_activate(
       kernels.index, activation.c, z.base, output.base, outputStride,
-      biases.value.base, Int32(rows), Int32(outputSize))
+      biases.value.base, Int32(rows), Int32(activatedColumns))
   }
 
   /// Whether every weight is finite: then a row's chain over its block's
