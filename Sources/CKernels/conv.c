@@ -128,37 +128,6 @@ static void unfold_plan_columns(unfold_plan *plan, int channels, int height,
   }
 }
 
-/// The body of avx2_unfold_group (a vector type V and its RUN): for every
-/// position, the group's n runs merged into its constant (VECTOR c) by v =
-/// RUN(v, r, from) and stored by STORE(to, v).
-#define UNFOLD_GROUP_BODY(VECTOR, RUN, STORE)                               \
-  int oh = height - size + 1, ow = width - size + 1;                        \
-  for (int y = 0; y < oh; y++)                                              \
-    for (int px = 0; px < ow; px++) {                                       \
-      const float *at = x + (long)y * width + px;                           \
-      VECTOR v = c;                                                         \
-      for (int r = 0; r < n; r++) v = RUN(v, r, at + runs[r].offset);       \
-      STORE(u + (long)(y * ow + px) * ldu, v);                              \
-    }
-
-/// The body of avx2_unfold: group by group (a group's
-/// runs then stay in registers through all positions), each by GROUP(g,
-/// first run, n) with n a constant for up to five runs, so that the
-/// runs' loop unrolls.
-#define UNFOLD_BODY(GROUP)                                                  \
-  for (int g = 0; g < plan->groups; g++) {                                  \
-    int begin = g ? plan->ends[g - 1] : 0, n = plan->ends[g] - begin;       \
-    switch (n) {                                                            \
-    case 0: GROUP(g, begin, 0); break;                                      \
-    case 1: GROUP(g, begin, 1); break;                                      \
-    case 2: GROUP(g, begin, 2); break;                                      \
-    case 3: GROUP(g, begin, 3); break;                                      \
-    case 4: GROUP(g, begin, 4); break;                                      \
-    case 5: GROUP(g, begin, 5); break;                                      \
-    default: GROUP(g, begin, n);                                            \
-    }                                                                       \
-  }
-
 /// One planned group of 8 columns of every position with AVX2: a run's
 /// lanes as a vector mask; the runs' lanes and the constant's are
 /// disjoint, so OR merges them.
@@ -167,12 +136,20 @@ avx2_unfold_group(const float *x, int height, int width, int size,
                   const unfold_run *runs, const __m256i *masks, int n,
                   const float *constant, float *u, long ldu) {
   __m256 c = _mm256_loadu_ps(constant);
-#define RUN(v, r, from) _mm256_or_ps((v), _mm256_maskload_ps((from), masks[r]))
-  UNFOLD_GROUP_BODY(__m256, RUN, _mm256_storeu_ps)
-#undef RUN
+  int oh = height - size + 1, ow = width - size + 1;
+  for (int y = 0; y < oh; y++)
+    for (int px = 0; px < ow; px++) {
+      const float *at = x + (long)y * width + px;
+      __m256 v = c;
+      for (int r = 0; r < n; r++)
+        v = _mm256_or_ps(v, _mm256_maskload_ps(at + runs[r].offset, masks[r]));
+      _mm256_storeu_ps(u + (long)(y * ow + px) * ldu, v);
+    }
 }
 
-/// The planned groups of every position with AVX2.
+/// The planned groups of every position with AVX2, group by group (a
+/// group's runs then stay in registers through all positions), with n a
+/// constant for up to five runs, so that the runs' loop unrolls.
 __attribute__((target("avx2"))) static void avx2_unfold(
     const float *x, int height, int width, int size, const unfold_plan *plan,
     float *u, long ldu) {
@@ -182,15 +159,24 @@ __attribute__((target("avx2"))) static void avx2_unfold(
     __m256i mask = _mm256_set1_epi32((int)plan->runs[r].mask);
     masks[r] = _mm256_cmpeq_epi32(_mm256_and_si256(mask, bits), bits);
   }
-#define GROUP(g, begin, n)                                                  \
-  avx2_unfold_group(x, height, width, size, plan->runs + (begin),           \
-                    masks + (begin), (n), plan->constant + (g) * 8,         \
-                    u + (g) * 8, ldu)
-  UNFOLD_BODY(GROUP)
+  for (int g = 0; g < plan->groups; g++) {
+    int begin = g ? plan->ends[g - 1] : 0, n = plan->ends[g] - begin;
+#define GROUP(N)                                                            \
+  avx2_unfold_group(x, height, width, size, plan->runs + begin,             \
+                    masks + begin, (N), plan->constant + g * 8, u + g * 8,  \
+                    ldu)
+    switch (n) {
+    case 0: GROUP(0); break;
+    case 1: GROUP(1); break;
+    case 2: GROUP(2); break;
+    case 3: GROUP(3); break;
+    case 4: GROUP(4); break;
+    case 5: GROUP(5); break;
+    default: GROUP(n);
+    }
 #undef GROUP
+  }
 }
-#undef UNFOLD_BODY
-#undef UNFOLD_GROUP_BODY
 #endif
 
 void lr_conv_unfold_positions(int variant, const float *x, int channels,

@@ -28,8 +28,9 @@ enum { MAX_HELPERS = 15 };
 // time, and 300 µs made its batches 0.72× as long; yielding the core at
 // each check after the first 400 keeps 0.80× on an idle machine and,
 // with another program busy on one of the two cores, takes 1.26× the
-// time of the 12 µs checks where plain spinning took 1.79×. Bounded, since on a busy machine the thread
-// waited for may not be running at all.
+// time of the 12 µs checks where plain spinning took 1.79×. Bounded,
+// since on a busy machine the thread waited for may not be running at
+// all.
 enum {
   SPIN_NANOSECONDS = 300000,
   CHECKS_PER_CLOCK = 32,
@@ -164,13 +165,13 @@ static unsigned hand_out(crew *c, int parts) {
   return generation;
 }
 
-// Waits until all `parts` parts are done.
 // Whether all `parts` parts of crew c's task are done.
 static int all_done(void *c, long parts) {
   return atomic_load_explicit(&((crew *)c)->done, memory_order_acquire) ==
          parts;
 }
 
+// Waits until all `parts` parts are done.
 static void wait_for_parts(crew *c, int parts) {
   if (spin_until(all_done, c, parts)) return;
   pthread_mutex_lock(&c->lock);

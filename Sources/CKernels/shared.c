@@ -16,28 +16,6 @@
 
 // MARK: - Blocks of rows and the columns they use
 
-#if defined(__x86_64__)
-/// Column k of eight rows' words (byte k of each), in t[k]'s low 8 bytes:
-/// an 8×8 byte transpose in SSE2, part of every x86-64 CPU.
-static inline void transpose8(const uint64_t *words, __m128i *t) {
-  __m128i r[8];
-  for (int i = 0; i < 8; i++) r[i] = _mm_cvtsi64_si128((long long)words[i]);
-  __m128i a0 = _mm_unpacklo_epi8(r[0], r[1]), a1 = _mm_unpacklo_epi8(r[2], r[3]);
-  __m128i a2 = _mm_unpacklo_epi8(r[4], r[5]), a3 = _mm_unpacklo_epi8(r[6], r[7]);
-  __m128i b0 = _mm_unpacklo_epi16(a0, a1), b1 = _mm_unpackhi_epi16(a0, a1);
-  __m128i b2 = _mm_unpacklo_epi16(a2, a3), b3 = _mm_unpackhi_epi16(a2, a3);
-  __m128i c0 = _mm_unpacklo_epi32(b0, b2), c1 = _mm_unpackhi_epi32(b0, b2);
-  __m128i c2 = _mm_unpacklo_epi32(b1, b3), c3 = _mm_unpackhi_epi32(b1, b3);
-  t[0] = c0, t[1] = _mm_srli_si128(c0, 8), t[2] = c1, t[3] = _mm_srli_si128(c1, 8);
-  t[4] = c2, t[5] = _mm_srli_si128(c2, 8), t[6] = c3, t[7] = _mm_srli_si128(c3, 8);
-}
-
-/// Four floats pixel · scale from four 16-bit pixels.
-static inline __m128 scaled4(__m128i pixels32, __m128 scale) {
-  return _mm_mul_ps(_mm_cvtepi32_ps(pixels32), scale);
-}
-#endif
-
 /// Pixels j0 ..< j0 + size (size ≤ 8) of the images `images[0..<rows]`
 /// (each `width` bytes of `pixels`) as one word each:
 /// byte k of words[r] is pixel j0 + k of image r (x86-64 and arm64 are both
@@ -76,49 +54,22 @@ static inline int pixel_columns(const uint64_t *words, uint64_t any,
   return count;
 }
 
-/// lr_block_pixels with SSE2 (on x86-64) or plain C.
+#if !defined(__x86_64__)
+/// lr_block_pixels in plain C (x86-64 has sse2_block_pixels below).
 static int block_pixels(const uint8_t *pixels, const int32_t *images,
                         int rows, int width, int32_t *list, float *at) {
-  const float scale = 1.0f / 255.0f;
   int count = 0;
   for (int j0 = 0; j0 < width; j0 += 8) {
     int size = width - j0 < 8 ? width - j0 : 8;
     // Eight pixels of every image at once, kept in registers.
     uint64_t words[16];
     uint64_t any = pixel_words(pixels, images, width, rows, j0, size, words);
-    if (any == 0) continue;
     // Every column is written; only those some image inks are kept.
-#if defined(__x86_64__)
-    if (size == 8) {
-      // Transposed eight rows at a time, converted four values at a time
-      // (measured 1.5× faster than the plain loop below).
-      const __m128 scale4 = _mm_set1_ps(scale);
-      const __m128i zero = _mm_setzero_si128();
-      __m128i low[8], high[8];
-      transpose8(words, low);
-      if (rows > 8) transpose8(words + 8, high);
-      for (int k = 0; k < 8; k++) {
-        float *column = at + (long)count * LR_BLOCK_ROWS;
-        __m128i first = _mm_unpacklo_epi8(low[k], zero);  // 8 × 16 bits
-        _mm_storeu_ps(column,
-                      scaled4(_mm_unpacklo_epi16(first, zero), scale4));
-        _mm_storeu_ps(column + 4,
-                      scaled4(_mm_unpackhi_epi16(first, zero), scale4));
-        if (rows > 8) {
-          __m128i last = _mm_unpacklo_epi8(high[k], zero);
-          _mm_storeu_ps(column + 8,
-                        scaled4(_mm_unpacklo_epi16(last, zero), scale4));
-        }
-        list[count] = j0 + k;
-        count += ((any >> (8 * k)) & 0xFF) != 0;
-      }
-      continue;
-    }
-#endif
-    count = pixel_columns(words, any, rows, j0, size, count, list, at);
+    if (any) count = pixel_columns(words, any, rows, j0, size, count, list, at);
   }
   return count;
 }
+#endif
 
 /// The inked pixels of one image: their columns into list, ascending, and
 /// their values (float)pixel · (1/255) into values[t · stride]; returns
@@ -178,8 +129,8 @@ static inline __attribute__((always_inline)) void transpose16x8(
   }
 }
 
-/// The body of lr_block_pixels with AVX2 or AVX-512F: eight pixels of
-/// each row loaded straight into a register (a round trip through memory
+/// The body of lr_block_pixels on x86-64 (SSE2, AVX2 or AVX-512F): eight
+/// pixels of each row loaded straight into a register (a round trip through memory
 /// stalled on forwarding 8-byte stores to 16-byte loads), transposed into
 /// columns of up to 16 rows, and each column stored by STORE_COLUMN(column,
 /// bytes) as (float)pixel · (1/255), the same values as the plain loop.
@@ -213,6 +164,28 @@ static inline __attribute__((always_inline)) void transpose16x8(
                             at);                                             \
   }                                                                          \
   return count;
+
+/// lr_block_pixels with SSE2, part of every x86-64 CPU: a column's rows
+/// widened and converted four at a time.
+static int sse2_block_pixels(const uint8_t *pixels, const int32_t *images,
+                             int rows, int width, int32_t *list, float *at) {
+  const __m128 scale4 = _mm_set1_ps(1.0f / 255.0f);
+  const __m128i zero = _mm_setzero_si128();
+#define FOUR(words16) _mm_mul_ps(_mm_cvtepi32_ps(words16), scale4)
+#define STORE_COLUMN(column, bytes)                                          \
+  {                                                                          \
+    __m128i low = _mm_unpacklo_epi8((bytes), zero);                          \
+    _mm_storeu_ps((column), FOUR(_mm_unpacklo_epi16(low, zero)));            \
+    _mm_storeu_ps((column) + 4, FOUR(_mm_unpackhi_epi16(low, zero)));        \
+    if (rows > 8)                                                            \
+      _mm_storeu_ps((column) + 8, FOUR(_mm_unpacklo_epi16(                   \
+                                      _mm_unpackhi_epi8((bytes), zero),      \
+                                      zero)));                               \
+  }
+  LR_BLOCK_PIXELS_BODY(STORE_COLUMN)
+#undef STORE_COLUMN
+#undef FOUR
+}
 
 /// lr_block_pixels with AVX2: rows 0-7 of a column widened and converted
 /// in one instruction each, rows 8-11 in a second.
@@ -262,9 +235,11 @@ int lr_block_pixels(int variant, const uint8_t *pixels, const int32_t *images,
     return avx512_block_pixels(pixels, images, rows, width, list, at);
   if (variant == LR_VARIANT_AVX2 && lr_variant_available(LR_VARIANT_AVX2))
     return avx2_block_pixels(pixels, images, rows, width, list, at);
-#endif
+  return sse2_block_pixels(pixels, images, rows, width, list, at);
+#else
   (void)variant;
   return block_pixels(pixels, images, rows, width, list, at);
+#endif
 }
 
 int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,

@@ -122,8 +122,9 @@ final class DenseLayer: Layer, SplitsWork {
       if !rowWise {
         let end = min(mine.upperBound * 16, activatedColumns)
         lr_bias_activate(
-          kernels.index, activation.c, z.base + j, output.base + j, outputStride,
-          biases.value.base + j, Int32(input.rows), Int32(max(0, end - j)))
+          kernels.index, activation.c, z.base + j, output.base + j,
+          outputStride, biases.value.base + j, Int32(input.rows),
+          Int32(max(0, end - j)))
       }
     }
     if rowWise {
@@ -242,8 +243,8 @@ final class DenseLayer: Layer, SplitsWork {
 
   func applyActivationDerivative(rows: Int, kernels: KernelVariant) {
     lr_activation_derivative(
-      kernels.index, activation.c, delta.base, z.base, output.base, outputStride,
-      Int32(rows), Int32(outputSize))
+      kernels.index, activation.c, delta.base, z.base, output.base,
+      outputStride, Int32(rows), Int32(outputSize))
   }
 }
 
