@@ -35,6 +35,11 @@ let package = Package(
       name: "CKernels", exclude: ["products.inc"],
       cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
+    // The benchmark's probe of one core's FMA rate at each vector width.
+    .target(
+      name: "CFMAProbe",
+      cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
+
     // MARK: - The notebook: Markdown, front matter, directives; its math
     .target(name: "HTMLText"),
     // labrun's one number formatter, for every target that prints numbers.
@@ -78,7 +83,9 @@ let package = Package(
 
     .executableTarget(
       name: "labrun-bench",
-      dependencies: ["NeuralNet", "Datasets", "CKernels", "COpenBLAS"]),
+      dependencies: [
+        "NeuralNet", "Datasets", "CKernels", "COpenBLAS", "CFMAProbe",
+      ]),
 
     // MARK: - Tests
     .testTarget(

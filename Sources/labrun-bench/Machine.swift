@@ -1,10 +1,11 @@
+import CFMAProbe
 import COpenBLAS
 import Foundation
 import NeuralNet
 
 // What the benchmark ran on: the CPU as /proc/cpuinfo describes it, the
-// engine's kernel variant, and the two peaks the rows are compared with —
-// the one-core sgemm rate measured here and the FMA rate the clock implies.
+// engine's kernel variant, and the two rates the rows are compared with —
+// one core's FMA peak, measured by a probe, and its sgemm rate.
 
 // MARK: - The CPU
 
@@ -93,8 +94,8 @@ func selectKernels() -> (variant: KernelVariant, description: String) {
 /// One thread's float32 rate on a large product: OpenBLAS's `cblas_sgemm`
 /// of two 1024×1024 matrices, the fastest of `runs` calls after a warm-up,
 /// timed by the thread's CPU time (other processes taking the core do not
-/// count, as they would on a wall clock). The practical ceiling the rows'
-/// GFLOP/s are a percentage of.
+/// count, as they would on a wall clock). What a tuned BLAS reaches of the
+/// FMA peak on a large product.
 struct PracticalPeak: Codable {
   var gflops: Double
   var runs: Int
@@ -134,47 +135,74 @@ struct PracticalPeak: Codable {
   }
 }
 
-/// The FMA rate the reported clock implies: FMA units × float32 lanes ×
-/// 2 flops (a multiply and an add) × GHz. Computed, not measured.
-struct TheoreticalPeak: Codable {
-  var gflops: Double?
-  /// The formula with its figures, or why there is none.
-  var explanation: String
+/// One core's fused multiply-add rate, measured by a probe (CFMAProbe) at
+/// the vector width of every kernel variant this CPU runs: twelve
+/// independent chains of FMAs in registers, so only the FMA units limit
+/// it. The fastest of `runs` by the thread's CPU time, as the sgemm peak.
+/// The widest width's rate is the core's FMA peak, the ceiling the rows'
+/// GFLOP/s are a percentage of.
+struct FMAPeak: Codable {
+  struct Width: Codable {
+    /// The kernel variant whose instructions the probe used.
+    var variant: String
+    var lanes: Int
+    var gflops: Double
+  }
+  var widths: [Width]
+  var runs: Int
 
-  init(_ cpu: CPUDescription) {
-    guard cpu.hasFlagsLine, cpu.fma else {
-      gflops = nil
-      explanation =
-        cpu.hasFlagsLine
-        ? "not computed: this CPU has no FMA instructions"
-        : "not computed: /proc/cpuinfo has no x86 flags (not x86-64)"
-      return
+  /// The core's peak: the fastest width.
+  var gflops: Double { widths.map(\.gflops).max() ?? 0 }
+
+  /// The float32 lanes of one of `variant`'s FMA instructions.
+  static func lanes(_ variant: KernelVariant) -> Int {
+    switch variant {
+    case .portable: 1
+    case .neon: 4
+    case .avx2: 8
+    case .avx512: 16
     }
-    guard let mhz = cpu.megahertz, mhz > 0 else {
-      gflops = nil
-      explanation = "not computed: /proc/cpuinfo gives no 'cpu MHz'"
-      return
+  }
+
+  static func measure(runs: Int, seconds: Double) -> FMAPeak {
+    var widths: [Width] = []
+    for variant in KernelVariant.available {
+      let lanes = lanes(variant)
+      guard fma_probe_available(Int32(lanes)) != 0 else { continue }
+      // Rounds for about `seconds` per run, from a short trial.
+      var rounds = 100_000
+      var sink: Float = 0
+      while true {
+        let start = threadCPUTime()
+        sink += fma_probe_run(Int32(lanes), rounds)
+        let spent = threadCPUTime() - start
+        if spent > seconds / 4 || rounds > 1 << 34 {
+          rounds = max(rounds, Int(Double(rounds) * seconds / max(spent, 1e-6)))
+          break
+        }
+        rounds *= 4
+      }
+      var best = Double.infinity
+      for _ in 0..<runs {
+        let start = threadCPUTime()
+        sink += fma_probe_run(Int32(lanes), rounds)
+        best = min(best, threadCPUTime() - start)
+      }
+      // All the chains settle near 1: the sum is finite, never NaN.
+      precondition(sink.isFinite, "the FMA probe's chains did not settle")
+      let flops = 2 * Double(lanes) * Double(FMA_PROBE_CHAINS) * Double(rounds)
+      widths.append(
+        Width(variant: variant.rawValue, lanes: lanes, gflops: flops / best / 1e9))
     }
-    let lanes: Int
-    let width: String
-    if cpu.avx512f, cpu.vendor == "AuthenticAMD", cpu.family == 25 {
-      // Zen 4 (family 25 with AVX-512): two 256-bit FMA pipes; a 512-bit
-      // FMA occupies both, so the rate is AVX2's.
-      lanes = 8
-      width = "8 float32 lanes (AVX-512 on Zen 4 runs as two 256-bit halves)"
-    } else if cpu.avx512f {
-      lanes = 16
-      width = "16 float32 lanes (AVX-512)"
-    } else {
-      lanes = 8
-      width = "8 float32 lanes (AVX2/FMA, 256-bit)"
-    }
-    let ghz = mhz / 1000
-    let value = 2 * Double(lanes) * 2 * ghz
-    gflops = value
-    explanation = String(
-      format: "2 FMA units (assumed) × %@ × 2 flops × %.3f GHz (highest "
-        + "'cpu MHz' in /proc/cpuinfo) = %.1f GFLOP/s",
-      width, ghz, value)
+    return FMAPeak(widths: widths, runs: runs)
+  }
+
+  /// "avx512 (16 lanes) 104.2, avx2 (8 lanes) 103.9, portable (scalar
+  /// fmaf) 13.1 GFLOP/s".
+  var summary: String {
+    widths.sorted { $0.lanes > $1.lanes }.map { width in
+      let lanes = width.lanes == 1 ? "scalar fmaf" : "\(width.lanes) lanes"
+      return String(format: "%@ (%@) %.1f", width.variant, lanes, width.gflops)
+    }.joined(separator: ", ") + " GFLOP/s"
   }
 }

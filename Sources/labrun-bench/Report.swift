@@ -15,8 +15,7 @@ struct BenchmarkRow: Codable {
   /// dense-equivalent: 2·m·n·k per product, although the engine skips the
   /// terms of zero inputs.
   var gflops: Double?
-  /// `gflops` as a percentage of the practical peak (one thread's
-  /// `cblas_sgemm` on 1024³).
+  /// `gflops` as a percentage of one core's FMA peak (``FMAPeak``).
   var percentOfPeak: Double? = nil
   /// Seconds one-thread `cblas_sgemm` alone needs for the same products.
   var sgemmSeconds: Double? = nil
@@ -48,10 +47,10 @@ struct BenchmarkReport: Codable {
   /// The engine's kernel variant in this run, and those this CPU runs.
   var kernels: String
   var kernelsAvailable: [String]
+  /// Measured: one core's FMA rate at each width, by a probe.
+  var fmaPeak: FMAPeak
   /// Measured: one thread's `cblas_sgemm` on 1024×1024×1024.
-  var practicalPeak: PracticalPeak
-  /// Computed from the clock /proc/cpuinfo reports.
-  var theoreticalPeak: TheoreticalPeak
+  var sgemmPeak: PracticalPeak
   var rows: [BenchmarkRow]
 }
 
