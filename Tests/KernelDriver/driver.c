@@ -306,10 +306,40 @@ static void convolution(int variant) {
       }
     free(u), free(gt), free(gb2);
   }
-  float *taps = calloc(P * TS, sizeof(float)), *dx = floats(C * H * W, 0, 1);
-  lr_times(variant, P, F, byPosition, FS, filters, TS, TS, 0, taps, TS);
-  lr_conv_fold(taps, TS, C, H, W, K, dx);
+  // ∂C/∂taps as ConvolutionLayer forms it, (taps, positions) = W · δ with
+  // δ's maps padded to PS columns, then folded back onto the input.
+  float *padded = calloc(F * PS, sizeof(float));
+  for (int f = 0; f < F; f++) memcpy(padded + f * PS, delta + f * P, sizeof(float) * P);
+  float *taps = calloc(T * PS, sizeof(float)), *dx = floats(C * H * W, 0, 1);
+  lr_times(variant, T, F, wt, FS, padded, PS, PS, 0, taps, PS);
+  lr_conv_fold(taps, PS, C, H, W, K, dx);
   report("conv input gradient", dx, sizeof(float) * C * H * W);
+  {
+    // The same sums in the order the header states, one input at a time:
+    // each position's term (the chain over the maps, from +0) in position
+    // order.
+    for (int c = 0; c < C; c++)
+      for (int i = 0; i < H; i++)
+        for (int j = 0; j < W; j++) {
+          float sum = 0;
+          for (int y = 0; y < OH; y++)
+            for (int x = 0; x < OW; x++) {
+              int ky = i - y, kx = j - x;
+              if (ky < 0 || ky >= K || kx < 0 || kx >= K) continue;
+              int t = (c * K + ky) * K + kx;
+              float term = 0;
+              for (int f = 0; f < F; f++)
+                term = fmaf(wt[t * FS + f], delta[f * P + y * OW + x], term);
+              sum = sum + (term + 0.0f);
+            }
+          float *got = &dx[(c * H + i) * W + j];
+          if (memcmp(got, &sum, sizeof sum) != 0) {
+            printf("DIFFERENT: conv input gradient [%d][%d][%d]\n", c, i, j);
+            failures++;
+          }
+        }
+  }
+  free(padded);
   free(x), free(wt), free(bias), free(unfolded), free(filters), free(product);
   free(z), free(a), free(dpool), free(delta), free(byPosition), free(g);
   free(gb), free(taps), free(dx);

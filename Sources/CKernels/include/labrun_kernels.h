@@ -259,9 +259,10 @@ void lr_conv_unfold_positions(int variant, const float *x, int channels,
                               int height, int width, int size, int first,
                               int count, float *u, long ldu);
 
-/// The input gradient from the taps' gradient g (row p at g + p·ldg, tap t
-/// in column t): dx = 0, then dx[c][y + ky][x + kx] += g[p][t] for p
-/// ascending, then t ascending (a fixed order of additions).
+/// The input gradient from the taps' gradient g (row t at g + t·ldg,
+/// position p = y · (width − size + 1) + x in column p): dx = 0, then
+/// dx[c][y + ky][x + kx] += g[t][p], each input's terms in the order of
+/// their positions p, ascending (a fixed order of additions).
 void lr_conv_fold(const float *g, long ldg, int channels, int height,
                   int width, int size, float *dx);
 

@@ -38,8 +38,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
   var parameters: [Parameter] { [weights, biases] }
   var takesColumns: Bool { false }
 
-  /// Wᵀ, (maps, tapStride), for the forward and input-gradient products;
-  /// read by every thread.
+  /// Wᵀ, (maps, tapStride), for the forward product; read by every thread.
   private let filters: FloatBuffer
   /// The batch's gradient sums while it goes back, Gᵀ: (maps,
   /// gradientStride), the weights' taps then the bias's column.
@@ -80,17 +79,18 @@ final class ConvolutionLayer: Layer, SplitsWork {
   private final class Scratch {
     let unfolded: FloatBuffer  // (taps, positionStride)
     let product: FloatBuffer  // (maps, positionStride)
-    let deltaByPosition: FloatBuffer  // δᵀ, (positions, weights.stride)
-    let tapGradient: FloatBuffer  // (positions, tapStride)
+    /// An example's δ with its maps' rows padded (positionStride floats
+    /// apart, +0 between), where positions is not a multiple of 16.
+    let paddedDelta: FloatBuffer  // (maps, positionStride)
+    let tapGradient: FloatBuffer  // (taps, positionStride)
     /// The input unfolded by position, Uᵀ: (positions, gradientStride).
     let byPosition: FloatBuffer
 
     init(_ layer: ConvolutionLayer) {
       unfolded = FloatBuffer(count: layer.taps * layer.positionStride)
       product = FloatBuffer(count: layer.maps * layer.positionStride)
-      deltaByPosition = FloatBuffer(
-        count: layer.positions * layer.weights.stride)
-      tapGradient = FloatBuffer(count: layer.positions * layer.tapStride)
+      paddedDelta = FloatBuffer(count: layer.maps * layer.positionStride)
+      tapGradient = FloatBuffer(count: layer.taps * layer.positionStride)
       byPosition = FloatBuffer(count: layer.positions * layer.gradientStride)
     }
   }
@@ -135,7 +135,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
 
   // MARK: - Forward
 
-  /// Wᵀ, (maps, taps), for the forward and input-gradient products.
+  /// Wᵀ, (maps, taps), for the forward product.
   private func refreshFilters() {
     lr_transpose(
       Int32(taps), Int32(maps), weights.value.base, weights.stride,
@@ -189,7 +189,6 @@ final class ConvolutionLayer: Layer, SplitsWork {
     kernels: KernelVariant
   ) {
     let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
-    if inputDelta != nil { refreshFilters() }
     let rows = input.rows
     let chunks = gradientStride / 16
     let parts = max(1, min(threads, chunks))
@@ -213,25 +212,45 @@ final class ConvolutionLayer: Layer, SplitsWork {
           scratch.byPosition.base + first, gradientStride, Int32(count), 1,
           gradientByMap.base + first, gradientStride)
         if let inputDelta, myRows.contains(row) {
-          // δᵀ, (positions, maps): the padding columns stay zero.
-          lr_transpose(
-            Int32(maps), Int32(positions), delta.base + row * outputStride,
-            positions, scratch.deltaByPosition.base, weights.stride)
-          // ∂C/∂taps (positions, taps) = δᵀ (positions, maps) · Wᵀ, folded
-          // back onto the input.
+          // ∂C/∂taps (taps, positions) = W (taps, maps) · δ (maps,
+          // positions), each element the chain over the maps, folded back
+          // onto the input.
+          let (d, ld) = self.paddedDelta(row: row, scratch: scratch)
           lr_times(
-            kernels.index, Int32(positions), Int32(maps),
-            scratch.deltaByPosition.base, weights.stride, filters.base,
-            tapStride, Int32(tapStride), 0, scratch.tapGradient.base,
-            tapStride)
+            kernels.index, Int32(taps), Int32(maps), weights.value.base,
+            weights.stride, d, ld, Int32(positionStride), 0,
+            scratch.tapGradient.base, positionStride)
           lr_conv_fold(
-            scratch.tapGradient.base, tapStride, Int32(self.input.channels),
-            Int32(self.input.height), Int32(self.input.width), Int32(size),
+            scratch.tapGradient.base, positionStride,
+            Int32(self.input.channels), Int32(self.input.height),
+            Int32(self.input.width), Int32(size),
             inputDelta + row * inputStride)
         }
       }
       self.storeGradient(columns: first..<first + count)
     }
+  }
+
+  /// Example `row`'s δ as the input gradient's product reads it: maps'
+  /// rows of positionStride floats. They are the layer's own rows when
+  /// positions is a multiple of 16, else a copy padded with +0 (the
+  /// product reads whole vectors, and a padding column's chain is never
+  /// folded back).
+  private func paddedDelta(row: Int, scratch: Scratch) -> (
+    UnsafePointer<Float>, Int
+  ) {
+    let d = delta.base + row * outputStride
+    guard positionStride != positions else {
+      return (UnsafePointer(d), positions)
+    }
+    let padded = scratch.paddedDelta.base
+    for f in 0..<maps {
+      (padded + f * positionStride).update(
+        from: d + f * positions, count: positions)
+      (padded + f * positionStride + positions).update(
+        repeating: 0, count: positionStride - positions)
+    }
+    return (UnsafePointer(padded), positionStride)
   }
 
   /// Gᵀ's `columns` from the gradient sums: weights' taps, then the bias.
