@@ -255,11 +255,13 @@ final class ConvolutionLayer: Layer, SplitsWork {
 
   /// Gᵀ's `columns` from the gradient sums: weights' taps, then the bias.
   private func loadGradient(columns: Range<Int>) {
-    let g = weights.gradient.base
-    for t in columns where t < taps {
-      for f in 0..<maps {
-        gradientByMap.base[f * gradientStride + t] = g[t * weights.stride + f]
-      }
+    let tapColumns = columns.clamped(to: 0..<taps)
+    if !tapColumns.isEmpty {
+      lr_transpose(
+        Int32(tapColumns.count), Int32(maps),
+        weights.gradient.base + tapColumns.lowerBound * weights.stride,
+        weights.stride, gradientByMap.base + tapColumns.lowerBound,
+        gradientStride)
     }
     if columns.contains(taps) {
       for f in 0..<maps {
@@ -270,11 +272,13 @@ final class ConvolutionLayer: Layer, SplitsWork {
 
   /// Gᵀ's `columns` back into the gradient sums.
   private func storeGradient(columns: Range<Int>) {
-    let g = weights.gradient.base
-    for t in columns where t < taps {
-      for f in 0..<maps {
-        g[t * weights.stride + f] = gradientByMap.base[f * gradientStride + t]
-      }
+    let tapColumns = columns.clamped(to: 0..<taps)
+    if !tapColumns.isEmpty {
+      lr_transpose(
+        Int32(maps), Int32(tapColumns.count),
+        gradientByMap.base + tapColumns.lowerBound, gradientStride,
+        weights.gradient.base + tapColumns.lowerBound * weights.stride,
+        weights.stride)
     }
     if columns.contains(taps) {
       for f in 0..<maps {
