@@ -18,6 +18,9 @@ struct CPUDescription: Codable {
   var vendor: String?
   /// "cpu family" (decimal; AMD's Zen 3 and Zen 4 are 25).
   var family: Int?
+  /// "model" (decimal): where "model name" is only "AMD EPYC", as on this
+  /// project's virtual machines, it tells a Zen 3 (1) from a Zen 4 (17).
+  var modelNumber: Int?
   /// Whether the x86 "flags" line exists (it does not on arm64).
   var hasFlagsLine: Bool
   var avx2: Bool
@@ -44,6 +47,7 @@ struct CPUDescription: Codable {
     return CPUDescription(
       model: fields["model name"], vendor: fields["vendor_id"],
       family: fields["cpu family"].flatMap { Int($0) },
+      modelNumber: fields["model"].flatMap { Int($0) },
       hasFlagsLine: flags != nil,
       avx2: flags?.contains("avx2") ?? false,
       fma: flags?.contains("fma") ?? false,
@@ -51,14 +55,20 @@ struct CPUDescription: Codable {
       megahertz: megahertz.max())
   }
 
-  /// One line: model and the three instruction sets.
+  /// One line: model, its vendor, family and model numbers, and the three
+  /// instruction sets.
   var summary: String {
     func yes(_ flag: Bool) -> String { flag ? "yes" : "no" }
     let sets =
       hasFlagsLine
       ? "AVX2 \(yes(avx2)), FMA \(yes(fma)), AVX-512F \(yes(avx512f))"
       : "AVX2, FMA, AVX-512F: no (no x86 'flags' line in /proc/cpuinfo)"
-    return "\(model ?? "unknown model (no 'model name' in /proc/cpuinfo)"); \(sets)"
+    var identity = [vendor].compactMap { $0 }
+    if let family { identity.append("family \(family)") }
+    if let modelNumber { identity.append("model \(modelNumber)") }
+    let name = model ?? "unknown model (no 'model name' in /proc/cpuinfo)"
+    let numbers = identity.isEmpty ? "" : " (\(identity.joined(separator: ", ")))"
+    return "\(name)\(numbers); \(sets)"
   }
 }
 
