@@ -11,7 +11,9 @@
 #define BLOCK 4
 #define GBLOCK 4
 #define TILES LR_ROWS_6(1) LR_ROWS_6(2) LR_ROWS_6(3) LR_ROWS_6(4)
-#define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
+#define PAIR_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
+#define GCOLS 2
+#define GRADIENT_TILES LR_COLS_2(1) LR_COLS_2(2) LR_COLS_2(3) LR_COLS_2(4)
 #define VZERO() vdupq_n_f32(0.0f)
 #define VLOAD(p) vld1q_f32(p)
 #define VSTORE(p, v) vst1q_f32((p), (v))

@@ -11,7 +11,9 @@ typedef float V;
 #define BLOCK 4
 #define GBLOCK 4
 #define TILES LR_ROWS_4(1) LR_ROWS_4(2) LR_ROWS_4(3) LR_ROWS_4(4)
-#define GRADIENT_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
+#define PAIR_TILES LR_PAIRS(1) LR_PAIRS(2) LR_PAIRS(3) LR_PAIRS(4)
+#define GCOLS 2
+#define GRADIENT_TILES LR_COLS_2(1) LR_COLS_2(2) LR_COLS_2(3) LR_COLS_2(4)
 #define VZERO() 0.0f
 #define VLOAD(p) (*(p))
 #define VSTORE(p, v) (*(p) = (v))
