@@ -119,7 +119,7 @@ __attribute__((target("avx2"))) int lr_avx2_pixel_terms(
 #define GBLOCK 2
 #define TILES LR_ROWS_6(1) LR_ROWS_6(2)
 #define PAIR_TILES LR_PAIRS(1) LR_PAIRS(2)
-#define GCOLS 4  // four rows of W at once: 0.69x the fused step's time
+#define GCOLS 4  // four rows of W at once: two took 1.17x the time
 #define GRADIENT_TILES LR_COLS_4(1) LR_COLS_4(2)
 #define VZERO() _mm512_setzero_ps()
 #define VLOAD(p) _mm512_loadu_ps(p)

@@ -156,6 +156,20 @@ static void products(int variant) {
       snprintf(name, sizeof name, "fused step %dx%d", k, n);
       report(name, fused, sizeof(float) * k * n);
       same(name, fused, plain, (long)k * n);
+      // With weight decay (beta ≠ 1) the fused step steps the listed rows
+      // only: each the bits of its gradient followed by the step.
+      memcpy(plain, fused, sizeof(float) * k * n);
+      memset(g1, 0, sizeof(float) * k * n);
+      gradient(variant, LR_BLOCK_ROWS, rows, k, n, a, c, g1, touched1, list, at);
+      listed = lr_block_rows(a, k, rows, k, list, at);
+      for (int t = 0; t < listed; t++)
+        lr_step(variant, 1, n, -0.3f, 0.999f, plain + (long)list[t] * n, n,
+                g1 + (long)list[t] * n, n, NULL);
+      lr_block_gradient(variant, rows, list, listed, at, c, n, n, NULL, 0,
+                        NULL, -0.3f, 0.999f, fused, n);
+      snprintf(name, sizeof name, "fused step with decay %dx%d", k, n);
+      report(name, fused, sizeof(float) * k * n);
+      same(name, fused, plain, (long)k * n);
       free(plain);
     }
     float *velocity = floats((long)k * n, 0.2, 0.1f);
