@@ -247,15 +247,52 @@ int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,
   return inked_pixels(image, width, list, values, 1);
 }
 
-int lr_block_rows(const float *x, long ldx, int rows, int width,
-                  int32_t *list, float *at) {
-  int count = 0;
-  for (int j = 0; j < width; j++) {
+int lr_block_rows(const float *restrict x, long ldx, int rows, int width,
+                  int32_t *restrict list, float *restrict at) {
+  int count = 0, j = 0;
+#if defined(__x86_64__)
+  // Four columns at a time (SSE2, part of every x86-64 CPU): each group of
+  // four rows transposed in registers, and the columns some row uses
+  // (NaN != 0 too) found by comparing every value with zero at once.
+  const __m128 zero = _mm_setzero_ps();
+  for (; j + 4 <= width; j += 4) {
+    __m128 column[LR_BLOCK_ROWS / 4][4];
+    __m128 used = zero;
+    // All three groups, rows past `rows` as +0: fixed loops, unrolled
+    // into registers (the slot of a column holds LR_BLOCK_ROWS floats).
+    for (int g = 0; g < LR_BLOCK_ROWS / 4; g++) {
+      __m128 v[4];
+      for (int i = 0; i < 4; i++) {
+        int r = 4 * g + i;
+        v[i] = r < rows ? _mm_loadu_ps(x + r * ldx + j) : zero;
+        used = _mm_or_ps(used, _mm_cmpneq_ps(v[i], zero));
+      }
+      __m128 low01 = _mm_unpacklo_ps(v[0], v[1]),
+             high01 = _mm_unpackhi_ps(v[0], v[1]),
+             low23 = _mm_unpacklo_ps(v[2], v[3]),
+             high23 = _mm_unpackhi_ps(v[2], v[3]);
+      column[g][0] = _mm_movelh_ps(low01, low23);
+      column[g][1] = _mm_movehl_ps(low23, low01);
+      column[g][2] = _mm_movelh_ps(high01, high23);
+      column[g][3] = _mm_movehl_ps(high23, high01);
+    }
+    int mask = _mm_movemask_ps(used);
+    for (int k = 0; k < 4; k++) {
+      float *to = at + (long)count * LR_BLOCK_ROWS;
+      for (int g = 0; g < LR_BLOCK_ROWS / 4; g++)
+        _mm_storeu_ps(to + 4 * g, column[g][k]);
+      list[count] = j + k;
+      count += mask >> k & 1;
+    }
+  }
+#endif
+  for (; j < width; j++) {
     float *column = at + (long)count * LR_BLOCK_ROWS;
     int used = 0;
     for (int r = 0; r < rows; r++) {
-      column[r] = x[r * ldx + j];
-      used |= column[r] != 0;  // NaN != 0: kept
+      float value = x[r * ldx + j];
+      column[r] = value;
+      used |= value != 0;  // NaN != 0: kept
     }
     list[count] = j;
     count += used;

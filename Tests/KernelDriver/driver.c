@@ -455,6 +455,42 @@ static void pixels(int variant) {
   free(image), free(at), free(again_at);
 }
 
+/// lr_block_rows against its rule written out, for every block height and
+/// widths with and without a partial group of four: a column is listed
+/// when some row's value is not zero (NaN is not; −0 is), and its rows'
+/// values are copied bit for bit.
+static void block_rows_rule(void) {
+  enum { width = 23 };
+  float x[LR_BLOCK_ROWS * width];
+  int32_t list[width];
+  float at[width * LR_BLOCK_ROWS];
+  state = 41;
+  for (int i = 0; i < LR_BLOCK_ROWS * width; i++) {
+    unsigned pick = next() % 8;
+    x[i] = pick < 5 ? 0.0f : pick == 5 ? -0.0f : value(0, 1);
+  }
+  x[3 * width + 7] = __builtin_nanf("");  // column 7's only non-zero value
+  for (int rows = 1; rows <= LR_BLOCK_ROWS; rows++)
+    for (int w = width; w >= width - 3; w -= 3) {
+      int count = lr_block_rows(x, width, rows, w, list, at), want = 0;
+      int same_block = 1;
+      for (int j = 0; j < w; j++) {
+        int used = 0;
+        for (int r = 0; r < rows; r++) used |= x[r * width + j] != 0;
+        if (!used) continue;
+        same_block &= want < count && list[want] == j;
+        for (int r = 0; same_block && r < rows; r++)
+          same_block = memcmp(&at[want * LR_BLOCK_ROWS + r], &x[r * width + j],
+                              sizeof(float)) == 0;
+        want++;
+      }
+      if (!same_block || count != want) {
+        printf("DIFFERENT: lr_block_rows, %d rows of width %d\n", rows, w);
+        failures++;
+      }
+    }
+}
+
 /// Each image over its own inked pixels (lr_pixel_rows_times) against the
 /// same images in column blocks (lr_block_times): one bit pattern.
 static void pixel_rows(int variant) {
@@ -685,6 +721,7 @@ int main(int argc, char **argv) {
   convolution(variant);
   unfold_positions(variant);
   pixels(variant);
+  block_rows_rule();
   pixel_rows(variant);
   elementwise(variant);
   training(variant);
