@@ -249,7 +249,38 @@ static void max_pool_2(const float *x, int maps, int height, int width,
       const float *r0 = x + top, *r1 = r0 + width;
       float *yr = y + ((long)f * oh + i) * ow;
       int32_t *wr = where + ((long)f * oh + i) * ow;
-      for (int j = 0; j < ow; j++) {
+      int j = 0;
+#if defined(__x86_64__)
+      // Four windows at a time (SSE2): their even and odd columns split
+      // out of each row, then the same comparisons, each window in its own
+      // lane, and selects by mask (a comparison with NaN is false, as in C).
+      for (; j + 4 <= ow; j += 4) {
+        __m128 a0 = _mm_loadu_ps(r0 + 2 * j), b0 = _mm_loadu_ps(r0 + 2 * j + 4);
+        __m128 a1 = _mm_loadu_ps(r1 + 2 * j), b1 = _mm_loadu_ps(r1 + 2 * j + 4);
+        __m128 candidates[4] = {
+            _mm_shuffle_ps(a0, b0, _MM_SHUFFLE(2, 0, 2, 0)),
+            _mm_shuffle_ps(a0, b0, _MM_SHUFFLE(3, 1, 3, 1)),
+            _mm_shuffle_ps(a1, b1, _MM_SHUFFLE(2, 0, 2, 0)),
+            _mm_shuffle_ps(a1, b1, _MM_SHUFFLE(3, 1, 3, 1))};
+        const int offsets[4] = {0, 1, width, width + 1};
+        __m128i first = _mm_add_epi32(_mm_set1_epi32(top + 2 * j),
+                                      _mm_setr_epi32(0, 2, 4, 6));
+        __m128 largest = candidates[0];
+        __m128i best = first;
+        for (int k = 1; k < 4; k++) {
+          __m128 wins = _mm_cmpgt_ps(candidates[k], largest);
+          __m128i winsi = _mm_castps_si128(wins);
+          __m128i at = _mm_add_epi32(first, _mm_set1_epi32(offsets[k]));
+          best = _mm_or_si128(_mm_and_si128(winsi, at),
+                              _mm_andnot_si128(winsi, best));
+          largest = _mm_or_ps(_mm_and_ps(wins, candidates[k]),
+                              _mm_andnot_ps(wins, largest));
+        }
+        _mm_storeu_ps(yr + j, largest);
+        _mm_storeu_si128((__m128i *)(wr + j), best);
+      }
+#endif
+      for (; j < ow; j++) {
         float largest = r0[2 * j];
         int best = top + 2 * j;
         float v = r0[2 * j + 1];
