@@ -59,20 +59,6 @@ static float neon_run(long rounds) {
 }
 #endif
 
-int fma_probe_available(int lanes) {
-  switch (lanes) {
-  case 1: return 1;
-#if defined(__x86_64__)
-  case 8:
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  case 16: return __builtin_cpu_supports("avx512f");
-#elif defined(__aarch64__)
-  case 4: return 1;
-#endif
-  default: return 0;
-  }
-}
-
 float fma_probe_run(int lanes, long rounds) {
   switch (lanes) {
 #if defined(__x86_64__)

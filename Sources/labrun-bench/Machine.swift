@@ -9,8 +9,7 @@ import NeuralNet
 
 // MARK: - The CPU
 
-/// The first CPU's entry in /proc/cpuinfo (x86-64 field names), plus the
-/// clock of every CPU.
+/// The first CPU's entry in /proc/cpuinfo (x86-64 field names).
 struct CPUDescription: Codable {
   /// "model name", e.g. "AMD EPYC 7B13".
   var model: String?
@@ -26,20 +25,16 @@ struct CPUDescription: Codable {
   var avx2: Bool
   var fma: Bool
   var avx512f: Bool
-  /// The highest "cpu MHz" of any CPU, if the file gives one.
-  var megahertz: Double?
 
   static func read() -> CPUDescription {
     let text =
       (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     var fields: [String: String] = [:]
-    var megahertz: [Double] = []
     for line in text.split(separator: "\n") {
       guard let colon = line.firstIndex(of: ":") else { continue }
       let key = line[..<colon].trimmingCharacters(in: .whitespaces)
       let value = line[line.index(after: colon)...]
         .trimmingCharacters(in: .whitespaces)
-      if key == "cpu MHz", let mhz = Double(value) { megahertz.append(mhz) }
       // The first CPU's entry describes them all.
       if fields[key] == nil { fields[key] = value }
     }
@@ -51,8 +46,7 @@ struct CPUDescription: Codable {
       hasFlagsLine: flags != nil,
       avx2: flags?.contains("avx2") ?? false,
       fma: flags?.contains("fma") ?? false,
-      avx512f: flags?.contains("avx512f") ?? false,
-      megahertz: megahertz.max())
+      avx512f: flags?.contains("avx512f") ?? false)
   }
 
   /// One line: model, its vendor, family and model numbers, and the three
@@ -178,7 +172,6 @@ struct FMAPeak: Codable {
     var widths: [Width] = []
     for variant in KernelVariant.available {
       let lanes = lanes(variant)
-      guard fma_probe_available(Int32(lanes)) != 0 else { continue }
       // Rounds for about `seconds` per run, from a short trial.
       var rounds = 100_000
       var sink: Float = 0

@@ -12,14 +12,12 @@ extern "C" {
 /// FMA latency on two pipes (2 × 4–5 cycles) on the CPUs labrun runs on.
 enum { FMA_PROBE_CHAINS = 12 };
 
-/// Whether this build and CPU can run the probe at `lanes` float32 lanes:
-/// 1 (scalar fmaf, any CPU), 4 (arm64 NEON), 8 (x86-64 AVX2 with FMA) or
-/// 16 (x86-64 AVX-512F).
-int fma_probe_available(int lanes);
-
 /// Runs `rounds` × FMA_PROBE_CHAINS fused multiply-adds of `lanes` lanes
 /// each (2 flops per lane) and returns a value that depends on all of
-/// them, so that none can be left out. The lanes must be available.
+/// them, so that none can be left out. `lanes`: 1 (scalar fmaf, any CPU),
+/// 4 (arm64 NEON), 8 (x86-64 AVX2 with FMA) or 16 (x86-64 AVX-512F); the
+/// caller checks that the CPU has them (the kernel variant of that width
+/// is available).
 float fma_probe_run(int lanes, long rounds);
 
 #ifdef __cplusplus
