@@ -5,7 +5,8 @@ import Foundation
 import NeuralNet
 
 // labrun-bench: how fast the engine trains and evaluates Nielsen's network,
-// against one core's FMA peak (measured by a probe), the time OpenBLAS's sgemm alone needs for the same matrix shapes, and
+// against one core's FMA peak (measured by a probe), the time OpenBLAS's
+// sgemm alone needs for the same matrix shapes, and
 // numpy float32 on the same network (script/bench-numpy.py). labrun itself
 // does not link OpenBLAS; only this benchmark does, as a yardstick.
 //
