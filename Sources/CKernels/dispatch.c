@@ -94,7 +94,16 @@ static const lr_kernel_table *table(int variant) {
 void lr_block_times(int variant, int rows, const int32_t *list, int count,
                     const float *at, const float *b, long ldb, int n,
                     float alpha, float *c, long ldc) {
-  table(variant)->block_times(rows, list, count, at, b, ldb, n, alpha, c, ldc);
+  table(variant)->block_times(rows, list, count, at, b, ldb, n, alpha, 1, 1,
+                              c, ldc);
+}
+
+void lr_block_times_stretch(int variant, int rows, const int32_t *list,
+                            int count, const float *at, const float *b,
+                            long ldb, int n, float alpha, int begins,
+                            int ends, float *c, long ldc) {
+  table(variant)->block_times(rows, list, count, at, b, ldb, n, alpha,
+                              begins != 0, ends != 0, c, ldc);
 }
 
 void lr_block_times_bt(int variant, int rows, const int32_t *list,

@@ -248,3 +248,43 @@ void lr_parts_run(int parts, void (*body)(void *context, int part),
   take_parts(c, generation);
   wait_for_parts(c, parts);
 }
+
+// MARK: - Relays
+
+// Each part's count of steps passed on a cache line of its own: the part
+// after it reads it while it writes the next.
+struct lr_relay {
+  struct {
+    _Atomic int passed;
+    char padding[64 - sizeof(int)];
+  } parts[LR_RELAY_PARTS];
+};
+
+lr_relay *lr_relay_create(void) {
+  lr_relay *relay = aligned_alloc(64, sizeof(lr_relay));
+  if (relay) lr_relay_reset(relay);
+  return relay;
+}
+
+void lr_relay_destroy(lr_relay *relay) { free(relay); }
+
+void lr_relay_reset(lr_relay *relay) {
+  for (int p = 0; p < LR_RELAY_PARTS; p++)
+    atomic_store_explicit(&relay->parts[p].passed, 0, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+}
+
+void lr_relay_wait(const lr_relay *relay, int part, int steps) {
+  if (part <= 0) return;
+  _Atomic int *passed = (_Atomic int *)&relay->parts[part - 1].passed;
+  for (int i = 1;
+       atomic_load_explicit(passed, memory_order_acquire) < steps; i++) {
+    if (i < YIELD_AFTER_CHECKS) relax();
+    else sched_yield();
+  }
+}
+
+void lr_relay_pass(lr_relay *relay, int part, int steps) {
+  atomic_store_explicit(&relay->parts[part].passed, steps,
+                        memory_order_release);
+}

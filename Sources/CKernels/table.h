@@ -15,7 +15,7 @@
 typedef struct {
   void (*block_times)(int rows, const int32_t *list, int count,
                       const float *at, const float *b, long ldb, int n,
-                      float alpha, float *c, long ldc);
+                      float alpha, int begins, int ends, float *c, long ldc);
   void (*block_times_bt)(int rows, const int32_t *list, int count,
                          const float *at, const float *b, long ldb, int n,
                          float alpha, float *c, long ldc);

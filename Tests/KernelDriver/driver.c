@@ -120,6 +120,20 @@ static void products(int variant) {
       free(bt);
       free(slack);
     }
+    // The terms in four stretches, one of them empty, taken in order
+    // (lr_block_times_stretch, as threads relay a chain): the same bits.
+    for (int r = 0; r < rows; r += LR_BLOCK_ROWS) {
+      int count = rows - r < LR_BLOCK_ROWS ? rows - r : LR_BLOCK_ROWS;
+      int listed = lr_block_rows(a + (long)r * k, k, count, k, list, at);
+      int ends[] = {0, listed / 3, listed / 3, 2 * listed / 3, listed};
+      for (int t = 0; t < 4; t++)
+        lr_block_times_stretch(
+            variant, count, list + ends[t], ends[t + 1] - ends[t],
+            at + (long)ends[t] * LR_BLOCK_ROWS, b, n, n, 1, t == 0, t == 3,
+            other + (long)r * n, n);
+    }
+    snprintf(name, sizeof name, "times in stretches %dx%dx%d", rows, k, n);
+    same(name, c, other, (long)rows * n);
     times(variant, LR_BLOCK_ROWS, rows, k, n, a, b, -0.3f, c, list, at);
     snprintf(name, sizeof name, "times scaled %dx%dx%d", rows, k, n);
     report(name, c, sizeof(float) * rows * n);

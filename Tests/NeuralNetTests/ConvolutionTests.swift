@@ -102,9 +102,11 @@ import Testing
       "28x28 conv5x5x6 pool2 30 10", hidden: .sigmoid, output: .softmax,
       cost: .crossEntropy),
      TrainingOptions(learningRate: 0.1, batchSize: 10, epochs: 1)),
-    // Two conv-pool layers, ReLU, batches of several blocks, L2, momentum.
+    // Two conv-pool layers, ReLU, batches of several blocks, L2, momentum;
+    // the second convolution's gradient 112 columns wide (101 taps and the
+    // bias's): on several threads, relay steps of 32, 32, 32 and 16.
     (try! NetworkArchitecture.parse(
-      "28x28 conv5x5x4 pool2 conv3x3x5 pool2 20 10", hidden: .relu,
+      "28x28 conv5x5x4 pool2 conv5x5x5 pool2 20 10", hidden: .relu,
       output: .softmax, cost: .crossEntropy, initialization: .scaled),
      TrainingOptions(
        learningRate: 0.05, batchSize: 25, epochs: 1, l2: 1, momentum: 0.5)),
@@ -174,10 +176,11 @@ import Testing
     }
   }
 
-  /// Fully-connected layers split too (output columns forward, input rows
-  /// backward, with the fused step and without): the same bits as one
-  /// thread on the portable kernels, for the conv nets and a plain
-  /// 784-30-10 network in batches of one block and of several.
+  /// Fully-connected layers split too (by input rows, the forward chains
+  /// relayed from part to part in steps of 32 columns; with the fused step
+  /// and without): the same bits as one thread on the portable kernels,
+  /// for the conv nets and a plain 784-70-10 network (80 columns: steps of
+  /// 32, 32 and 16) in batches of one block and of several.
   @Test(arguments: 0..<(variantCases.count + 2))
   func splitDenseLayersChangeNoBit(index: Int) {
     let (architecture, options) =
@@ -185,7 +188,7 @@ import Testing
       ? Self.variantCases[index]
       : (
         try! NetworkArchitecture.parse(
-          "28x28 30 10", hidden: .sigmoid, output: .softmax,
+          "28x28 70 10", hidden: .sigmoid, output: .softmax,
           cost: .crossEntropy),
         TrainingOptions(
           learningRate: 0.5, batchSize: index == Self.variantCases.count ? 10 : 25,

@@ -105,6 +105,18 @@ void lr_block_times(int variant, int rows, const int32_t *list, int count,
                     const float *at, const float *b, long ldb, int n,
                     float alpha, float *c, long ldc);
 
+/// lr_block_times over one stretch of its chains: `list` holds some of the
+/// terms, the ones before them already in C. With `begins` the chains
+/// start at +0 (else each continues from C[r][j], where the stretch before
+/// left it); with `ends` C[r][j] = alpha·acc (a zero stored as +0), else C
+/// keeps the raw chain for the stretch after. Stretches taken in term order
+/// give the bits of one call over all their terms, whichever thread takes
+/// each.
+void lr_block_times_stretch(int variant, int rows, const int32_t *list,
+                            int count, const float *at, const float *b,
+                            long ldb, int n, float alpha, int begins,
+                            int ends, float *c, long ldc);
+
 /// C = A·Bᵀ for a column block of A (`rows`, `list`, `count`, `at`), with
 /// B given by its rows: row i (n of them) at b + i·ldb, B[i][p] the factor
 /// of term p. For i < n:
@@ -203,6 +215,27 @@ double lr_sum_squares(const float *x, long count);
 /// on the calling thread.
 void lr_parts_run(int parts, void (*body)(void *context, int part),
                   void *context);
+
+/// A relay between the parts of one lr_parts_run: part p takes a task's
+/// steps in order and may take step s only once part p − 1 has passed it,
+/// so a chain of sums can run through the parts in order (part 0 its first
+/// terms, part 1 the next, ...) while each part keeps to its own memory.
+/// A part waits by spinning, then by yielding the core, never asleep: the
+/// part it waits for was claimed before it (parts are claimed in order) and
+/// is running. At most LR_RELAY_PARTS parts.
+enum { LR_RELAY_PARTS = 16 };
+typedef struct lr_relay lr_relay;
+
+/// A relay with no step passed (NULL when memory runs out).
+lr_relay *lr_relay_create(void);
+void lr_relay_destroy(lr_relay *relay);
+/// Clears the steps passed, before the task's lr_parts_run.
+void lr_relay_reset(lr_relay *relay);
+/// Returns once part `part` − 1 has passed `steps` steps (at once for
+/// part 0); what that part wrote before it passed them is then visible.
+void lr_relay_wait(const lr_relay *relay, int part, int steps);
+/// Part `part` has passed `steps` steps.
+void lr_relay_pass(lr_relay *relay, int part, int steps);
 
 // MARK: - Activations and costs
 

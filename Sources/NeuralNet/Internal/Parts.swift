@@ -33,3 +33,18 @@ enum Parts {
     total * part / parts..<total * (part + 1) / parts
   }
 }
+
+/// A relay between the parts of one ``Parts/run(_:_:)`` (see
+/// `lr_relay_wait`): part p takes step s once part p − 1 has passed it.
+final class Relay {
+  let pointer: OpaquePointer
+
+  init() {
+    guard let relay = lr_relay_create() else {
+      fatalError("out of memory for a relay between threads")
+    }
+    pointer = relay
+  }
+
+  deinit { lr_relay_destroy(pointer) }
+}

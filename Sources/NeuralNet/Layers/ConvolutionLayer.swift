@@ -47,6 +47,8 @@ final class ConvolutionLayer: Layer, SplitsWork {
   private var scratch: [Scratch] = []
   /// Threads a batch's work is split between (see ``SplitsWork``).
   var threads = 1
+  /// The gradient's steps between the parts.
+  private let relay = Relay()
   /// The batch's input as dense rows, when it came as pixels.
   private var dense = FloatBuffer(count: 0)  // (capacity, inputSize)
 
@@ -83,15 +85,25 @@ final class ConvolutionLayer: Layer, SplitsWork {
     /// apart, +0 between), where positions is not a multiple of 16.
     let paddedDelta: FloatBuffer  // (maps, positionStride)
     let tapGradient: FloatBuffer  // (taps, positionStride)
-    /// The input unfolded by position, Uᵀ: (positions, gradientStride).
-    let byPosition: FloatBuffer
+    /// The inputs unfolded by position, Uᵀ, some of its columns for one or
+    /// several examples (see ``ConvolutionLayer/backward``).
+    private var byPosition = FloatBuffer(count: 0)
 
     init(_ layer: ConvolutionLayer) {
       unfolded = FloatBuffer(count: layer.taps * layer.positionStride)
       product = FloatBuffer(count: layer.maps * layer.positionStride)
       paddedDelta = FloatBuffer(count: layer.maps * layer.positionStride)
       tapGradient = FloatBuffer(count: layer.taps * layer.positionStride)
-      byPosition = FloatBuffer(count: layer.positions * layer.gradientStride)
+    }
+
+    /// Room for `count` floats of Uᵀ.
+    func reserveUnfolded(_ count: Int) {
+      if byPosition.count < count { byPosition = FloatBuffer(count: count) }
+    }
+
+    /// Uᵀ's floats from `offset` on.
+    func unfolded(_ offset: Int) -> UnsafeMutablePointer<Float> {
+      byPosition.base + offset
     }
   }
 
@@ -180,9 +192,17 @@ final class ConvolutionLayer: Layer, SplitsWork {
   /// Uᵀ (positions, taps + 1), example by example, where Uᵀ is the input
   /// unfolded by position with a last column of ones: δ is read as the
   /// layer stores it, and the ones column's chain, fma(δ, 1, s) = s + δ, is
-  /// the bias's gradient in its order. Split between the threads so that
-  /// no chain changes: each thread takes 16-column chunks of Gᵀ over every
-  /// example in order, and a range of examples for ∂C/∂x.
+  /// the bias's gradient in its order.
+  ///
+  /// Split between the threads by examples, as the forward pass and the
+  /// layer after it split them, so that each thread reads only the δ it
+  /// wrote: every chain of Gᵀ runs through the parts in order (part 0 over
+  /// its examples, part 1 on from there, ...), a relay in steps of some of
+  /// Gᵀ's columns and maps (``gradientSteps``), the parts working side by
+  /// side on different steps. (Split by Gᵀ's columns instead, each thread
+  /// read every example's δ, 0.46 MB per batch of chapter 6's network
+  /// written by the other thread's cache, which took twice as long where the
+  /// two cores share no cache.)
   func backward(
     _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
@@ -190,44 +210,94 @@ final class ConvolutionLayer: Layer, SplitsWork {
   ) {
     let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
     let rows = input.rows
-    let chunks = gradientStride / 16
-    let parts = max(1, min(threads, chunks))
+    let parts = max(1, min(threads, rows))
+    let (columns, groups) = gradientSteps(parts: parts)
     reserveScratch(parts)
+    for scratch in scratch.prefix(parts) {
+      scratch.reserveUnfolded(
+        (groups > 1 ? (rows + parts - 1) / parts : 1) * positions * columns)
+    }
+    lr_relay_reset(relay.pointer)
     Parts.run(parts) { part in
       let scratch = self.scratch[part]
-      let mine = Parts.range(part, of: parts, chunks)
-      let (first, count) = (mine.lowerBound * 16, mine.count * 16)
       let myRows = Parts.range(part, of: parts, rows)
-      self.loadGradient(columns: first..<first + count)
-      for row in 0..<rows {
-        lr_conv_unfold_positions(
-          kernels.index, x + row * stride, Int32(self.input.channels),
-          Int32(self.input.height), Int32(self.input.width), Int32(size),
-          Int32(first), Int32(count), scratch.byPosition.base + first,
-          gradientStride)
-        // Gᵀ (maps, my columns) += δ (maps, positions) · Uᵀ.
-        lr_times(
-          kernels.index, Int32(maps), Int32(positions),
-          delta.base + row * outputStride, positions,
-          scratch.byPosition.base + first, gradientStride, Int32(count), 1,
-          gradientByMap.base + first, gradientStride)
-        if let inputDelta, myRows.contains(row) {
-          // ∂C/∂taps (taps, positions) = W (taps, maps) · δ (maps,
-          // positions), each element the chain over the maps, folded back
-          // onto the input.
-          let (d, ld) = self.paddedDelta(row: row, scratch: scratch)
-          lr_times(
-            kernels.index, Int32(taps), Int32(maps), weights.value.base,
-            weights.stride, d, ld, Int32(positionStride), 0,
-            scratch.tapGradient.base, positionStride)
-          lr_conv_fold(
-            scratch.tapGradient.base, positionStride,
-            Int32(self.input.channels), Int32(self.input.height),
-            Int32(self.input.width), Int32(size),
-            inputDelta + row * inputStride)
-        }
+      let (begins, ends) = (part == 0, part == parts - 1)
+      // ∂C/∂x for my examples: the later parts before their relay steps
+      // (they would wait for the first step), part 0 after them.
+      if !begins, let inputDelta {
+        self.inputGradient(myRows, inputDelta, inputStride, scratch, kernels)
       }
-      self.storeGradient(columns: first..<first + count)
+      var step: Int32 = 0
+      for first in Swift.stride(from: 0, to: gradientStride, by: columns) {
+        let width = min(columns, gradientStride - first)
+        if begins { self.loadGradient(columns: first..<first + width) }
+        // My examples' Uᵀ for these columns, unfolded once for every group
+        // of maps (with one group, each just before its product).
+        let unfold = { (k: Int, row: Int) -> UnsafeMutablePointer<Float> in
+          let u = scratch.unfolded(k * self.positions * columns)
+          lr_conv_unfold_positions(
+            kernels.index, x + row * stride, Int32(self.input.channels),
+            Int32(self.input.height), Int32(self.input.width),
+            Int32(self.size), Int32(first), Int32(width), u, columns)
+          return u
+        }
+        if groups > 1 {
+          for (k, row) in myRows.enumerated() { _ = unfold(k, row) }
+        }
+        for group in 0..<groups {
+          let maps = Parts.range(group, of: groups, self.maps)
+          step += 1
+          lr_relay_wait(relay.pointer, Int32(part), step)
+          for (k, row) in myRows.enumerated() {
+            let u = groups > 1 ? scratch.unfolded(k * positions * columns)
+              : unfold(0, row)
+            // Gᵀ (my maps, these columns) += δ (maps, positions) · Uᵀ.
+            lr_times(
+              kernels.index, Int32(maps.count), Int32(positions),
+              delta.base + row * outputStride + maps.lowerBound * positions,
+              positions, u, columns, Int32(width), 1,
+              gradientByMap.base + maps.lowerBound * gradientStride + first,
+              gradientStride)
+          }
+          lr_relay_pass(relay.pointer, Int32(part), step)
+        }
+        if ends { self.storeGradient(columns: first..<first + width) }
+      }
+      if begins, let inputDelta {
+        self.inputGradient(myRows, inputDelta, inputStride, scratch, kernels)
+      }
+    }
+  }
+
+  /// Columns of Gᵀ and groups of maps per relay step: the whole of Gᵀ in
+  /// one step on one thread; on several, 32 columns (two AVX-512 vectors,
+  /// the product tiles' width) or 16 where Gᵀ has no more, and the maps in
+  /// groups until there are at least 8 steps, so that a part waits for the
+  /// one before it an eighth of its work at most.
+  private func gradientSteps(parts: Int) -> (columns: Int, groups: Int) {
+    guard parts > 1 else { return (gradientStride, 1) }
+    let columns = gradientStride >= 64 ? 32 : 16
+    let chunks = gradientStride / columns
+    return (columns, min(maps, max(1, (8 + chunks - 1) / chunks)))
+  }
+
+  /// ∂C/∂taps (taps, positions) = W (taps, maps) · δ (maps, positions) for
+  /// each example of `rows`, each element the chain over the maps, folded
+  /// back onto the input.
+  private func inputGradient(
+    _ rows: Range<Int>, _ inputDelta: UnsafeMutablePointer<Float>,
+    _ inputStride: Int, _ scratch: Scratch, _ kernels: KernelVariant
+  ) {
+    for row in rows {
+      let (d, ld) = paddedDelta(row: row, scratch: scratch)
+      lr_times(
+        kernels.index, Int32(taps), Int32(maps), weights.value.base,
+        weights.stride, d, ld, Int32(positionStride), 0,
+        scratch.tapGradient.base, positionStride)
+      lr_conv_fold(
+        scratch.tapGradient.base, positionStride, Int32(input.channels),
+        Int32(input.height), Int32(input.width), Int32(size),
+        inputDelta + row * inputStride)
     }
   }
 

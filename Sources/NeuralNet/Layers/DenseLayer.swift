@@ -8,10 +8,10 @@ import CKernels
 /// (out, in) view is ``weightMatrix``.
 ///
 /// A wide layer (``splitsFrom``) splits a batch between ``threads``
-/// threads: the forward product by its output columns, the backward pass
-/// by its input rows (δ·Wᵀ's columns and W's gradient rows alike, so each
-/// thread reads and steps only its own rows of W); every element keeps its
-/// one chain.
+/// threads by W's rows (the layer's inputs), forward and backward alike:
+/// the forward chains relayed from thread to thread, δ·Wᵀ's columns and
+/// W's gradient rows each a thread's own, so each thread reads and steps
+/// only its own rows of W; every element keeps its one chain.
 final class DenseLayer: Layer, SplitsWork {
   let inputSize: Int
   let outputSize: Int
@@ -24,6 +24,8 @@ final class DenseLayer: Layer, SplitsWork {
 
   /// The non-zero columns of the batch's δ, for δ · Wᵀ.
   private var deltaColumns: BlockColumns
+  /// The forward product's steps between the parts.
+  private let relay = Relay()
   /// Threads a batch's work may be split between (see ``SplitsWork``).
   var threads = 1
   /// Multiply-adds per example (inputs × padded outputs) from which the
@@ -104,35 +106,61 @@ final class DenseLayer: Layer, SplitsWork {
 
   /// z = x · W + b and a = f(z) for the rows of `input`.
   ///
-  /// Split between threads by output columns, 16 at a time (softmax, which
-  /// needs whole rows, activates after the split products).
+  /// Split between threads by W's rows, as the backward pass is, so that
+  /// a row of W stays in the cache of the core that steps it: every
+  /// element's chain runs through the parts in order, part 0 over the
+  /// terms of its rows, part 1 on from where part 0 left it in z, and so
+  /// on — a relay in steps of ``relayColumns`` columns, so that the parts
+  /// work side by side on different columns. (Split by output columns
+  /// instead, each thread read every row of W that another one had just
+  /// stepped: 1.3 MB between the cores per batch after chapter 6's
+  /// convolution, which took 3 times as long where the two cores share
+  /// no cache.)
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
-    let chunks = outputStride / 16
-    let parts = min(self.parts, chunks)
-    let rowWise = activation == .softmax && parts > 1
+    let parts = self.parts
+    let softmax = activation == .softmax
+    let stepColumns = parts > 1 ? Self.relayColumns : outputStride
+    lr_relay_reset(relay.pointer)
     Parts.run(parts) { part in
-      let mine = Parts.range(part, of: parts, chunks)
-      let j = mine.lowerBound * 16
+      let mine = Parts.range(part, of: parts, inputSize)
+      let (begins, ends) = (part == 0, part == parts - 1)
+      var step: Int32 = 0
       input.forEachBlock { first, rows, list, values, count in
-        lr_block_times(
-          kernels.index, rows, list, count, values, weights.value.base + j,
-          outputStride, Int32(mine.count * 16), 1,
-          z.base + first * outputStride + j, outputStride)
-      }
-      if !rowWise {
-        let end = min(mine.upperBound * 16, activatedColumns)
-        lr_bias_activate(
-          kernels.index, activation.c, z.base + j, output.base + j,
-          outputStride, biases.value.base + j, Int32(input.rows),
-          Int32(max(0, end - j)))
+        // The block's listed inputs that are mine: the list ascends.
+        let from = Self.firstListed(atLeast: mine.lowerBound, list, count)
+        let to = Self.firstListed(atLeast: mine.upperBound, list, count)
+        for j in stride(from: 0, to: outputStride, by: stepColumns) {
+          let n = min(stepColumns, outputStride - j)
+          let zBlock = z.base + first * outputStride + j
+          step += 1
+          lr_relay_wait(relay.pointer, Int32(part), step)
+          lr_block_times_stretch(
+            kernels.index, rows, list + from, Int32(to - from),
+            values + from * BlockColumns.blockRows, weights.value.base + j,
+            outputStride, Int32(n), 1, begins ? 1 : 0, ends ? 1 : 0,
+            zBlock, outputStride)
+          lr_relay_pass(relay.pointer, Int32(part), step)
+          let activated = min(j + n, activatedColumns) - j
+          if ends && !softmax && activated > 0 {
+            lr_bias_activate(
+              kernels.index, activation.c, zBlock,
+              output.base + first * outputStride + j, outputStride,
+              biases.value.base + j, rows, Int32(activated))
+          }
+        }
       }
     }
-    if rowWise {
+    if softmax {
       lr_bias_activate(
         kernels.index, activation.c, z.base, output.base, outputStride,
         biases.value.base, Int32(input.rows), Int32(outputSize))
     }
   }
+
+  /// Columns of z per step of the forward relay: two AVX-512 vectors, the
+  /// product tiles' width (a narrower step would run narrower tiles), and
+  /// 2880 × 100's 112 columns in 4 steps.
+  static let relayColumns = 32
 
   /// ``forward(_:kernels:)`` for the images `images[0..<rows]` of
   /// `pixels` (``inputSize`` bytes each, scaled to [0, 1]), every row over
