@@ -39,6 +39,8 @@ let package = Package(
     .target(
       name: "CFMAProbe",
       cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
+    // The benchmark's probe of a cache line's round trip between two cores.
+    .target(name: "CLineProbe", cSettings: [.unsafeFlags(["-O2"])]),
 
     // MARK: - The notebook: Markdown, front matter, directives; its math
     .target(name: "HTMLText"),
@@ -85,6 +87,7 @@ let package = Package(
       name: "labrun-bench",
       dependencies: [
         "NeuralNet", "Datasets", "CKernels", "COpenBLAS", "CFMAProbe",
+        "CLineProbe",
       ]),
 
     // MARK: - Tests

@@ -60,6 +60,7 @@ func convolutionRow(
   let network = Network(
     lecture22 ? lecture22Architecture : convolutionArchitecture, seed: 1)
   network.threads = threads
+  let roundTripBefore = threads > 1 ? LineRoundTrip.measure() : nil
   let (stats, cpuTimes) = timedTraining(
     network, on: training,
     options: TrainingOptions(
@@ -70,6 +71,12 @@ func convolutionRow(
   let flops =
     Double(training.count)
     * (lecture22 ? lecture22FlopsPerImage : convolutionFlopsPerImage)
+  var roundTrip: String?
+  if let before = roundTripBefore, let after = LineRoundTrip.measure() {
+    roundTrip = String(
+      format: "; a cache line's round trip between the cores %.0f ns before, "
+        + "%.0f after", before.nanoseconds, after.nanoseconds)
+  }
   let evaluation = network.evaluate(on: test)
   let name =
     lecture22
@@ -88,7 +95,8 @@ func convolutionRow(
         + "after %d epochs", repetitions, network.kernels.rawValue,
       lecture22 ? "ReLU, softmax log-likelihood" : "sigmoid, softmax log-likelihood",
       lecture22 ? "0.03" : "0.1",
-      100 * evaluation.accuracy, test.count, 1 + repetitions))
+      100 * evaluation.accuracy, test.count, 1 + repetitions)
+      + (roundTrip ?? ""))
 }
 
 /// Matrix arithmetic of one training image through lecture 22's network:

@@ -1,4 +1,5 @@
 import CFMAProbe
+import CLineProbe
 import COpenBLAS
 import Foundation
 import NeuralNet
@@ -207,5 +208,33 @@ struct FMAPeak: Codable {
       let lanes = width.lanes == 1 ? "scalar fmaf" : "\(width.lanes) lanes"
       return String(format: "%@ (%@) %.1f", width.variant, lanes, width.gflops)
     }.joined(separator: ", ") + " GFLOP/s"
+  }
+}
+
+/// How far apart two cores are: a cache line's round trip between the
+/// first two CPUs this process may run on (CLineProbe), the median of
+/// `runs`. Tens of nanoseconds where they share a cache; hundreds where
+/// they do not, and then every line one thread writes and the other reads
+/// costs as much, which a split layer's threads pay on each batch.
+struct LineRoundTrip: Codable {
+  var nanoseconds: Double
+  var cpus: [Int]
+
+  /// Nil with one CPU, or where the probe's threads cannot be pinned.
+  static func measure(runs: Int = 5) -> LineRoundTrip? {
+    var times: [Double] = []
+    var (first, second): (Int32, Int32) = (0, 0)
+    for _ in 0..<runs {
+      let time = line_probe_round_trip(20_000, &first, &second)
+      guard time > 0 else { return nil }
+      times.append(time)
+    }
+    return LineRoundTrip(
+      nanoseconds: median(times), cpus: [Int(first), Int(second)])
+  }
+
+  /// "CPU 0 ↔ CPU 1: 62 ns".
+  var summary: String {
+    String(format: "CPU %d ↔ CPU %d: %.0f ns", cpus[0], cpus[1], nanoseconds)
   }
 }

@@ -116,6 +116,16 @@ print(
     sgemmPeak.gflops, 100 * sgemmPeak.gflops / peak.gflops, sgemmPeak.runs,
     sgemmPeak.medianGflops, sgemmPeak.wallClockGflops))
 
+let roundTrip = LineRoundTrip.measure()
+if let roundTrip {
+  print(
+    "cores: a cache line's round trip \(roundTrip.summary) (median of 5) — "
+      + "tens of ns where the two share a cache, hundreds where they do "
+      + "not (other CCDs or sockets, or a virtual machine's CPUs run far "
+      + "apart), and then every line one thread writes and the other reads "
+      + "costs as much; the two-thread rows give it before and after")
+}
+
 // MARK: - Data
 
 /// Synthetic images with MNIST's shape: about 20% non-zero pixels.
