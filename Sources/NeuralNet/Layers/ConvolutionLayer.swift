@@ -200,9 +200,9 @@ final class ConvolutionLayer: Layer, SplitsWork {
   /// its examples, part 1 on from there, ...), a relay in steps of some of
   /// Gᵀ's columns and maps (``gradientSteps``), the parts working side by
   /// side on different steps. (Split by Gᵀ's columns instead, each thread
-  /// read every example's δ, 0.46 MB per batch of chapter 6's network
-  /// written by the other thread's cache, which took twice as long where the
-  /// two cores share no cache.)
+  /// read every example's δ, 0.46 MB per batch of chapter 6's network,
+  /// half of it written by the other core; where the two share no cache,
+  /// clearing δ for the next batch then took twice as long.)
   func backward(
     _ input: BlockColumns, inputDelta: UnsafeMutablePointer<Float>?,
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,

@@ -112,10 +112,10 @@ final class DenseLayer: Layer, SplitsWork {
   /// terms of its rows, part 1 on from where part 0 left it in z, and so
   /// on — a relay in steps of ``relayColumns`` columns, so that the parts
   /// work side by side on different columns. (Split by output columns
-  /// instead, each thread read every row of W that another one had just
-  /// stepped: 1.3 MB between the cores per batch after chapter 6's
-  /// convolution, which took 3 times as long where the two cores share
-  /// no cache.)
+  /// instead, each thread read every row of W, half of them just stepped
+  /// by the other: after chapter 6's convolution 1.3 MB went between the
+  /// cores per batch, and where the two share no cache the fused step
+  /// took five times as long.)
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
     let parts = self.parts
     let softmax = activation == .softmax
