@@ -469,6 +469,36 @@ static void pixels(int variant) {
   free(image), free(at), free(again_at);
 }
 
+/// lr_transpose against its rule written out, bit for bit (NaN payloads
+/// and −0 moved as they are), on shapes with and without whole 4 × 4 and
+/// 16 × 16 blocks and with padded strides.
+static void transpose_rule(void) {
+  static const int shapes[][2] = {{37, 23}, {4, 4}, {16, 17}, {5, 3},
+                                  {64, 1},  {1, 9}, {40, 500}};
+  for (unsigned s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+    int rows = shapes[s][0], columns = shapes[s][1];
+    long lds = columns + 3, ldd = rows + 5;
+    state = 3000 + s;
+    uint32_t *src = malloc(sizeof(uint32_t) * rows * lds);
+    uint32_t *got = calloc((size_t)columns * ldd, sizeof(uint32_t));
+    uint32_t *want = calloc((size_t)columns * ldd, sizeof(uint32_t));
+    for (long i = 0; i < rows * lds; i++) src[i] = (uint32_t)next();
+    src[0] = 0x7FA00001u;  // a signalling NaN with a payload
+    src[rows * lds - 1] = 0x80000000u;  // −0
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < columns; j++)
+        want[j * ldd + i] = src[i * lds + j];
+    lr_transpose(rows, columns, (const float *)src, lds, (float *)got, ldd);
+    if (memcmp(got, want, sizeof(uint32_t) * columns * ldd) != 0) {
+      printf("DIFFERENT: transpose %dx%d\n", rows, columns);
+      failures++;
+    }
+    free(src);
+    free(got);
+    free(want);
+  }
+}
+
 /// lr_block_rows against its rule written out, for every block height and
 /// widths with and without a partial group of four: a column is listed
 /// when some row's value is not zero (NaN is not; −0 is), and its rows'
@@ -736,6 +766,7 @@ int main(int argc, char **argv) {
   unfold_positions(variant);
   pixels(variant);
   block_rows_rule();
+  transpose_rule();
   pixel_rows(variant);
   elementwise(variant);
   training(variant);
