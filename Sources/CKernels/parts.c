@@ -274,14 +274,19 @@ void lr_relay_reset(lr_relay *relay) {
   atomic_thread_fence(memory_order_release);
 }
 
+// Whether the count of steps passed at `passed` has reached `steps`.
+static int relay_passed(void *passed, long steps) {
+  return atomic_load_explicit((_Atomic int *)passed, memory_order_acquire) >=
+         steps;
+}
+
 void lr_relay_wait(const lr_relay *relay, int part, int steps) {
   if (part <= 0) return;
-  _Atomic int *passed = (_Atomic int *)&relay->parts[part - 1].passed;
-  for (int i = 1;
-       atomic_load_explicit(passed, memory_order_acquire) < steps; i++) {
-    if (i < YIELD_AFTER_CHECKS) relax();
-    else sched_yield();
-  }
+  // Spinning as a helper waits for its next part, but past the spinning
+  // time again and again instead of asleep.
+  while (!spin_until(relay_passed, (void *)&relay->parts[part - 1].passed,
+                     steps))
+    ;
 }
 
 void lr_relay_pass(lr_relay *relay, int part, int steps) {

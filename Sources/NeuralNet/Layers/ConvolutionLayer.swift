@@ -217,7 +217,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
       scratch.reserveUnfolded(
         (groups > 1 ? (rows + parts - 1) / parts : 1) * positions * columns)
     }
-    lr_relay_reset(relay.pointer)
+    if parts > 1 { lr_relay_reset(relay.pointer) }
     Parts.run(parts) { part in
       let scratch = self.scratch[part]
       let myRows = Parts.range(part, of: parts, rows)
@@ -271,13 +271,14 @@ final class ConvolutionLayer: Layer, SplitsWork {
 
   /// Columns of Gᵀ and groups of maps per relay step: the whole of Gᵀ in
   /// one step on one thread; on several, 32 columns (two AVX-512 vectors,
-  /// the product tiles' width) or 16 where Gᵀ has no more, and the maps in
+  /// the product tiles' width), or 16 where Gᵀ is narrower than 64 columns
+  /// (so that it still cuts into several steps), and the maps in
   /// groups until there are at least 8 steps, so that a part waits for the
   /// one before it an eighth of its work at most.
   private func gradientSteps(parts: Int) -> (columns: Int, groups: Int) {
     guard parts > 1 else { return (gradientStride, 1) }
     let columns = gradientStride >= 64 ? 32 : 16
-    let chunks = gradientStride / columns
+    let chunks = (gradientStride + columns - 1) / columns
     return (columns, min(maps, max(1, (8 + chunks - 1) / chunks)))
   }
 

@@ -120,7 +120,7 @@ final class DenseLayer: Layer, SplitsWork {
     let parts = self.parts
     let softmax = activation == .softmax
     let stepColumns = parts > 1 ? Self.relayColumns : outputStride
-    lr_relay_reset(relay.pointer)
+    if parts > 1 { lr_relay_reset(relay.pointer) }
     Parts.run(parts) { part in
       let mine = Parts.range(part, of: parts, inputSize)
       let (begins, ends) = (part == 0, part == parts - 1)
