@@ -273,8 +273,10 @@ public final class Network: @unchecked Sendable {
   public func feedforward(_ input: [Float]) -> [Float] {
     precondition(input.count == inputSize, "expected \(inputSize) inputs")
     reserve(rows: 1)
-    inputColumns[0].load(input, stride: inputSize, rows: 1)
-    forwardBatch(rows: 1)
+    input.withUnsafeBufferPointer { input in
+      inputColumns[0].load(input.baseAddress!, stride: inputSize, rows: 1)
+      forwardBatch(rows: 1)
+    }
     let output = layers[layers.count - 1]
     return Array(UnsafeBufferPointer(start: output.output.base, count: outputSize))
   }
@@ -323,13 +325,18 @@ public final class Network: @unchecked Sendable {
   }
 
   /// Lists the pixels of the images `indices` of `pixels` as the first
-  /// layer's input and their labels into the label buffer.
+  /// layer's input (or refers to them, for a layer that reads dense rows)
+  /// and their labels into the label buffer.
   func loadBatch(
     pixels: UnsafePointer<UInt8>, labels source: UnsafePointer<UInt8>,
     indices: UnsafePointer<Int32>, rows: Int
   ) {
-    inputColumns[0].load(
-      pixels: pixels, images: indices, rows: rows, kernels: kernels)
+    if layers[0].reads == .rows {
+      inputColumns[0].refer(pixels: pixels, images: indices, rows: rows)
+    } else {
+      inputColumns[0].load(
+        pixels: pixels, images: indices, rows: rows, kernels: kernels)
+    }
     loadLabels(source, indices: indices, rows: rows)
   }
 
@@ -361,7 +368,7 @@ public final class Network: @unchecked Sendable {
         let below = layers[index - 1]
         let dropout = isTraining && hasDropout ? dropouts[index - 1] : nil
         let values = dropout?.masked.base ?? below.output.base
-        if layer.takesColumns {
+        if layer.reads == .columns {
           inputColumns[index].load(
             values, stride: below.outputStride, rows: rows)
         } else {

@@ -36,7 +36,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
   let weights: Parameter  // (taps, maps) stored (taps, weights.stride)
   let biases: Parameter  // (1, maps)
   var parameters: [Parameter] { [weights, biases] }
-  var takesColumns: Bool { false }
+  var reads: LayerInput { .rows }
 
   /// Wᵀ, (maps, tapStride), for the forward product; read by every thread.
   private let filters: FloatBuffer
@@ -157,16 +157,18 @@ final class ConvolutionLayer: Layer, SplitsWork {
   /// z = W ⊛ x + b and a = f(z), example by example; the examples are
   /// split between the threads (each example's outputs are its own).
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
-    let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
+    let x = input.denseRows(scratch: &dense, capacity: capacity)
     refreshFilters()
     let rows = input.rows
     let parts = max(1, min(threads, rows))
     reserveScratch(parts)
     Parts.run(parts) { part in
       let scratch = self.scratch[part]
-      for row in Parts.range(part, of: parts, rows) {
+      let myRows = Parts.range(part, of: parts, rows)
+      x.fill(myRows)
+      for row in myRows {
         lr_conv_unfold(
-          x + row * stride, Int32(self.input.channels),
+          x.base + row * x.stride, Int32(self.input.channels),
           Int32(self.input.height), Int32(self.input.width), Int32(size),
           scratch.unfolded.base, positionStride)
         // (maps, positions) = Wᵀ (maps, taps) · unfolded (taps, positions).
@@ -208,7 +210,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
     kernels: KernelVariant
   ) {
-    let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
+    let x = input.denseRows(scratch: &dense, capacity: capacity)
     let rows = input.rows
     let parts = max(1, min(threads, rows))
     let (columns, groups) = gradientSteps(parts: parts)
@@ -221,6 +223,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
     Parts.run(parts) { part in
       let scratch = self.scratch[part]
       let myRows = Parts.range(part, of: parts, rows)
+      x.fill(myRows)
       let (begins, ends) = (part == 0, part == parts - 1)
       // ∂C/∂x for my examples: the later parts before their relay steps
       // (they would wait for the first step), part 0 after them.
@@ -236,7 +239,8 @@ final class ConvolutionLayer: Layer, SplitsWork {
         let unfold = { (k: Int, row: Int) -> UnsafeMutablePointer<Float> in
           let u = scratch.unfolded(k * self.positions * columns)
           lr_conv_unfold_positions(
-            kernels.index, x + row * stride, Int32(self.input.channels),
+            kernels.index, x.base + row * x.stride,
+            Int32(self.input.channels),
             Int32(self.input.height), Int32(self.input.width),
             Int32(self.size), Int32(first), Int32(width), u, columns)
           return u

@@ -11,7 +11,8 @@ import CKernels
 /// threads by W's rows (the layer's inputs), forward and backward alike:
 /// the forward chains relayed from thread to thread, δ·Wᵀ's columns and
 /// W's gradient rows each a thread's own, so each thread reads and steps
-/// only its own rows of W; every element keeps its one chain.
+/// only its own rows of W (and lists only their columns of its input);
+/// every element keeps its one chain.
 final class DenseLayer: Layer, SplitsWork {
   let inputSize: Int
   let outputSize: Int
@@ -74,8 +75,13 @@ final class DenseLayer: Layer, SplitsWork {
 
   /// The threads this layer's batch work goes on now.
   private var parts: Int {
-    inputSize * outputStride >= splitsFrom ? max(1, threads) : 1
+    inputSize * outputStride >= splitsFrom
+      ? max(1, min(threads, inputSize)) : 1
   }
+
+  /// A layer whose work splits lists its input's blocks itself, each
+  /// thread the columns of its rows of W (``forward(_:kernels:)``).
+  var reads: LayerInput { parts == 1 ? .columns : .columnsInParts }
 
   func copy() -> any Layer { DenseLayer(copying: self) }
 
@@ -121,22 +127,24 @@ final class DenseLayer: Layer, SplitsWork {
     let softmax = activation == .softmax
     let stepColumns = parts > 1 ? Self.relayColumns : outputStride
     if parts > 1 { lr_relay_reset(relay.pointer) }
+    // Rows only referred to (see `reads`): each part lists the columns of
+    // its rows of W itself, so the blocks it reads are its own, and no
+    // thread lists the whole batch while the others wait.
+    let lists = input.listedParts == 0
+    if lists { input.beginListing(parts: parts) }
     Parts.run(parts) { part in
-      let mine = Parts.range(part, of: parts, inputSize)
+      if lists { input.list(part: part) }
       let (begins, ends) = (part == 0, part == parts - 1)
       var step: Int32 = 0
-      input.forEachBlock { first, rows, list, values, count in
-        // The block's listed inputs that are mine: the list ascends.
-        let from = Self.firstListed(atLeast: mine.lowerBound, list, count)
-        let to = Self.firstListed(atLeast: mine.upperBound, list, count)
+      input.forEachBlock(part: part, of: parts) {
+        first, rows, list, values, count in
         for j in stride(from: 0, to: outputStride, by: stepColumns) {
           let n = min(stepColumns, outputStride - j)
           let zBlock = z.base + first * outputStride + j
           step += 1
           lr_relay_wait(relay.pointer, Int32(part), step)
           lr_block_times_stretch(
-            kernels.index, rows, list + from, Int32(to - from),
-            values + from * BlockColumns.blockRows, weights.value.base + j,
+            kernels.index, rows, list, count, values, weights.value.base + j,
             outputStride, Int32(n), 1, begins ? 1 : 0, ends ? 1 : 0,
             zBlock, outputStride)
           lr_relay_pass(relay.pointer, Int32(part), step)
@@ -210,7 +218,7 @@ final class DenseLayer: Layer, SplitsWork {
     if inputDelta != nil {
       deltaColumns.load(delta.base, stride: outputStride, rows: rows)
     }
-    let parts = min(self.parts, inputSize)
+    let parts = self.parts
     Parts.run(parts) { part in
       let mine = Parts.range(part, of: parts, inputSize)
       if let inputDelta {
@@ -224,12 +232,8 @@ final class DenseLayer: Layer, SplitsWork {
             inputDelta + first * inputStride + mine.lowerBound, inputStride)
         }
       }
-      input.forEachBlock { first, rows, list, values, count in
-        // The block's listed inputs that are mine: the list ascends.
-        let from = Self.firstListed(atLeast: mine.lowerBound, list, count)
-        let to = Self.firstListed(atLeast: mine.upperBound, list, count)
-        let (list, values) = (list + from, values + from * BlockColumns.blockRows)
-        let count = Int32(to - from)
+      input.forEachBlock(part: part, of: parts) {
+        first, rows, list, values, count in
         let d = delta.base + first * outputStride
         if let fusedStep {
           lr_block_gradient(
@@ -254,19 +258,6 @@ final class DenseLayer: Layer, SplitsWork {
     lr_column_sums(
       Int32(rows), delta.base, outputStride, Int32(outputStride),
       biases.gradient.base)
-  }
-
-  /// The first index of `list[0..<count]` (ascending) whose column is at
-  /// least `column`, or `count`.
-  private static func firstListed(
-    atLeast column: Int, _ list: UnsafePointer<Int32>, _ count: Int32
-  ) -> Int {
-    var (low, high) = (0, Int(count))
-    while low < high {
-      let middle = (low + high) / 2
-      if Int(list[middle]) < column { low = middle + 1 } else { high = middle }
-    }
-    return low
   }
 
   func applyActivationDerivative(rows: Int, kernels: KernelVariant) {

@@ -57,14 +57,26 @@ protocol Layer: AnyObject {
   /// A layer with the same parameters and fresh buffers.
   func copy() -> any Layer
 
-  /// Whether ``forward(_:kernels:)`` reads its input's column blocks
-  /// (true) or only its dense rows, ``BlockColumns/source`` (false): the
-  /// network then skips listing them.
-  var takesColumns: Bool { get }
+  /// What ``forward(_:kernels:)`` reads of its input, and so what the
+  /// network lists for it.
+  var reads: LayerInput { get }
 }
 
 extension Layer {
-  var takesColumns: Bool { true }
+  var reads: LayerInput { .columns }
+}
+
+/// What a layer reads of the ``BlockColumns`` it is given.
+enum LayerInput {
+  /// The column blocks, listed whole by the network.
+  case columns
+  /// The column blocks, which each part of the layer's work lists for the
+  /// columns it takes (``BlockColumns/list(part:)``) from the rows the
+  /// network refers to; images come listed whole.
+  case columnsInParts
+  /// Only the dense rows (``BlockColumns/denseRows(scratch:capacity:)``):
+  /// nothing is listed, and images are scaled where they are read.
+  case rows
 }
 
 /// A layer that splits a batch's work between threads, so that every

@@ -15,7 +15,7 @@ final class MaxPoolLayer: Layer, SplitsWork {
   let outputSize: Int
   let outputStride: Int
   var parameters: [Parameter] { [] }
-  var takesColumns: Bool { false }
+  var reads: LayerInput { .rows }
 
   private(set) var capacity = 0
   private(set) var output = FloatBuffer(count: 0)  // (capacity, outputStride)
@@ -65,13 +65,15 @@ final class MaxPoolLayer: Layer, SplitsWork {
   }
 
   func forward(_ input: BlockColumns, kernels: KernelVariant) {
-    let (x, stride) = input.denseRows(scratch: &dense, capacity: capacity)
+    let x = input.denseRows(scratch: &dense, capacity: capacity)
     let rows = input.rows
     let parts = max(1, min(threads, rows))
     Parts.run(parts) { part in
-      for row in Parts.range(part, of: parts, rows) {
+      let myRows = Parts.range(part, of: parts, rows)
+      x.fill(myRows)
+      for row in myRows {
         lr_max_pool(
-          x + row * stride, Int32(self.input.channels),
+          x.base + row * x.stride, Int32(self.input.channels),
           Int32(self.input.height), Int32(self.input.width), Int32(size),
           output.base + row * outputStride, chosen + row * outputSize)
       }
