@@ -247,6 +247,16 @@ int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,
   return inked_pixels(image, width, list, values, 1);
 }
 
+void lr_pixel_rows(const uint8_t *pixels, const int32_t *images, int rows,
+                   int width, float *restrict x, long ldx) {
+  const float scale = 1.0f / 255.0f;  // as lr_block_pixels scales
+  for (int r = 0; r < rows; r++) {
+    const uint8_t *restrict image = pixels + (long)images[r] * width;
+    float *restrict row = x + r * ldx;
+    for (int j = 0; j < width; j++) row[j] = (float)image[j] * scale;
+  }
+}
+
 #if defined(__x86_64__)
 // Four rows of four floats transposed in registers (SSE2, part of every
 // x86-64 CPU): v[k] becomes column k.

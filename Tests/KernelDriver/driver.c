@@ -435,6 +435,13 @@ static void pixels(int variant) {
       for (int j = 0; j < width; j++)
         x[r * width + j] =
             (float)image[order[first + r] * width + j] * (1.0f / 255.0f);
+    // The same rows as lr_pixel_rows scales them (the conv's input).
+    float dense[LR_BLOCK_ROWS * width];
+    lr_pixel_rows(image, order + first, LR_BLOCK_ROWS, width, dense, width);
+    if (memcmp(dense, x, sizeof dense) != 0) {
+      printf("DIFFERENT: pixel rows against pixel · (1/255)\n");
+      failures++;
+    }
     if (lr_block_rows(x, width, LR_BLOCK_ROWS, width, again, again_at) !=
             listed ||
         memcmp(again, list, sizeof(int32_t) * listed) != 0 ||

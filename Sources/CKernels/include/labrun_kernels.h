@@ -86,6 +86,12 @@ int lr_block_rows(const float *x, long ldx, int rows, int width,
 int lr_pixel_terms(const uint8_t *image, int width, int32_t *list,
                    float *values);
 
+/// The images `images[0..<rows]` (each `width` bytes of `pixels`) as dense
+/// rows of floats: row r at x + r·ldx, pixel · (1/255) (as
+/// lr_block_pixels scales), every column written.
+void lr_pixel_rows(const uint8_t *pixels, const int32_t *images, int rows,
+                   int width, float *x, long ldx);
+
 // MARK: - Vectorised kernels (one implementation per variant)
 
 // The chains. Every element of a product is the chain

@@ -257,14 +257,11 @@ struct DenseRows {
   )?
 
   /// Makes rows `rows` readable: scales their images' pixels into the
-  /// matrix, as (float)pixel · (1/255), the values lr_block_pixels lists.
+  /// matrix (`lr_pixel_rows`: the values lr_block_pixels lists).
   func fill(_ rows: Range<Int>) {
-    guard let images else { return }
-    let scale: Float = 1 / 255
-    for row in rows {
-      let image = images.pixels + Int(images.indices[row]) * images.width
-      let x = images.matrix + row * stride
-      for i in 0..<images.width { x[i] = Float(image[i]) * scale }
-    }
+    guard let images, !rows.isEmpty else { return }
+    lr_pixel_rows(
+      images.pixels, images.indices + rows.lowerBound, Int32(rows.count),
+      Int32(images.width), images.matrix + rows.lowerBound * stride, stride)
   }
 }
