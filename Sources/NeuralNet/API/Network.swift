@@ -274,7 +274,7 @@ public final class Network: @unchecked Sendable {
     precondition(input.count == inputSize, "expected \(inputSize) inputs")
     reserve(rows: 1)
     input.withUnsafeBufferPointer { input in
-      inputColumns[0].load(input.baseAddress!, stride: inputSize, rows: 1)
+      present(input.baseAddress!, stride: inputSize, rows: 1, to: 0)
       forwardBatch(rows: 1)
     }
     let output = layers[layers.count - 1]
@@ -359,6 +359,18 @@ public final class Network: @unchecked Sendable {
     }
   }
 
+  /// Gives the layer `index` the rows of `matrix` as its input: listed,
+  /// or referred to for a layer that lists them itself or reads rows.
+  private func present(
+    _ matrix: UnsafePointer<Float>, stride: Int, rows: Int, to index: Int
+  ) {
+    if layers[index].reads == .columns {
+      inputColumns[index].load(matrix, stride: stride, rows: rows)
+    } else {
+      inputColumns[index].refer(to: matrix, stride: stride, rows: rows)
+    }
+  }
+
   /// Runs the loaded batch forward through every layer (from the layer
   /// `first`, when the ones before have their outputs already).
   func forwardBatch(rows: Int, from first: Int = 0) {
@@ -368,13 +380,7 @@ public final class Network: @unchecked Sendable {
         let below = layers[index - 1]
         let dropout = isTraining && hasDropout ? dropouts[index - 1] : nil
         let values = dropout?.masked.base ?? below.output.base
-        if layer.reads == .columns {
-          inputColumns[index].load(
-            values, stride: below.outputStride, rows: rows)
-        } else {
-          inputColumns[index].refer(
-            to: values, stride: below.outputStride, rows: rows)
-        }
+        present(values, stride: below.outputStride, rows: rows, to: index)
       }
       layer.forward(inputColumns[index], kernels: kernels)
       if isTraining && hasDropout, let dropout = dropouts[index] {
