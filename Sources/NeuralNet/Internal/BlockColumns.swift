@@ -209,7 +209,9 @@ final class BlockColumns {
           values + columns.lowerBound * Self.blockRows,
           counts[block * parts + part])
       } else {
-        precondition(listedParts == 1, "blocks listed in other parts")
+        precondition(
+          listedParts == 1,
+          "blocks listed neither whole nor in \(parts) parts")
         let count = counts[block]
         let from = Self.firstListed(atLeast: columns.lowerBound, list, count)
         let to = Self.firstListed(atLeast: columns.upperBound, list, count)

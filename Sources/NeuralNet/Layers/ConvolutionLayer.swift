@@ -210,6 +210,7 @@ final class ConvolutionLayer: Layer, SplitsWork {
     inputStride: Int, fusedStep: (alpha: Float, beta: Float)?,
     kernels: KernelVariant
   ) {
+    // The rows as the forward pass left them (it scaled any images).
     let x = input.denseRows(scratch: &dense, capacity: capacity)
     let rows = input.rows
     let parts = max(1, min(threads, rows))
@@ -223,7 +224,6 @@ final class ConvolutionLayer: Layer, SplitsWork {
     Parts.run(parts) { part in
       let scratch = self.scratch[part]
       let myRows = Parts.range(part, of: parts, rows)
-      x.fill(myRows)
       let (begins, ends) = (part == 0, part == parts - 1)
       // ∂C/∂x for my examples: the later parts before their relay steps
       // (they would wait for the first step), part 0 after them.
