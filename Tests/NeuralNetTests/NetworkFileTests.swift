@@ -21,6 +21,14 @@ import Testing
     return network
   }
 
+  /// A committed seed of fuzz/corpus/network.
+  static func seed(_ name: String) throws -> [UInt8] {
+    let folder = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/network")
+    return [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+  }
+
   static func temporaryPath(_ name: String) -> String {
     FileManager.default.temporaryDirectory
       .appendingPathComponent("labrun-network-\(UUID().uuidString)-\(name)").path
@@ -120,11 +128,7 @@ import Testing
   @Test func aVersion1FileReadsAsTheSameNetworkInVersion2() throws {
     // A version 1 file of 4-3-2 (the committed seed) and the version 2
     // file this labrun writes for it describe one network.
-    let folder = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/network")
-    let v1 = [UInt8](
-      try Data(contentsOf: folder.appendingPathComponent("valid-4-3-2")))
+    let v1 = try Self.seed("valid-4-3-2")
     #expect(v1[8] == 1)
     let file = try NetworkFile.decode(v1, path: "v1")
     let rewritten = file.encoded()
@@ -135,6 +139,26 @@ import Testing
         == file.parameters.flatMap { value in
           (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) }
         })
+  }
+
+  @Test func aDivergedNetworkReadsBackAsTheSameFileBitForBit() throws {
+    // A network trained at too high a rate has NaN weights, and may be
+    // saved so. fuzz/corpus/network/valid-2-1-1-nan-weights (written by
+    // Python from docs/network-file.md, the fuzzer's find) is a version 1
+    // file of 2-1-1 whose weights are NaN, −0, 1, a negative NaN with a
+    // payload and +∞: read, written as version 2 and read again, it is the
+    // same file, every bit kept.
+    let v1 = try Self.seed("valid-2-1-1-nan-weights")
+    let file = try NetworkFile.decode(v1, path: "v1")
+    let bits: [UInt32] = [0x7FC0_0000, 0x8000_0000, 0x3F80_0000, 0xFFC0_0001, 0x7F80_0000]
+    #expect(file.parameters.map(\.bitPattern) == bits)
+    let again = try NetworkFile.decode(file.encoded(), path: "v2")
+    #expect(again == file)
+    #expect(again.parameters.map(\.bitPattern) == bits)
+    // Equal means the same bits: 0 and −0 are different weights.
+    var zero = file
+    zero.parameters[1] = 0
+    #expect(zero != file)
   }
 
   @Test func everyConfigurationRoundTrips() throws {
@@ -280,31 +304,25 @@ import Testing
     // fuzz/corpus/network was written from docs/network-file.md alone (by
     // a short Python script, not by labrun): the valid seeds must read as
     // the networks they describe, the others fail for their reason.
-    let folder = URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("fuzz/corpus/network")
-    func seed(_ name: String) throws -> [UInt8] {
-      [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
-    }
-    let valid = try NetworkFile.decode(seed("valid-4-3-2"), path: "seed")
+    let valid = try NetworkFile.decode(Self.seed("valid-4-3-2"), path: "seed")
     #expect(
       valid.architecture.configuration
         == NetworkConfiguration(
           sizes: [4, 3, 2], hidden: .sigmoid, output: .softmax,
           cost: .crossEntropy, initialization: .scaled))
     #expect(valid.epochsTrained == 3 && valid.parameters.count == 23)
-    let tanh = try NetworkFile.decode(seed("valid-3-2-2-2-tanh"), path: "seed")
+    let tanh = try NetworkFile.decode(Self.seed("valid-3-2-2-2-tanh"), path: "seed")
     #expect(
       tanh.architecture
         == NetworkArchitecture(
           NetworkConfiguration(sizes: [3, 2, 2, 2], hidden: .tanh)))
-    #expect(Self.error(try seed("truncated")) == .truncated(expected: 180, actual: 140))
-    #expect(Self.error(try seed("bad-checksum")) == .checksumMismatch)
-    #expect(Self.error(try seed("version-3")) == .unsupportedVersion(3))
-    #expect(Self.error(try seed("not-a-network")) == .notANetworkFile)
-    #expect(Self.error(try seed("trailing-byte")) == .trailingBytes(1))
+    #expect(Self.error(try Self.seed("truncated")) == .truncated(expected: 180, actual: 140))
+    #expect(Self.error(try Self.seed("bad-checksum")) == .checksumMismatch)
+    #expect(Self.error(try Self.seed("version-3")) == .unsupportedVersion(3))
+    #expect(Self.error(try Self.seed("not-a-network")) == .notANetworkFile)
+    #expect(Self.error(try Self.seed("trailing-byte")) == .trailingBytes(1))
     let conv = try NetworkFile.decode(
-      seed("valid-v2-6x6-conv3x3x2-pool2-3-dropout-2"), path: "seed")
+      Self.seed("valid-v2-6x6-conv3x3x2-pool2-3-dropout-2"), path: "seed")
     #expect(
       conv.architecture
         == NetworkArchitecture(
@@ -317,12 +335,12 @@ import Testing
           initialization: .scaled))
     #expect(conv.epochsTrained == 4 && conv.parameters.count == 55)
     #expect(conv.parameters[0] == -0.75 && conv.parameters[1] == 0.125)
-    let vector = try NetworkFile.decode(seed("valid-v2-4-3-2"), path: "seed")
+    let vector = try NetworkFile.decode(Self.seed("valid-v2-4-3-2"), path: "seed")
     #expect(
       vector.architecture
         == NetworkArchitecture(NetworkConfiguration(sizes: [4, 3, 2])))
-    #expect(Self.error(try seed("v2-truncated")) == .truncated(expected: 349, actual: 100))
-    #expect(Self.error(try seed("v2-bad-checksum")) == .checksumMismatch)
+    #expect(Self.error(try Self.seed("v2-truncated")) == .truncated(expected: 349, actual: 100))
+    #expect(Self.error(try Self.seed("v2-bad-checksum")) == .checksumMismatch)
     let invalid: [(String, String)] = [
       ("zero-layer-size", "unusable"), ("softmax-hidden", "unusable"),
       ("unknown-cost", "unknown cost code"),
@@ -344,7 +362,7 @@ import Testing
       ("v2-zero-channels-huge-maps", "has no values"),
     ]
     for (name, words) in invalid {
-      guard case .invalid(let detail) = Self.error(try seed(name)) else {
+      guard case .invalid(let detail) = Self.error(try Self.seed(name)) else {
         Issue.record("seed \(name) was not refused as invalid")
         continue
       }

@@ -43,6 +43,15 @@ public struct NetworkFile: Sendable, Equatable {
     self.parameters = parameters
   }
 
+  /// Two files are equal when they hold the same network bit for bit: a
+  /// NaN weight (a network that diverged, saved) equals itself, and 0 and
+  /// −0 differ — `==` on the Floats would say the opposite of both.
+  public static func == (lhs: NetworkFile, rhs: NetworkFile) -> Bool {
+    lhs.architecture == rhs.architecture
+      && lhs.epochsTrained == rhs.epochsTrained
+      && lhs.parameters.map(\.bitPattern) == rhs.parameters.map(\.bitPattern)
+  }
+
   // MARK: - Encoding
 
   /// The whole file, in version 2.
