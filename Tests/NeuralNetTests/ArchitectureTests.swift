@@ -43,11 +43,37 @@ import Testing
     // A vector input with dropout is written without dashes, and reads back.
     ("2- 1000 dropout0.5 10", "2 1000 dropout0.5 10"),
     ("2 1000 dropout0.5 10", "2 1000 dropout0.5 10"),
+    // Tiny rates are written without an exponent (5e-10 would read as
+    // "dropout5e" and "10"): the fuzzer's find.
+    ("784 1000 dropout0.0000000005 10", "784 1000 dropout0.0000000005 10"),
+    ("784 100 dropout0.000012500 10", "784 100 dropout0.0000125 10"),
+    ("784 100 dropout0.0001 10", "784 100 dropout0.0001 10"),
   ])
   func spellingsReadTheSame(text: String, notation: String) throws {
     let architecture = try NetworkArchitecture.parse(text)
     #expect(architecture.notation == notation)
     #expect(try NetworkArchitecture.parse(notation) == architecture)
+  }
+
+  @Test func everyRateIsWrittenSoThatItReadsBackBitForBit() throws {
+    // The smallest subnormal, the largest rate below 1, and rates whose
+    // shortest form has an exponent or many digits.
+    let rates: [Double] = [
+      .leastNonzeroMagnitude, 1.0.nextDown, 0.1, 1e-5, 1.0 / 3, 2.5e-300,
+      0.000123456789012345,
+    ]
+    for rate in rates {
+      let architecture = NetworkArchitecture(
+        input: TensorShape(vector: 4),
+        layers: [.dense(units: 3, dropout: rate), .dense(units: 2)])
+      #expect(!architecture.notation.contains("e"), "\(architecture.notation)")
+      let again = try NetworkArchitecture.parse(architecture.notation)
+      guard case .dense(_, let read) = again.layers[0] else {
+        Issue.record("\(architecture.notation) lost its dense layer")
+        continue
+      }
+      #expect(read.bitPattern == rate.bitPattern, "\(architecture.notation)")
+    }
   }
 
   /// The text with the offending token marked `⟨…⟩`, and the message's start.
@@ -57,6 +83,8 @@ import Testing
     ("784-⟨conv5x5x20⟩-10", "conv5x5x20 needs maps as its input, but it follows a vector of 784", "put the conv and pool layers first"),
     ("28x28 100 ⟨dropout1.5⟩ 10", "dropout 1.5 is outside [0, 1)", "use a value such as dropout0.5"),
     ("28x28 100 ⟨dropoutx⟩ 10", "'dropoutx' needs the fraction", "write dropout0.5"),
+    ("28x28 100 ⟨dropout1e-3⟩ 10", "'dropout1e-3' has an exponent, and a dash separates layers", "write the rate as a decimal: dropout0.001"),
+    ("784 100 ⟨dropout2.5E-7⟩ 10", "'dropout2.5E-7' has an exponent", "write the rate as a decimal: dropout0.00000025"),
     ("28x28 ⟨dropout0.5⟩ 100 10", "dropout must follow a hidden layer", nil),
     ("28x28 100 ⟨10 dropout0.5⟩", "dropout applies to hidden layers", nil),
     ("28x28 ⟨conf5x5x20⟩ 10", "unknown layer 'conf5x5x20'", "did you mean 'conv5x5x20'?"),

@@ -137,6 +137,19 @@ extension NetworkArchitecture {
       } else if word.hasPrefix("dropout") {
         let value = word.dropFirst(7).drop { $0 == "=" }
         guard let rate = Double(value), rate.isFinite else {
+          // `dropout1e-3`: the dash ended the word inside the exponent.
+          let exponent = text[token.range.upperBound...].prefix { $0 == "-" || $0.isNumber }
+          if value.last == "e", exponent.count > 1,
+            let rate = Double(value + exponent), rate >= 0, rate < 1
+          {
+            let whole = Token(
+              text: token.text + exponent, offset: token.offset,
+              range: token.range.lowerBound..<exponent.endIndex)
+            fail(
+              whole, "'\(whole.text)' has an exponent, and a dash separates layers",
+              "write the rate as a decimal: dropout\(LayerKind.decimal(rate))")
+            continue
+          }
           fail(
             token, "'\(token.text)' needs the fraction of units to drop",
             "write dropout0.5 after a hidden layer")
