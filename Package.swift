@@ -61,7 +61,8 @@ let package = Package(
 
     // MARK: - The engine: data sets, then the network that trains on them
     .target(name: "Datasets", dependencies: ["CZlib", "CCrypto", "FileReading"]),
-    .target(name: "NeuralNet", dependencies: ["Datasets", "CKernels"]),
+    .target(
+      name: "NeuralNet", dependencies: ["Datasets", "CKernels", "NumberFormat"]),
 
     // MARK: - The report: HTML, SVG and JSON from plain values
     .target(

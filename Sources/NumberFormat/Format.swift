@@ -55,6 +55,21 @@ public enum Format {
     return sign + mantissa + "e\(exponent)"
   }
 
+  /// The shortest digits that read back as `x`, with no exponent: for a
+  /// notation where a dash separates words (`5e-10` → `0.0000000005`, and
+  /// `0.5` stays `0.5`). For |x| < 1; others are spelled as `description`.
+  public static func positional(_ x: Double) -> String {
+    let shortest = x.description
+    guard abs(x) < 1, let e = shortest.firstIndex(of: "e"),
+      let exponent = Int(shortest[shortest.index(after: e)...])
+    else { return shortest }
+    // d.ddd × 10^exponent (exponent ≤ −5 below 1): the first digit moves
+    // −exponent places right of the point.
+    let sign = x < 0 ? "-" : ""
+    let digits = shortest[..<e].filter { $0.isNumber }
+    return sign + "0." + String(repeating: "0", count: -exponent - 1) + digits
+  }
+
   /// A count or a bound as a person would write it in a directive: whole
   /// numbers in digits (`2000000`, `10000`), others as `plain` spells them
   /// (`0.5`, `1e-5`).

@@ -25,6 +25,16 @@ struct FormatTests {
     #expect(Format.digits(1e20) == "1e20")
   }
 
+  @Test func positionalHasNoExponentAndReadsBack() {
+    #expect(Format.positional(5e-10) == "0.0000000005")
+    #expect(Format.positional(-1.25e-5) == "-0.0000125")
+    #expect(Format.positional(0.5) == "0.5")
+    for x in [5e-324, 2.5e-300, 1e-5, 0.1, -3e-7] {
+      let text = Format.positional(x)
+      #expect(!text.contains("e") && Double(text)?.bitPattern == x.bitPattern, "\(text)")
+    }
+  }
+
   @Test func groupedAndPercent() {
     #expect(Format.grouped(9_512) == "9,512")
     #expect(Format.grouped(50_000) == "50,000")

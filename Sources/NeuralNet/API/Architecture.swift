@@ -1,3 +1,5 @@
+import NumberFormat
+
 // MARK: - The layers a network is made of
 
 /// The shape of the values one example has between two layers: `channels`
@@ -83,22 +85,8 @@ public enum LayerKind: Sendable, Hashable {
     case .convolution(let size, let maps): return "conv\(size)x\(size)x\(maps)"
     case .maxPool(let size): return "pool\(size)"
     case .dense(let units, let dropout):
-      return dropout == 0 ? "\(units)" : "\(units) dropout\(Self.decimal(dropout))"
+      return dropout == 0 ? "\(units)" : "\(units) dropout\(Format.positional(dropout))"
     }
-  }
-
-  /// A rate in [0, 1) as the notation writes it: the shortest digits that
-  /// read back as the same Double, with no exponent — a dash separates
-  /// layers, so `5e-10` would read as two words (`0.0000000005`).
-  static func decimal(_ rate: Double) -> String {
-    let shortest = rate.description
-    guard let e = shortest.firstIndex(of: "e"),
-      let exponent = Int(shortest[shortest.index(after: e)...]), exponent < 0
-    else { return shortest }
-    // d.ddd × 10^exponent, with exponent ≤ −5 for a rate below 1: the
-    // first digit moves −exponent places right of the point.
-    let digits = shortest[..<e].filter { $0 != "." }
-    return "0." + String(repeating: "0", count: -exponent - 1) + digits
   }
 }
 

@@ -1,3 +1,5 @@
+import NumberFormat
+
 // MARK: - Reading the notation
 
 /// A mistake in an architecture's notation: where it is (the offending
@@ -147,7 +149,7 @@ extension NetworkArchitecture {
               range: token.range.lowerBound..<exponent.endIndex)
             fail(
               whole, "'\(whole.text)' has an exponent, and a dash separates layers",
-              "write the rate as a decimal: dropout\(LayerKind.decimal(rate))")
+              "write the rate as a decimal: dropout\(Format.positional(rate))")
             continue
           }
           fail(
